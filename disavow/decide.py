@@ -1,0 +1,249 @@
+"""The decision policy: scores in, keep / review / disavow out, with a reason code.
+
+Kept apart from the model (as Magika keeps thresholds apart from raw scores):
+the same scores can be read with a stricter or looser policy without
+retraining. The policy also holds what no score may override: the user's own
+site, allow and deny lists, and established platforms that must never be
+disavowed as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from disavow import schema as s
+from disavow.errors import InputFormatError
+from disavow.lexicons import PROTECTED_DOMAINS
+from disavow.urls import host_info, parse_host, parse_url
+
+LEVELS = ("auto", "domain", "url")
+
+
+class Why(StrEnum):
+    """Why a decision is what it is (the policy's reason code)."""
+
+    SCORE = "score"  # the model's score against the thresholds
+    OWN_SITE = "own_site"  # the audited site itself: never disavowed
+    ALLOWLIST = "allowlist"  # --allow: never disavowed
+    DENYLIST = "denylist"  # --deny: always disavowed
+    PROTECTED = "protected_platform"  # established platform: never disavowed as a whole
+    DOMAIN = "domain_disavowed"  # a link on a disavowed domain
+    LEVEL = "level"  # --level domain: a toxic link on a kept domain goes to review
+
+
+@dataclass(frozen=True)
+class EntryList:
+    """Domains, hosts and URLs from an allow or deny file."""
+
+    domains: frozenset[str] = frozenset()
+    urls: frozenset[str] = frozenset()
+
+    def covers_host(self, host: str) -> bool:
+        parts = host.split(".")
+        return any(".".join(parts[i:]) in self.domains for i in range(len(parts)))
+
+    def covers_url(self, url: str, host: str) -> bool:
+        return url in self.urls or self.covers_host(host)
+
+
+def read_entry_list(path: str | Path) -> EntryList:
+    """Read an allow/deny file: ``domain:x.com``, bare hosts or URLs, ``#`` comments."""
+    file = Path(path)
+    try:
+        text = file.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise InputFormatError(f"Cannot read the list {file}: {exc.strerror}.") from None
+    domains: set[str] = set()
+    urls: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.lower().startswith("domain:"):
+            host = parse_host(line[7:].strip())
+            if host is None:
+                raise InputFormatError(
+                    f"{file}, line {number}: '{line[:80]}' is not a valid domain entry. Write "
+                    "one entry per line: domain:example.com, example.com or a full URL."
+                )
+            domains.add(host)
+        elif "://" in line:
+            parsed = parse_url(line)
+            if not parsed.ok:
+                raise InputFormatError(
+                    f"{file}, line {number}: '{line[:80]}' is not a usable URL "
+                    f"({parsed.problem})."
+                )
+            urls.add(parsed.url)
+        else:
+            host = parse_host(line)
+            if host is None:
+                raise InputFormatError(
+                    f"{file}, line {number}: '{line[:80]}' is neither a domain nor a URL. "
+                    "Write one entry per line: domain:example.com, example.com or a full URL."
+                )
+            domains.add(host)
+    return EntryList(frozenset(domains), frozenset(urls))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds and lists that turn scores into decisions."""
+
+    domain_disavow: float = 0.8
+    domain_review: float = 0.5
+    link_disavow: float = 0.9
+    link_review: float = 0.6
+    level: str = "auto"
+    site: str | None = None
+    allow: EntryList = field(default_factory=EntryList)
+    deny: EntryList = field(default_factory=EntryList)
+
+    @classmethod
+    def from_thresholds(
+        cls, thresholds: dict[str, float], *, threshold: float | None = None, **kwargs
+    ) -> Policy:
+        """The model's default thresholds, with ``--threshold`` overriding the disavow one."""
+        values = {k: float(v) for k, v in thresholds.items() if k in cls.__dataclass_fields__}
+        if threshold is not None:
+            if not 0.0 <= threshold <= 1.0:
+                raise InputFormatError(
+                    f"--threshold must be a probability between 0 and 1, got {threshold}."
+                )
+            values["domain_disavow"] = threshold
+            values["domain_review"] = min(values.get("domain_review", 0.5), threshold)
+        if kwargs.get("level", "auto") not in LEVELS:
+            raise InputFormatError(f"--level must be one of {', '.join(LEVELS)}.")
+        return cls(**values, **kwargs)
+
+    def is_own(self, host: str) -> bool:
+        if not self.site:
+            return False
+        return host == self.site or host.endswith("." + self.site)
+
+
+def decide_domains(domains: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Add ``decision`` and ``why`` to a table indexed by domain with a ``score`` column."""
+    score = domains[s.SCORE].to_numpy(dtype=float)
+    decision = np.where(
+        score >= policy.domain_disavow, s.Decision.DISAVOW,
+        np.where(score >= policy.domain_review, s.Decision.REVIEW, s.Decision.KEEP),
+    ).astype(object)
+    why = np.full(len(domains), Why.SCORE, dtype=object)
+    for i, domain in enumerate(domains.index.astype(str)):
+        override = _domain_override(domain, policy)
+        if override is not None:
+            decision[i], why[i] = override
+    out = domains.copy()
+    out[s.DECISION] = decision
+    out["why"] = why
+    return out
+
+
+def _domain_override(domain: str, policy: Policy) -> tuple[str, str] | None:
+    if policy.is_own(domain) or (policy.site and policy.site.endswith("." + domain)):
+        return s.Decision.KEEP, Why.OWN_SITE
+    if policy.allow.covers_host(domain):
+        return s.Decision.KEEP, Why.ALLOWLIST
+    if policy.deny.covers_host(domain):
+        return s.Decision.DISAVOW, Why.DENYLIST
+    info = host_info(domain)
+    if _is_protected(domain) or info.is_suffix:
+        return s.Decision.KEEP, Why.PROTECTED
+    return None
+
+
+def _is_protected(domain: str) -> bool:
+    # Exact match only: domains here are registrable units, and a user's
+    # subdomain on a free host (spam.blogspot.com) is a site of its own.
+    return domain in PROTECTED_DOMAINS
+
+
+def decide_links(
+    links: pd.DataFrame, domain_decisions: pd.DataFrame, policy: Policy
+) -> pd.DataFrame:
+    """Add ``decision`` and ``why`` per link, given its own score and its domain's decision."""
+    domain = links[s.DOMAIN].astype(str)
+    dom_decision = domain.map(domain_decisions[s.DECISION]).fillna(s.Decision.KEEP)
+    dom_why = domain.map(domain_decisions["why"]).fillna(Why.SCORE)
+    score = links[s.SCORE].to_numpy(dtype=float)
+    decision = np.where(
+        score >= policy.link_disavow, s.Decision.DISAVOW,
+        np.where(score >= policy.link_review, s.Decision.REVIEW, s.Decision.KEEP),
+    ).astype(object)
+    why = np.full(len(links), Why.SCORE, dtype=object)
+
+    on_disavowed = (dom_decision == s.Decision.DISAVOW).to_numpy()
+    decision[on_disavowed] = s.Decision.DISAVOW
+    why[on_disavowed] = Why.DOMAIN
+    hard_keep = dom_why.isin([Why.OWN_SITE, Why.ALLOWLIST]).to_numpy()
+    decision[hard_keep] = s.Decision.KEEP
+    why[hard_keep] = dom_why.to_numpy()[hard_keep]
+    on_review = (dom_decision == s.Decision.REVIEW).to_numpy() & (decision == s.Decision.KEEP)
+    decision[on_review] = s.Decision.REVIEW
+
+    urls = links[s.SOURCE_URL].fillna("").astype(str).to_numpy()
+    hosts = links[s.SOURCE_HOST].fillna("").astype(str).to_numpy()
+    for i in np.flatnonzero(~hard_keep):
+        if policy.allow.covers_url(urls[i], hosts[i]) or policy.is_own(hosts[i]):
+            decision[i], why[i] = s.Decision.KEEP, Why.ALLOWLIST
+        elif policy.deny.covers_url(urls[i], hosts[i]):
+            decision[i], why[i] = s.Decision.DISAVOW, Why.DENYLIST
+    if policy.level == "domain":
+        # Only domain: lines are wanted, so a toxic link on a kept domain is
+        # left for a person to look at instead of becoming a URL line.
+        single = (decision == s.Decision.DISAVOW) & ~on_disavowed & (why != Why.DENYLIST)
+        decision[single] = s.Decision.REVIEW
+        why[single] = Why.LEVEL
+    out = links.copy()
+    out[s.DECISION] = decision
+    out["why"] = why
+    return out
+
+
+@dataclass
+class DisavowPlan:
+    """The entries the policy wants in the disavow file."""
+
+    domains: list[str]
+    urls: list[str]
+    skipped: list[tuple[str, str]]  # (value, why it could not be listed)
+
+
+def plan_entries(
+    domains: pd.DataFrame, links: pd.DataFrame, policy: Policy
+) -> DisavowPlan:
+    """``domain:`` lines for disavowed domains, URL lines for toxic single pages."""
+    entry_domains: set[str] = set()
+    entry_urls: set[str] = set()
+    skipped: list[tuple[str, str]] = []
+    disavowed = domains.index[domains[s.DECISION] == s.Decision.DISAVOW].astype(str)
+    url_level_domains = set()
+    for domain in disavowed:
+        info = host_info(domain)
+        if policy.level == "url" or not info.domain_line_allowed:
+            url_level_domains.add(domain)
+        else:
+            entry_domains.add(domain)
+    for entry in policy.deny.domains:
+        info = host_info(entry)
+        if info.domain_line_allowed:  # the user asked for it: even with --level url
+            entry_domains.add(entry)
+        else:
+            skipped.append((entry, "a bare public suffix, platform or IP cannot be a domain: line"))
+    entry_urls.update(policy.deny.urls)
+    toxic = links[links[s.DECISION] == s.Decision.DISAVOW]
+    for url, domain in zip(toxic[s.SOURCE_URL].astype(str), toxic[s.DOMAIN].astype(str),
+                           strict=True):
+        if domain in entry_domains:
+            continue
+        if url:
+            entry_urls.add(url)
+        elif domain in url_level_domains:
+            skipped.append((domain, "no linking URL is known for this domain"))
+    return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped)

@@ -1,0 +1,242 @@
+"""Plain-words reasons for every score: the evidence a person can check in seconds.
+
+Each reason names the column, value or pattern behind it ("38 links, all with
+the exact-match anchor 'emergency plumber'"). Reasons describe the evidence the
+model saw; the model weighs it. Risk evidence comes first for domains that are
+disavowed or reviewed, reassuring evidence first for domains that are kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from disavow import schema as s
+from disavow.decide import Why
+from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS
+from disavow.lexicons import CHEAP_TLDS
+
+MAX_REASONS = 4
+SEPARATOR = " | "
+
+_WHY_TEXT = {
+    Why.OWN_SITE: "this is the audited site itself: never disavowed",
+    Why.ALLOWLIST: "on your allow list: never disavowed",
+    Why.DENYLIST: "on your deny list: always disavowed",
+    Why.PROTECTED: (
+        "an established platform with user content: never disavowed as a whole "
+        "(spam pages on it are judged one by one)"
+    ),
+    Why.LEVEL: "toxic on its own, but --level domain writes only domain: lines: please review",
+}
+
+
+def _quote(text: object, limit: int = 60) -> str:
+    value = re.sub(r"\s+", " ", str(text)).strip()
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return f"'{value}'"
+
+
+def _num(row: dict[str, Any], key: str) -> float:
+    value = row.get(key)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def _ok(x: float) -> bool:
+    return not math.isnan(x)
+
+
+def _plural(n: float, word: str) -> str:
+    n_int = int(n)
+    return f"{n_int} {word}" if n_int == 1 else f"{n_int} {word}s"
+
+
+def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
+    """Reasons for one referring domain, strongest evidence first.
+
+    ``row`` holds the domain's features plus ``domain``, ``decision``, ``why``,
+    ``top_anchor``, ``top_anchor_links``, ``top_title`` and ``first_seen_week``.
+    """
+    why = row.get("why")
+    override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
+    risks = _risk_evidence(row, tld_share)
+    comfort = _reassuring_evidence(row)
+    decision = row.get(s.DECISION)
+    ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
+    if not ordered:
+        ordered = ["no strong evidence either way"]
+    if row.get("domain_only"):
+        ordered.append("known from a domain-level export only: judged on the domain name alone")
+    reasons = ([override] if override else []) + ordered
+    return reasons[:MAX_REASONS]
+
+
+def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
+    out: list[str] = []
+    domain = str(row.get(s.DOMAIN, ""))
+    name = domain.split(".")[0]
+    n_links = _num(row, "n_links")
+    exact = _num(row, "share_exact_anchor")
+    money = _num(row, "share_money_anchor")
+    top_anchor = row.get("top_anchor")
+    top_count = _num(row, "top_anchor_links")
+    if _ok(exact) and exact >= 0.5 and isinstance(top_anchor, str) and top_anchor:
+        if _ok(n_links) and top_count == n_links and n_links > 1:
+            out.append(
+                f"{_plural(n_links, 'link')}, all with the exact-match anchor {_quote(top_anchor)}"
+            )
+        else:
+            out.append(
+                f"{exact:.0%} of its links use exact-match anchors, most often {_quote(top_anchor)}"
+            )
+    elif _ok(money) and money >= 0.5:
+        out.append(f"{money:.0%} of its links use money (exact- or partial-match) anchors")
+    selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
+    if selling:
+        words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
+        out.append(f"the domain name advertises link selling ({words})")
+    topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+              if pattern.search(name) and cat != "seo_services"]
+    if topics:
+        out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
+    tld = str(row.get("tld", ""))
+    share = tld_share.get(tld)
+    if share and share[0] >= 0.6 and share[1] >= 20:
+        in_ten = round(share[0] * 10)
+        out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
+    elif tld in CHEAP_TLDS:
+        out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+    family = _num(row, "name_family_size")
+    if _ok(family) and family >= 2:
+        out.append(f"one of {int(family) + 1} referring domains built from the same name pattern")
+    title_topics = _num(row, "max_title_risky_topics")
+    if _ok(title_topics) and title_topics >= 1 and isinstance(row.get("top_title"), str):
+        out.append(f"linking page title on a risky topic: {_quote(row['top_title'])}")
+    template = _num(row, "max_title_template_domains")
+    if _ok(template) and template >= 5:
+        out.append(f"the same page-title template appears on {int(template)} referring domains")
+    anchor_domains = _num(row, "max_anchor_domains")
+    if _ok(anchor_domains) and anchor_domains >= 5:
+        out.append(f"its money anchor is repeated across {int(anchor_domains)} referring domains")
+    awt = _num(row, "authority_without_traffic")
+    if _ok(awt) and awt >= 30:
+        out.append(f"Ahrefs DR {awt:.0f} with almost no organic traffic (a PBN signature)")
+    external = _num(row, "max_external_links")
+    if _ok(external) and external >= 150:
+        out.append(f"the linking page has {external:.0f} outbound links")
+    burst = _num(row, "first_seen_burst")
+    if _ok(burst) and burst >= 3 and row.get("first_seen_week"):
+        out.append(
+            f"first seen in a burst of new referring domains in the week of "
+            f"{row['first_seen_week']} ({burst:.0f}x a normal week)"
+        )
+    block = _num(row, "ip_block_domains")
+    if _ok(block) and block >= 3:
+        out.append(f"hosted in the same /24 IP block as {int(block) - 1} other referring domains")
+    ugc_pages = _num(row, "share_ugc_pages")
+    if _ok(ugc_pages) and ugc_pages >= 0.5:
+        out.append(f"{ugc_pages:.0%} of its links sit on profile, comment or bookmark pages")
+    directory = _num(row, "share_directory")
+    if _ok(directory) and directory >= 0.5:
+        out.append(f"{directory:.0%} of its links sit on directory or submission pages")
+    sitewide = _num(row, "share_sitewide")
+    if _ok(sitewide) and sitewide >= 0.5 and _ok(n_links) and n_links >= 3:
+        out.append(f"sitewide links ({_plural(n_links, 'link')} from footers or sidebars)")
+    if _num(row, "ahrefs_is_spam") == 1:
+        out.append("Ahrefs labels this domain as spam")
+    moz = _num(row, "moz_spam_score")
+    if _ok(moz) and moz >= 60:
+        out.append(f"Moz Spam Score {moz:.0f}%")
+    tox = _num(row, "semrush_toxicity")
+    if _ok(tox) and tox >= 60:
+        out.append(f"Semrush Toxicity Score {tox:.0f}")
+    if _num(row, "name_is_ip") == 1:
+        out.append("the links come from a bare IP address, not a named site")
+    entropy = _num(row, "name_entropy")
+    if _ok(entropy) and entropy >= 3.3 and _num(row, "name_consonant_run") >= 4:
+        out.append(f"random-looking domain name {_quote(name)}")
+    elif _num(row, "name_digits") >= 4:
+        out.append(f"the domain name is full of digits {_quote(name)}")
+    return out
+
+
+def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    n_links = _num(row, "n_links")
+    nofollow = _num(row, "share_nofollow")
+    if _ok(nofollow) and nofollow >= 0.99 and _ok(n_links):
+        out.append(f"nofollow: {'its only link passes' if n_links == 1 else 'all its links pass'}"
+                   " nothing")
+    qualified = _num(row, "share_qualified")
+    if _ok(qualified) and qualified >= 0.99:
+        out.append("links marked ugc or sponsored: properly qualified")
+    traffic = _num(row, "ahrefs_log_traffic")
+    if _ok(traffic) and traffic >= 3:
+        out.append(f"real audience: about {10 ** traffic:,.0f} organic visits a month (Ahrefs)")
+    if _num(row, "name_is_gov_edu") == 1:
+        out.append("a government or academic domain")
+    brand = _num(row, "share_branded_anchor")
+    if _ok(brand) and brand >= 0.5:
+        out.append(f"{brand:.0%} of its links use the brand name or the URL as anchor")
+    overlap = _num(row, "mean_topic_overlap")
+    if _ok(overlap) and overlap >= 0.2:
+        out.append("the linking pages are on the site's topic")
+    if _num(row, "name_is_free_host") == 1:
+        out.append("a site on a shared platform: only this subdomain is judged")
+    return out
+
+
+def link_reasons(row: dict[str, Any]) -> list[str]:
+    """Reasons for one link: what is special about the link itself."""
+    why = row.get("why")
+    out: list[str] = []
+    if why == Why.DOMAIN:
+        out.append("its referring domain is disavowed")
+    elif why in _WHY_TEXT:
+        out.append(_WHY_TEXT[why])
+    anchor_type = row.get("anchor_type")
+    anchor = row.get(s.ANCHOR)
+    if anchor_type == "exact_match":
+        out.append(f"exact-match anchor {_quote(anchor)}")
+    elif anchor_type == "partial_match":
+        out.append(f"partial-match anchor {_quote(anchor)}")
+    for key, text in (
+        ("url_profile", "placed on a user-profile page"),
+        ("url_comment", "placed in a comment"),
+        ("url_directory", "placed on a directory or submission page"),
+        ("url_bookmark", "placed on a social-bookmark page"),
+    ):
+        if _num(row, key) == 1:
+            out.append(text)
+    if _num(row, "anchor_risky_topics") >= 1:
+        out.append(f"anchor on a risky topic {_quote(anchor)}")
+    if _num(row, "title_risky_topics") >= 1 and isinstance(row.get(s.SOURCE_TITLE), str):
+        out.append(f"page title on a risky topic {_quote(row[s.SOURCE_TITLE])}")
+    external = _num(row, "external_links")
+    if _ok(external) and external >= 150:
+        out.append(f"the page has {external:.0f} outbound links")
+    if _num(row, "nofollow") == 1:
+        out.append("nofollow: passes nothing")
+    if _num(row, "sitewide") == 1:
+        out.append("sitewide link")
+    if not out:
+        out.append("no strong evidence on the link itself")
+    return out[:MAX_REASONS]
+
+
+def join_reasons(reasons: list[str]) -> str:
+    return SEPARATOR.join(r.replace(SEPARATOR, " / ") for r in reasons)
+
+
+def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
+    """Apply a reasons function to each row of ``frame``."""
+    records = frame.to_dict("records")
+    return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)

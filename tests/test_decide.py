@@ -1,0 +1,123 @@
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from disavow import schema as s
+from disavow.decide import (
+    EntryList,
+    Policy,
+    Why,
+    decide_domains,
+    decide_links,
+    plan_entries,
+    read_entry_list,
+)
+from disavow.errors import InputFormatError
+
+POLICY = Policy(domain_disavow=0.8, domain_review=0.5, link_disavow=0.9, link_review=0.6,
+                site="brightsmile.co.uk")
+
+
+def domains(scores: dict[str, float]) -> pd.DataFrame:
+    frame = pd.DataFrame({s.SCORE: list(scores.values())}, index=list(scores))
+    frame.index.name = s.DOMAIN
+    return frame
+
+
+def test_thresholds():
+    out = decide_domains(domains({"a.xyz": 0.95, "b.com": 0.6, "c.org": 0.1}), POLICY)
+    assert out[s.DECISION].tolist() == ["disavow", "review", "keep"]
+    assert set(out["why"]) == {Why.SCORE}
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["wordpress.com", "github.com", "google.com", "medium.com", "blogspot.com", "co.uk",
+     "pages.dev", "brightsmile.co.uk"],
+)
+def test_platforms_suffixes_and_own_site_are_never_disavowed(domain):
+    out = decide_domains(domains({domain: 0.999}), POLICY)
+    assert out[s.DECISION].iloc[0] == s.Decision.KEEP
+
+
+def test_free_host_subdomain_is_judged_on_its_own():
+    out = decide_domains(domains({"spam.blogspot.com": 0.99}), POLICY)
+    assert out[s.DECISION].iloc[0] == s.Decision.DISAVOW
+
+
+def test_allow_and_deny_lists_override_scores():
+    policy = Policy(allow=EntryList(domains=frozenset({"good.xyz"})),
+                    deny=EntryList(domains=frozenset({"bad.com"})))
+    out = decide_domains(domains({"www.good.xyz": 0.99, "bad.com": 0.01}), policy)
+    assert out[s.DECISION].tolist() == ["keep", "disavow"]
+    assert out["why"].tolist() == [Why.ALLOWLIST, Why.DENYLIST]
+
+
+@given(st.lists(st.floats(0, 1), min_size=2, max_size=30))
+def test_decisions_are_monotone_in_score(scores):
+    names = {f"d{i}.example": v for i, v in enumerate(scores)}
+    out = decide_domains(domains(names), POLICY)
+    rank = {"keep": 0, "review": 1, "disavow": 2}
+    pairs = sorted(zip(out[s.SCORE], out[s.DECISION].map(rank), strict=True))
+    assert all(a[1] <= b[1] for a, b in zip(pairs, pairs[1:], strict=False))
+
+
+def links_table():
+    return pd.DataFrame({
+        s.SOURCE_URL: ["http://a.xyz/1", "https://forum.org/member/9", "https://forum.org/t/1",
+                       "https://brightsmile.co.uk/blog"],
+        s.SOURCE_HOST: ["a.xyz", "forum.org", "forum.org", "brightsmile.co.uk"],
+        s.DOMAIN: ["a.xyz", "forum.org", "forum.org", "brightsmile.co.uk"],
+        s.SCORE: [0.2, 0.97, 0.1, 0.99],
+    })
+
+
+def test_links_follow_their_domain_and_single_spam_pages_become_url_lines():
+    dom = decide_domains(domains({"a.xyz": 0.95, "forum.org": 0.1, "brightsmile.co.uk": 0.99}),
+                         POLICY)
+    links = decide_links(links_table(), dom, POLICY)
+    assert links[s.DECISION].tolist() == ["disavow", "disavow", "keep", "keep"]
+    assert links["why"].tolist()[:2] == [Why.DOMAIN, Why.SCORE]
+    plan = plan_entries(dom, links, POLICY)
+    assert plan.domains == ["a.xyz"]
+    assert plan.urls == ["https://forum.org/member/9"]
+
+
+def test_level_domain_sends_single_pages_to_review():
+    policy = Policy(**{**POLICY.__dict__, "level": "domain"})
+    dom = decide_domains(domains({"a.xyz": 0.95, "forum.org": 0.1}), policy)
+    links = decide_links(links_table().iloc[:3], dom, policy)
+    assert links[s.DECISION].tolist() == ["disavow", "review", "keep"]
+    assert plan_entries(dom, links, policy).urls == []
+
+
+def test_level_url_lists_every_page():
+    policy = Policy(**{**POLICY.__dict__, "level": "url"})
+    dom = decide_domains(domains({"a.xyz": 0.95, "forum.org": 0.1}), policy)
+    links = decide_links(links_table().iloc[:3], dom, policy)
+    plan = plan_entries(dom, links, policy)
+    assert plan.domains == []
+    assert plan.urls == ["http://a.xyz/1", "https://forum.org/member/9"]
+
+
+def test_entry_list_file(tmp_path):
+    path = tmp_path / "allow.txt"
+    path.write_text("# mine\ndomain:Partner.com\nfriend.org\nhttps://x.com/Page\n\n", "utf-8")
+    entries = read_entry_list(path)
+    assert entries.domains == {"partner.com", "friend.org"}
+    assert entries.urls == {"https://x.com/Page"}
+    assert entries.covers_host("blog.partner.com")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("domain:not a domain\n", "utf-8")
+    with pytest.raises(InputFormatError, match="line 1"):
+        read_entry_list(bad)
+
+
+def test_threshold_option_is_checked():
+    with pytest.raises(InputFormatError, match="between 0 and 1"):
+        Policy.from_thresholds({}, threshold=1.5)
+    with pytest.raises(InputFormatError, match="--level"):
+        Policy.from_thresholds({}, level="page")
+    policy = Policy.from_thresholds({"domain_disavow": 0.9, "domain_review": 0.7}, threshold=0.6)
+    assert (policy.domain_disavow, policy.domain_review) == (0.6, 0.6)
