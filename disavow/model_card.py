@@ -1,0 +1,167 @@
+"""MODEL_CARD.md generated from metadata.json, so the card can never drift from it.
+
+Headings follow the Hugging Face / skops model-card templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _pct(value: Any) -> str:
+    try:
+        return f"{float(value):.1%}"
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def _num(value: Any) -> str:
+    try:
+        return f"{float(value):.3f}"
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def metrics_table(block: dict[str, Any]) -> list[str]:
+    """One Markdown table row per level of a metrics block."""
+    lines = [
+        "| level | rows | toxic | ROC AUC | PR AUC | precision at 90% recall | Brier "
+        "| clean flagged at default threshold | recall at default threshold |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for level, m in block.items():
+        at = m.get("at_default_threshold") or m.get("at_threshold") or {}
+        lines.append(
+            f"| {level} | {m.get('n', m.get('rows', 'n/a'))} | {m.get('n_toxic', 'n/a')} "
+            f"| {_num(m.get('roc_auc'))} | {_num(m.get('pr_auc'))} "
+            f"| {_num(m.get('precision_at_90_recall'))} | {_num(m.get('brier'))} "
+            f"| {_pct(at.get('flagged_share_of_clean'))} | {_pct(at.get('recall'))} |"
+        )
+    return lines
+
+
+def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
+    name = metadata.get("name", "model")
+    cv = metadata.get("metrics", {}).get("cross_validation", {})
+    lines = [
+        f"# Model card: {name}",
+        "",
+        "<!-- Generated from metadata.json by disavow; edit the generator, not this file. -->",
+        "",
+        intro or metadata.get("description", ""),
+        "",
+        "## Model details",
+        "",
+        f"- Created: {metadata.get('created')} (git {metadata.get('git_commit') or 'unknown'})",
+        "- Two scikit-learn `HistGradientBoostingClassifier`s with sigmoid calibration "
+        "(`CalibratedClassifierCV`, 3-fold): one scores referring domains, one scores single "
+        "links. Missing values are handled natively; no imputation.",
+        f"- Model file sha256: `{metadata.get('model_sha256')}`",
+        f"- Versions: {', '.join(f'{k} {v}' for k, v in metadata.get('versions', {}).items())}",
+        f"- Domain features ({len(metadata.get('features', {}).get('domain', []))}): "
+        + ", ".join(f"`{f}`" for f in metadata.get("features", {}).get("domain", [])),
+        f"- Link features: {len(metadata.get('features', {}).get('link', []))} "
+        "(the link itself plus its domain's context)",
+        f"- Monotonic constraints: {metadata.get('hyperparameters', {}).get('monotonic_cst')}",
+        "",
+        "## Uses",
+        "",
+        "Direct use: ranking the referring domains and links of one site's backlink exports "
+        "for a human to review, and proposing a Google disavow file. Out of scope: deciding "
+        "without review; judging whole websites outside a backlink audit; any use as a "
+        "blocklist. Google says it ignores most spam links on its own; disavow links you built "
+        "or bought, or after a manual action.",
+        "",
+        "## Default decision thresholds",
+        "",
+        "Chosen on out-of-fold scores of the training data (never on evaluation data): "
+        "`disavow` is the lowest score at which at most 1% of clean training domains would be "
+        "flagged (at least 0.5); `review` the same at 5%.",
+        "",
+    ]
+    for key, value in metadata.get("thresholds", {}).items():
+        lines.append(f"- `{key}`: {value}")
+    lines += [
+        "",
+        "## Training data",
+        "",
+    ]
+    for source in metadata.get("training_data", []):
+        lines.append(
+            f"- {source.get('path')}: {source.get('rows', 'n/a')} rows, sha256 "
+            f"`{source.get('sha256', 'n/a')}`" + (f" ({source['note']})" if source.get("note")
+                                                else "")
+        )
+    rows = metadata.get("rows", {})
+    lines += [
+        "",
+        f"Rows: {rows.get('domain')} domains ({rows.get('domain_toxic')} toxic), "
+        f"{rows.get('link')} links ({rows.get('link_toxic')} toxic).",
+        "",
+        "## Evaluation",
+        "",
+        "### Cross-validation on the training data",
+        "",
+        "Grouped by referring domain (no domain in both parts of a fold), stratified, "
+        "out-of-fold predictions of the full calibrated pipeline.",
+        "",
+        *metrics_table(cv),
+        "",
+    ]
+    for key, title in (
+        ("heldout_generated", "Held-out generated profiles (a different seed)"),
+        ("shared_eval", "Real site-owner disavow lists vs. clean lists, as a Search Console "
+                        "'Top linking sites' export (domain names only)"),
+    ):
+        block = metadata.get("metrics", {}).get(key)
+        if block:
+            lines += [f"### {title}", ""]
+            if block.get("note"):
+                lines += [block["note"], ""]
+            levels = {k: v for k, v in block.items() if isinstance(v, dict) and "roc_auc" in v}
+            lines += metrics_table(levels)
+            policy = block.get("domain", {}).get("policy")
+            if policy:
+                lines += [
+                    "",
+                    f"Under the default policy (thresholds plus never-disavow platforms): "
+                    f"{_pct(policy.get('disavowed_share_of_clean'))} of clean domains disavowed, "
+                    f"{_pct(policy.get('reviewed_share_of_clean'))} sent to review, "
+                    f"{_pct(policy.get('disavowed_share_of_toxic'))} of toxic domains disavowed.",
+                ]
+            lines.append("")
+    lines += [
+        "### Calibration (cross-validation, domain level)",
+        "",
+        "| score bin | rows | mean score | toxic share |",
+        "|---|---|---|---|",
+    ]
+    for row in cv.get("domain", {}).get("reliability", []):
+        lines.append(
+            f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['toxic_share']:.3f} |"
+        )
+    lines += [
+        "",
+        "## Bias, risks and limitations",
+        "",
+        "- Much of the training data is synthetic (see training_data/DATASHEET.md): it encodes "
+        "its author's view of SEO spam patterns, and vendor scores in it are simulated.",
+        "- The real domain lists behind the domain-name signals are blocklists and top-site "
+        "lists: famous sites are over-represented among clean domains, and referrer spam among "
+        "toxic ones. Small legitimate sites with long or unusual names can score higher than "
+        "they should; that is why scores between the review and disavow thresholds go to a "
+        "person.",
+        "- Domain-only inputs (Search Console) are judged on the name and TLD alone.",
+        "- TLD risk drifts as spammers move to new cheap TLDs; retrain on your own labels.",
+        "- Loading a model runs code from its file: only use models you trained or trust.",
+        "",
+        "## How to get started",
+        "",
+        "```",
+        "disavow audit export.csv --site example.com --out audit",
+        "disavow train labelled.csv --out models/mine && disavow evaluate heldout.csv "
+        "--model models/mine",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)

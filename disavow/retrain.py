@@ -1,0 +1,188 @@
+"""Retraining and evaluation on a user's own labels (``disavow train`` / ``evaluate``).
+
+Each input file is one backlink profile (one site), because several signals
+(repeated anchors, bursts, name families) only make sense within a profile.
+Labels come from a ``label`` column, or from an old disavow file: what it lists
+is toxic, the rest ok, and a whitelist can overrule it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from disavow import schema as s
+from disavow.decide import Policy, decide_domains, read_entry_list
+from disavow.errors import DisavowError, OutputError
+from disavow.features import SiteProfile, build_features
+from disavow.model import MODEL_FILE, load_model
+from disavow.train import (
+    TrainingSet,
+    at_threshold,
+    concat_sets,
+    fit_and_save,
+    metrics,
+    parse_labels,
+    profile_rows,
+    write_card,
+)
+
+
+def _noop(_stage: str) -> None:
+    return None
+
+
+def labels_from_disavow(
+    table: pd.DataFrame, disavow_path: Path, whitelist: Path | None = None
+) -> pd.Series:
+    """1.0 for links an old disavow file lists (by domain: or URL), else 0.0."""
+    from disavow.disavow_file import read_disavow_file
+
+    listed = read_disavow_file(disavow_path)
+    domains = {e.value for e in listed.entries if e.kind == "domain"}
+    urls = {e.normalized for e in listed.entries if e.kind == "url"}
+    hosts = table[s.SOURCE_HOST].fillna(table[s.DOMAIN]).fillna("").astype(str)
+
+    def covered(host: str) -> bool:
+        parts = host.split(".")
+        return any(".".join(parts[i:]) in domains for i in range(len(parts)))
+
+    unique_hosts = pd.unique(hosts)
+    host_hit = {h: covered(h) for h in unique_hosts}
+    label = hosts.map(host_hit) | table[s.SOURCE_URL].fillna("").astype(str).isin(urls)
+    if whitelist is not None:
+        allowed = read_entry_list(whitelist)
+        ok = [allowed.covers_url(u, h) for u, h in
+              zip(table[s.SOURCE_URL].fillna("").astype(str), hosts, strict=True)]
+        label = label & ~pd.Series(ok, index=table.index)
+    return label.astype(float)
+
+
+def labelled_tables(
+    paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None
+) -> list[tuple[Path, pd.DataFrame]]:
+    from disavow.normalize import read_exports
+
+    if whitelist is not None and labels_from is None:
+        raise DisavowError("--whitelist only applies together with --labels-from.")
+    tables = []
+    for path in paths:
+        table = read_exports([path]).links
+        if labels_from is not None:
+            table[s.LABEL] = labels_from_disavow(table, labels_from, whitelist)
+        elif s.LABEL not in table or parse_labels(table[s.LABEL]).notna().sum() == 0:
+            raise DisavowError(
+                f"{path} has no labels. Add a 'label' column (toxic/ok or 1/0) to the export, "
+                "or pass --labels-from with the disavow file you uploaded before."
+            )
+        tables.append((path, table))
+    return tables
+
+
+def train_from_exports(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    labels_from: Path | None = None,
+    whitelist: Path | None = None,
+    site: str | None = None,
+    keywords: Sequence[str] = (),
+    overwrite: bool = False,
+    progress: Callable[[str], None] = _noop,
+) -> dict[str, Any]:
+    """Train a model folder from labelled exports; returns its metadata."""
+    if (out_dir / MODEL_FILE).exists() and not overwrite:
+        raise OutputError(f"{out_dir} already holds a model. Choose another --out or pass --force.")
+    if out_dir.resolve() in {p.resolve() for p in paths}:
+        raise OutputError(f"--out {out_dir} is one of the inputs.")
+    progress("reading labelled exports")
+    sets: list[TrainingSet] = []
+    from disavow.model import sha256_file
+
+    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+        progress(f"computing signals for {path.name}")
+        profile = SiteProfile.infer(table, site, tuple(keywords))
+        part = profile_rows(table, profile, group_prefix=f"{path.name}:")
+        part.sources.append({"path": path.name, "sha256": sha256_file(path),
+                             "rows": int(len(table))})
+        sets.append(part)
+    training = concat_sets(sets)
+    if min(np.bincount(training.domain_y.astype(int), minlength=2)) < 2 and \
+            min(np.bincount(training.link_y.astype(int), minlength=2)) < 2:
+        raise DisavowError(
+            "Training needs at least two toxic and two ok examples; the labels hold "
+            f"{int(training.link_y.sum())} toxic and {int((training.link_y == 0).sum())} ok links."
+        )
+    progress("cross-validating and fitting")
+    metadata = fit_and_save(
+        training, out_dir, name=out_dir.name,
+        description="Retrained by the user with disavow train.",
+        cv_splits=5,
+    )
+    write_card(out_dir, metadata)
+    return metadata
+
+
+def evaluate_exports(
+    paths: Sequence[Path],
+    *,
+    model_dir: Path | None = None,
+    trust_model: bool = False,
+    labels_from: Path | None = None,
+    whitelist: Path | None = None,
+    site: str | None = None,
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """Score labelled exports and measure the result, per level and under the policy."""
+    model = load_model(model_dir, trust=trust_model)
+    policy = Policy.from_thresholds(model.thresholds, threshold=threshold)
+    domain_y, domain_p, domain_decisions, link_y, link_p = [], [], [], [], []
+    for _path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+        profile = SiteProfile.infer(table, site)
+        ok = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
+        usable = table[ok].copy()
+        usable[s.LABEL] = parse_labels(usable[s.LABEL])
+        usable = usable[usable[s.LABEL].notna()]
+        feats = build_features(usable, profile)
+        scores = model.score(feats.domains, "domain")
+        truth = usable.groupby(usable[s.DOMAIN].astype(str))[s.LABEL].mean().ge(0.5)
+        domain_y.append(truth.reindex(feats.domains.index).astype(float).to_numpy())
+        domain_p.append(scores)
+        site_policy = replace(policy, site=profile.site)
+        decided = decide_domains(feats.domains.assign(score=scores), site_policy)
+        domain_decisions.append(decided[s.DECISION].to_numpy())
+        is_link = usable[s.ROW_KIND].fillna("link").eq("link").to_numpy()
+        if is_link.any():
+            link_y.append(usable[s.LABEL].to_numpy()[is_link])
+            link_p.append(model.score(feats.links[is_link], "link"))
+    result: dict[str, Any] = {"model": model.name, "thresholds": {
+        "domain_disavow": policy.domain_disavow, "domain_review": policy.domain_review,
+        "link_disavow": policy.link_disavow, "link_review": policy.link_review}}
+    y = np.concatenate(domain_y)
+    p = np.concatenate(domain_p)
+    decisions = np.concatenate(domain_decisions)
+    if len(np.unique(y)) == 2:
+        result["domain"] = metrics(y, p) | {
+            "at_threshold": at_threshold(y, p, policy.domain_disavow),
+            "policy": {
+                "disavowed_share_of_clean": float((decisions[y == 0] == "disavow").mean()),
+                "disavowed_share_of_toxic": float((decisions[y == 1] == "disavow").mean()),
+                "reviewed_share_of_clean": float((decisions[y == 0] == "review").mean()),
+            },
+        }
+    if link_y:
+        ly, lp = np.concatenate(link_y), np.concatenate(link_p)
+        if len(np.unique(ly)) == 2:
+            result["link"] = metrics(ly, lp) | {
+                "at_threshold": at_threshold(ly, lp, policy.link_disavow)}
+    if "domain" not in result and "link" not in result:
+        raise DisavowError("Evaluation needs both toxic and ok labels in the data.")
+    return result
+
+
+__all__ = ["evaluate_exports", "labels_from_disavow", "train_from_exports"]

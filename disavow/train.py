@@ -1,0 +1,363 @@
+"""Fit, cross-validate and save a scoring model from labelled backlink profiles.
+
+Labels are per link (a ``label`` column, or ``--labels-from`` an old disavow
+file). A referring domain is labelled toxic when at least half of its labelled
+links are. Cross-validation is grouped by referring domain, so no domain is in
+both the training and the test part of a fold, and every reported figure comes
+from rows the model did not see.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold
+
+from disavow import schema as s
+from disavow.errors import DisavowError
+from disavow.features import (
+    ANCHOR_TYPES,
+    DOMAIN_FEATURES,
+    LINK_MODEL_FEATURES,
+    SiteProfile,
+    build_features,
+)
+from disavow.model import (
+    CARD_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    prepare_matrix,
+    remember_trusted,
+    sha256_file,
+)
+
+N_TLD_CATEGORIES = 80
+# Features whose direction is never in doubt. nofollow/ugc/sponsored links pass
+# nothing, so they may only lower the score; a vendor's own spam verdict and
+# spam words may only raise it.
+MONOTONIC: dict[str, int] = {
+    "nofollow": -1, "ugc_or_sponsored": -1, "share_nofollow": -1, "share_qualified": -1,
+    "name_link_selling": 1, "name_risky_topics": 1, "anchor_risky_topics": 1,
+    "title_risky_topics": 1, "max_anchor_risky_topics": 1, "max_title_risky_topics": 1,
+    "ahrefs_is_spam": 1, "semrush_toxicity": 1, "moz_spam_score": 1, "moz_spam_flags": 1,
+    "name_is_gov_edu": -1,
+}
+HGB_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.08, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 20,
+    "l2_regularization": 0.5, "random_state": 0,
+}
+LEVELS = ("domain", "link")
+
+
+@dataclass
+class TrainingSet:
+    """Feature rows with labels for both model levels."""
+
+    domain_x: pd.DataFrame
+    domain_y: np.ndarray
+    domain_groups: np.ndarray
+    domain_weight: np.ndarray
+    link_x: pd.DataFrame
+    link_y: np.ndarray
+    link_groups: np.ndarray
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def level(self, name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+        if name == "domain":
+            return self.domain_x, self.domain_y, self.domain_groups, self.domain_weight
+        return self.link_x, self.link_y, self.link_groups, np.ones(len(self.link_y))
+
+
+def parse_labels(values: pd.Series) -> pd.Series:
+    """Labels as 1.0 toxic / 0.0 ok / NaN unknown, from the usual spellings."""
+    mapping = {
+        "1": 1.0, "1.0": 1.0, "toxic": 1.0, "true": 1.0, "yes": 1.0, "disavow": 1.0, "bad": 1.0,
+        "spam": 1.0, "0": 0.0, "0.0": 0.0, "ok": 0.0, "false": 0.0, "no": 0.0, "keep": 0.0,
+        "good": 0.0, "clean": 0.0,
+    }
+    text = values.astype("object").map(lambda v: str(v).strip().lower() if pd.notna(v) else "")
+    return text.map(mapping).astype(float)
+
+
+def profile_rows(
+    table: pd.DataFrame, profile: SiteProfile, *, weight: float = 1.0, group_prefix: str = ""
+) -> TrainingSet:
+    """Training rows of one labelled profile (one audited site)."""
+    if s.LABEL not in table:
+        raise DisavowError("labelled data needs a 'label' column (toxic/ok or 1/0)")
+    usable = table[table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)].copy()
+    usable[s.LABEL] = parse_labels(usable[s.LABEL])
+    usable = usable[usable[s.LABEL].notna()]
+    feats = build_features(usable, profile)
+    domain_labels = usable.groupby(usable[s.DOMAIN].astype(str))[s.LABEL].mean().ge(0.5)
+    domain_y = domain_labels.reindex(feats.domains.index).astype(float).to_numpy()
+    is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
+    link_x = feats.links[is_link]
+    link_y = usable[s.LABEL].to_numpy()[is_link]
+    link_groups = (group_prefix + usable[s.DOMAIN].astype(str)).to_numpy()[is_link]
+    return TrainingSet(
+        domain_x=feats.domains.reset_index(drop=True),
+        domain_y=domain_y,
+        domain_groups=np.array([group_prefix + d for d in feats.domains.index], dtype=object),
+        domain_weight=np.full(len(domain_y), weight),
+        link_x=link_x.reset_index(drop=True),
+        link_y=link_y,
+        link_groups=link_groups,
+    )
+
+
+def concat_sets(sets: list[TrainingSet]) -> TrainingSet:
+    if not sets:
+        raise DisavowError("no labelled rows to train on")
+    return TrainingSet(
+        domain_x=pd.concat([t.domain_x for t in sets], ignore_index=True),
+        domain_y=np.concatenate([t.domain_y for t in sets]),
+        domain_groups=np.concatenate([t.domain_groups for t in sets]),
+        domain_weight=np.concatenate([t.domain_weight for t in sets]),
+        link_x=pd.concat([t.link_x for t in sets], ignore_index=True),
+        link_y=np.concatenate([t.link_y for t in sets]),
+        link_groups=np.concatenate([t.link_groups for t in sets]),
+        sources=[src for t in sets for src in t.sources],
+    )
+
+
+def categories_for(training: TrainingSet) -> dict[str, list[str]]:
+    """Categorical levels fixed at training time: the most common TLDs, anchor types."""
+    tlds = pd.concat([training.domain_x["tld"], training.link_x["tld"]]).dropna().astype(str)
+    top = tlds.value_counts().head(N_TLD_CATEGORIES).index.tolist()
+    return {"tld": sorted(t for t in top if t != "other"), "anchor_type": list(ANCHOR_TYPES)}
+
+
+def make_estimator(columns: list[str], n_rows: int) -> CalibratedClassifierCV:
+    monotonic = {c: v for c, v in MONOTONIC.items() if c in columns}
+    hgb = HistGradientBoostingClassifier(
+        **HGB_PARAMS, monotonic_cst=monotonic or None, categorical_features="from_dtype",
+        class_weight="balanced",
+    )
+    # Class weighting distorts probabilities; sigmoid calibration restores them
+    # and stays stable on the small, imbalanced sets users retrain on.
+    return CalibratedClassifierCV(hgb, method="sigmoid", cv=3 if n_rows >= 60 else 2)
+
+
+def _fit(estimator, x, y, weight):
+    # scikit-learn 1.9 cannot bin a numeric column that is missing in every
+    # training row. Such a column carries no information, so a constant stands
+    # in for it: the trees never split on it and scoring is unaffected.
+    empty = [c for c in x.columns if x[c].dtype.kind == "f" and x[c].isna().all()]
+    if empty:
+        x = x.assign(**dict.fromkeys(empty, 0.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        estimator.fit(x, y, sample_weight=weight)
+    return estimator
+
+
+def cross_validate(
+    training: TrainingSet, categories: dict[str, list[str]], n_splits: int = 5
+) -> dict[str, dict[str, Any]]:
+    """Out-of-fold metrics per level, grouped by referring domain."""
+    results: dict[str, dict[str, Any]] = {}
+    for level in LEVELS:
+        x, y, groups, weight = training.level(level)
+        if len(np.unique(y)) < 2:
+            continue
+        columns = list(DOMAIN_FEATURES if level == "domain" else LINK_MODEL_FEATURES)
+        matrix = prepare_matrix(x, columns, categories)
+        splits = min(n_splits, int(min(np.bincount(y.astype(int)))))
+        if splits < 2:
+            continue
+        oof = np.full(len(y), np.nan)
+        folds = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=0)
+        for train_idx, test_idx in folds.split(matrix, y, groups):
+            est = make_estimator(columns, len(train_idx))
+            _fit(est, matrix.iloc[train_idx], y[train_idx], weight[train_idx])
+            oof[test_idx] = est.predict_proba(matrix.iloc[test_idx])[:, 1]
+        results[level] = metrics(y, oof) | {"folds": splits, "rows": int(len(y))}
+        results[level]["_oof"] = oof
+    return results
+
+
+def metrics(y: np.ndarray, score: np.ndarray) -> dict[str, Any]:
+    """ROC AUC, PR AUC, precision at 90% recall, Brier score and a reliability table."""
+    y = np.asarray(y, dtype=float)
+    score = np.asarray(score, dtype=float)
+    out: dict[str, Any] = {
+        "n": int(len(y)), "n_toxic": int(y.sum()),
+        "roc_auc": float(roc_auc_score(y, score)),
+        "pr_auc": float(average_precision_score(y, score)),
+        "brier": float(brier_score_loss(y, score)),
+        "precision_at_90_recall": precision_at_recall(y, score, 0.9),
+    }
+    bins = np.linspace(0, 1, 11)
+    table = []
+    which = np.clip(np.digitize(score, bins) - 1, 0, 9)
+    for b in range(10):
+        mask = which == b
+        if mask.any():
+            table.append({
+                "bin": f"{bins[b]:.1f}-{bins[b + 1]:.1f}", "n": int(mask.sum()),
+                "mean_score": float(score[mask].mean()), "toxic_share": float(y[mask].mean()),
+            })
+    out["reliability"] = table
+    return out
+
+
+def precision_at_recall(y: np.ndarray, score: np.ndarray, recall: float) -> float:
+    order = np.argsort(-score, kind="stable")
+    hits = np.cumsum(y[order])
+    total = y.sum()
+    if total == 0:
+        return float("nan")
+    k = int(np.searchsorted(hits, recall * total - 1e-9)) + 1
+    return float(hits[k - 1] / k)
+
+
+def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str, float]:
+    flagged = score >= threshold
+    clean = y == 0
+    return {
+        "threshold": float(threshold),
+        "flagged_share_of_clean": float(flagged[clean].mean()) if clean.any() else float("nan"),
+        "recall": float(flagged[y == 1].mean()) if (y == 1).any() else float("nan"),
+        "precision": float(y[flagged].mean()) if flagged.any() else float("nan"),
+    }
+
+
+def choose_thresholds(cv: dict[str, dict[str, Any]], training: TrainingSet) -> dict[str, float]:
+    """Default thresholds from out-of-fold scores: few clean domains disavowed.
+
+    ``disavow`` is the lowest threshold (at least 0.5) at which at most 1% of
+    clean rows would be flagged; ``review`` the same at 5% (at least 0.3).
+    """
+    out = {"domain_disavow": 0.8, "domain_review": 0.5, "link_disavow": 0.9, "link_review": 0.6}
+    for level in LEVELS:
+        if level not in cv:
+            continue
+        y = training.level(level)[1]
+        clean_scores = cv[level]["_oof"][y == 0]
+        if not len(clean_scores):
+            continue
+        out[f"{level}_disavow"] = round(max(0.5, float(np.quantile(clean_scores, 0.99))), 3)
+        out[f"{level}_review"] = round(
+            min(out[f"{level}_disavow"], max(0.3, float(np.quantile(clean_scores, 0.95)))), 3
+        )
+    return out
+
+
+def toxic_share_by_tld(training: TrainingSet, minimum: int = 20) -> dict[str, list[float]]:
+    """Per TLD: [toxic share, count] among training domains, for plain-words reasons."""
+    frame = pd.DataFrame({"tld": training.domain_x["tld"], "y": training.domain_y})
+    grouped = frame.dropna().groupby("tld")["y"].agg(["mean", "size"])
+    grouped = grouped[grouped["size"] >= minimum]
+    return {t: [round(float(m), 3), int(n)] for t, (m, n) in grouped.iterrows()}
+
+
+def fit_and_save(
+    training: TrainingSet,
+    out_dir: Path,
+    *,
+    name: str,
+    description: str = "",
+    cv_splits: int = 5,
+    extra_metrics: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Cross-validate, fit on everything, write the model folder; return metadata."""
+    import joblib
+    import sklearn
+
+    if len(np.unique(training.domain_y)) < 2 and len(np.unique(training.link_y)) < 2:
+        raise DisavowError(
+            "the labelled data has only one class; label some links toxic and some ok"
+        )
+    categories = categories_for(training)
+    cv = cross_validate(training, categories, cv_splits)
+    thresholds = choose_thresholds(cv, training)
+    estimators = {}
+    for level in LEVELS:
+        x, y, _groups, weight = training.level(level)
+        columns = list(DOMAIN_FEATURES if level == "domain" else LINK_MODEL_FEATURES)
+        if len(np.unique(y)) < 2:
+            # One class only at this level (e.g. domain lists without links):
+            # fall back to the other level's rows so scoring still works.
+            other = "link" if level == "domain" else "domain"
+            x, y, _groups, weight = training.level(other)
+        matrix = prepare_matrix(x, columns, categories)
+        estimators[level] = _fit(make_estimator(columns, len(y)), matrix, y, weight)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as tmp:
+        joblib.dump(estimators, tmp.name, compress=3)
+    tmp_path = Path(tmp.name)
+    tmp_path.replace(out_dir / MODEL_FILE)
+    model_sha = sha256_file(out_dir / MODEL_FILE)
+    metrics_out = {
+        level: {k: v for k, v in result.items() if not k.startswith("_")}
+        | {"at_default_threshold": at_threshold(
+            training.level(level)[1], result["_oof"], thresholds[f"{level}_disavow"])}
+        for level, result in cv.items()
+    }
+    metadata = {
+        "name": name,
+        "description": description,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": _git_commit(),
+        "model_sha256": model_sha,
+        "features": {"domain": list(DOMAIN_FEATURES), "link": list(LINK_MODEL_FEATURES)},
+        "categories": categories,
+        "thresholds": thresholds,
+        "tld_toxic_share": toxic_share_by_tld(training),
+        "training_data": training.sources,
+        "rows": {"domain": int(len(training.domain_y)), "link": int(len(training.link_y)),
+                 "domain_toxic": int(np.nansum(training.domain_y)),
+                 "link_toxic": int(np.nansum(training.link_y))},
+        "hyperparameters": HGB_PARAMS | {"calibration": "sigmoid", "class_weight": "balanced",
+                                         "monotonic_cst": MONOTONIC},
+        "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
+        "versions": _versions(sklearn.__version__),
+    }
+    (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    remember_trusted(model_sha)
+    return metadata
+
+
+def _versions(sklearn_version: str) -> dict[str, str]:
+    import joblib
+    import tldextract
+
+    from disavow import __version__
+
+    return {
+        "disavow": __version__, "scikit-learn": sklearn_version, "pandas": pd.__version__,
+        "numpy": np.__version__, "joblib": joblib.__version__,
+        "tldextract": tldextract.__version__, "python": platform.python_version(),
+    }
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def write_card(out_dir: Path, metadata: dict[str, Any], intro: str = "") -> None:
+    """A model card generated from metadata.json, so the two never disagree."""
+    from disavow.model_card import render_model_card
+
+    (out_dir / CARD_FILE).write_text(render_model_card(metadata, intro), encoding="utf-8")
