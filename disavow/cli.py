@@ -1,0 +1,387 @@
+"""The command-line interface: parse options, call the library, report errors.
+
+The only module that prints or exits. Every command turns its options into a
+library call; a ``DisavowError`` becomes ``Error: ...`` on stderr and exit code
+1, usage errors exit 2 (Typer's own), anything else is a bug and keeps its
+traceback. stdout carries only machine-readable output; messages, progress
+and tables go to stderr.
+
+Exit codes: 0 success (also "nothing to disavow"), 1 the input, model or
+output needs your attention, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from disavow import __version__
+from disavow.errors import DisavowError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help=(
+        "Audit backlink exports offline and write a safe Google disavow file.\n\n"
+        "Exit codes: 0 success, 1 an input, model or output needs your attention, "
+        "2 wrong usage."
+    ),
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(help="Backlink exports: Ahrefs, Semrush, Search Console, Majestic, Moz, "
+                   "CSV/TSV/XLSX/ZIP.", show_default=False),
+]
+SiteOption = Annotated[
+    str | None, typer.Option("--site", help="The audited site's domain, e.g. example.com.")
+]
+KeywordsOption = Annotated[
+    Path | None,
+    typer.Option("--keywords", help="File of money keywords, one per line (improves anchor "
+                 "classification)."),
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Model folder (default: the shipped model). Loading a model "
+                 "runs code from it."),
+]
+TrustOption = Annotated[
+    bool,
+    typer.Option("--trust-model", help="Load a model folder that was neither shipped nor "
+                 "trained on this machine. Only for models from a source you trust."),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option("--threshold", min=0.0, max=1.0,
+                 help="Disavow domains scoring at least this (default: the model's)."),
+]
+LevelOption = Annotated[
+    str, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "
+                      "pages; domain: only domain: lines; url: only URL lines.")
+]
+AllowOption = Annotated[
+    Path | None, typer.Option("--allow", help="Domains/URLs never to disavow, one per line.")
+]
+DenyOption = Annotated[
+    Path | None, typer.Option("--deny", help="Domains/URLs always to disavow, one per line.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stderr.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace files left by an earlier run in --out.")
+]
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """Audit backlink exports offline and write a safe Google disavow file."""
+    if version:
+        typer.echo(f"disavow {__version__}")
+        raise typer.Exit()
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn library errors into one clear message and exit code 1."""
+    try:
+        yield
+    except DisavowError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def progress_display(quiet: bool) -> Iterator:
+    """A transient status line on stderr for long runs; silent when quiet or piped."""
+    if quiet or not err.is_terminal:
+        yield lambda _stage: None
+        return
+    with err.status("starting") as status:
+        yield lambda stage: status.update(f"{stage}...")
+
+
+def _keywords(path: Path | None) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise DisavowError(f"Cannot read the keywords file {path}: {exc.strerror}.") from None
+    return tuple(line.strip() for line in text.splitlines() if line.strip()
+                 and not line.startswith("#"))
+
+
+def _say(quiet: bool, message: str) -> None:
+    if not quiet:
+        err.print(message, markup=False, highlight=False)
+
+
+@app.command()
+def inspect(inputs: Inputs) -> None:
+    """Show how each export is read: format, encoding, delimiter, rows, columns.
+
+    Example: disavow inspect ahrefs.csv gsc-links.zip
+    """
+    from disavow.read import read_export
+
+    with reported_errors():
+        for path in inputs:
+            _frame, reports = read_export(path)
+            for report in reports:
+                err.print(f"[bold]{report.path}[/]", markup=True, highlight=False)
+                lines = [
+                    f"  format     {report.format}",
+                    f"  encoding   {report.encoding}",
+                    f"  delimiter  {report.delimiter!r}",
+                    f"  rows       {report.rows_read} read, {report.rows_skipped} skipped",
+                ]
+                for row, why in report.skipped[:10]:
+                    lines.append(f"    skipped row {row}: {why}")
+                mapped = ", ".join(f"{orig} -> {canon}"
+                                   for canon, orig in report.mapped_columns.items())
+                lines.append(f"  mapped     {mapped or '(none)'}")
+                lines.append(f"  ignored    {', '.join(report.ignored_columns) or '(none)'}")
+                lines += [f"  warning    {w}" for w in report.warnings]
+                err.print("\n".join(lines), markup=False, highlight=False)
+
+
+@app.command()
+def normalize(
+    inputs: Inputs,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the canonical CSV.")],
+    force: ForceOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Read exports into one canonical link table (CSV, UTF-8).
+
+    Example: disavow normalize ahrefs.csv semrush.csv --out links.csv
+    """
+    from disavow.normalize import read_exports
+    from disavow.tables import write_csv
+
+    with reported_errors():
+        if out.resolve() in {p.resolve() for p in inputs}:
+            raise DisavowError(f"--out {out} is one of the inputs; it is never overwritten.")
+        result = read_exports(inputs)
+        write_csv(result.links, out, overwrite=force)
+        skipped = int((result.links["status"] != "ok").sum())
+        _say(quiet, f"Wrote {len(result.links)} rows ({skipped} unusable) to {out}")
+
+
+@app.command()
+def score(
+    inputs: Inputs,
+    out: Annotated[Path, typer.Option("--out", help="Folder for links.csv and domains.csv.")],
+    site: SiteOption = None,
+    keywords: KeywordsOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    threshold: ThresholdOption = None,
+    level: LevelOption = "auto",
+    force: ForceOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Score every link and referring domain; write links.csv and domains.csv.
+
+    Example: disavow score ahrefs.csv --site example.com --out scores
+    """
+    from disavow.pipeline import score_exports
+    from disavow.tables import write_csv
+
+    with reported_errors(), progress_display(quiet) as progress:
+        for name in ("links.csv", "domains.csv"):
+            if (out / name).exists() and not force:
+                raise DisavowError(f"{out / name} already exists. Choose a new --out folder "
+                                   "or pass --force.")
+        scored = score_exports(
+            inputs, site=site, keywords=_keywords(keywords), model_dir=model,
+            trust_model=trust_model, threshold=threshold, level=level, progress=progress,
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(scored.links_output(), out / "links.csv", overwrite=force)
+        write_csv(scored.domains_output(), out / "domains.csv", overwrite=force)
+    decisions = scored.domains["decision"].value_counts()
+    _say(quiet, f"{len(scored.domains)} referring domains: "
+         f"{decisions.get('disavow', 0)} disavow, {decisions.get('review', 0)} review, "
+         f"{decisions.get('keep', 0)} keep. Wrote {out}/links.csv and {out}/domains.csv")
+
+
+@app.command()
+def audit(
+    inputs: Inputs,
+    site: Annotated[str, typer.Option("--site", help="The audited site's domain, e.g. "
+                                      "example.com. It is never disavowed.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for disavow.txt and the reports.")],
+    existing: Annotated[
+        Path | None,
+        typer.Option("--existing", help="Your current disavow file (download it from Search "
+                     "Console). Every line of it is kept; new entries are appended."),
+    ] = None,
+    allow: AllowOption = None,
+    deny: DenyOption = None,
+    threshold: ThresholdOption = None,
+    level: LevelOption = "auto",
+    keywords: KeywordsOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Score exports and write disavow.txt, domains.csv, links.csv, report.html, summary.json.
+
+    Example: disavow audit ahrefs.csv gsc.zip --site example.com --existing current.txt --out audit
+    """
+    from disavow.pipeline import audit as run_audit
+
+    with reported_errors(), progress_display(quiet) as progress:
+        result = run_audit(
+            inputs, site=site, out_dir=out, existing=existing, overwrite=force,
+            progress=progress, allow=allow, deny=deny, threshold=threshold, level=level,
+            keywords=_keywords(keywords), model_dir=model, trust_model=trust_model,
+        )
+    summary = result.summary
+    counts = summary["counts"]["domain_decisions"]
+    file_info = summary["disavow_file"]
+    lines = [
+        f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
+        f"({summary['counts']['links_skipped']} input rows skipped)",
+        f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
+        f"disavow.txt: {file_info['domain_lines']} domain: lines, {file_info['url_lines']} URL "
+        "lines from this run",
+    ]
+    if summary.get("merge"):
+        merge = summary["merge"]
+        lines.append(
+            f"  merged with {merge['existing']}: every old line kept, {len(merge['added'])} "
+            f"added, {len(merge['already_present'])} already present, "
+            f"{len(merge['covered_by_domain'])} covered by a domain: line"
+        )
+    lines.append(f"Wrote {out}/disavow.txt, domains.csv, links.csv, report.html, summary.json")
+    lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
+    _say(quiet, "\n".join(lines))
+
+
+@app.command()
+def train(
+    inputs: Annotated[list[Path], typer.Argument(help="Labelled exports (a 'label' column: "
+                                                 "toxic/ok or 1/0), one site per file.")],
+    out: Annotated[Path, typer.Option("--out", help="New model folder, e.g. models/mine.")],
+    labels_from: Annotated[
+        Path | None,
+        typer.Option("--labels-from", help="Take labels from an old disavow file instead: "
+                     "listed domains and URLs are toxic, the rest ok."),
+    ] = None,
+    whitelist: Annotated[
+        Path | None,
+        typer.Option("--whitelist", help="With --labels-from: domains/URLs that are ok even if "
+                     "listed."),
+    ] = None,
+    site: SiteOption = None,
+    keywords: KeywordsOption = None,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Train a model on your own labels; prints grouped cross-validation metrics.
+
+    Example: disavow train labelled.csv --out models/mine
+    """
+    from disavow.retrain import train_from_exports
+
+    with reported_errors(), progress_display(quiet) as progress:
+        metadata = train_from_exports(
+            inputs, out, labels_from=labels_from, whitelist=whitelist, site=site,
+            keywords=_keywords(keywords), overwrite=force, progress=progress,
+        )
+    typer.echo(json.dumps(metadata["metrics"], indent=2))
+    _say(quiet, f"Wrote model {out}. Use it with --model {out}.")
+
+
+@app.command()
+def evaluate(
+    inputs: Annotated[list[Path], typer.Argument(help="Labelled exports (a 'label' column).")],
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    labels_from: Annotated[
+        Path | None, typer.Option("--labels-from", help="Labels from an old disavow file.")
+    ] = None,
+    whitelist: Annotated[Path | None, typer.Option("--whitelist")] = None,
+    site: SiteOption = None,
+    threshold: ThresholdOption = None,
+) -> None:
+    """Measure a model on labelled data it has not seen; prints JSON metrics.
+
+    Example: disavow evaluate heldout.csv --model models/mine
+    """
+    from disavow.retrain import evaluate_exports
+
+    with reported_errors():
+        result = evaluate_exports(
+            inputs, model_dir=model, trust_model=trust_model, labels_from=labels_from,
+            whitelist=whitelist, site=site, threshold=threshold,
+        )
+    typer.echo(json.dumps(result, indent=2))
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="A disavow .txt file.")],
+    quiet: QuietOption = False,
+) -> None:
+    """Check a disavow file against Google's rules; exit 1 when it has errors.
+
+    Example: disavow validate disavow.txt
+    """
+    from disavow.disavow_file import read_disavow_file
+    from disavow.disavow_file import validate as validate_file
+
+    with reported_errors():
+        issues = validate_file(read_disavow_file(file))
+    errors = [i for i in issues if i.severity == "error"]
+    for issue in issues:
+        where = f"line {issue.line}" if issue.line else "file"
+        hint = f" ({issue.suggestion})" if getattr(issue, "suggestion", None) else ""
+        _say(quiet, f"{file}:{where}: {issue.severity}: {issue.message}{hint}")
+    _say(quiet, f"{file}: {len(errors)} errors, {len(issues) - len(errors)} warnings")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The disavow file Google has now.")],
+    new: Annotated[Path, typer.Argument(help="The file you are about to upload.")],
+) -> None:
+    """Show what uploading NEW instead of OLD would add and remove (JSON on stdout).
+
+    Example: disavow diff current.txt audit/disavow.txt
+    """
+    from disavow.disavow_file import diff_disavow, read_disavow_file
+
+    with reported_errors():
+        result = diff_disavow(read_disavow_file(old), read_disavow_file(new))
+    payload = {
+        "added": list(result.added), "removed": list(result.removed),
+        "unchanged": result.unchanged,
+    }
+    typer.echo(json.dumps(payload, indent=2))
+    if result.removed:
+        err.print(f"Warning: uploading {new} would un-disavow {len(result.removed)} entries.",
+                  markup=False, highlight=False)
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app(prog_name="disavow")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,352 @@
+"""Glue: read -> normalize -> features -> model -> decide -> write.
+
+Each stage lives in its own module; this one only wires them together and
+assembles what the commands write. ``score_exports`` is ``disavow score``;
+``audit`` is ``disavow audit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from disavow import __version__
+from disavow import schema as s
+from disavow.decide import (
+    Policy,
+    decide_domains,
+    decide_links,
+    plan_entries,
+    read_entry_list,
+)
+from disavow.errors import DisavowError, OutputError
+from disavow.explain import domain_reasons, link_reasons, reasons_column
+from disavow.features import SiteProfile, build_features
+from disavow.model import ScoringModel, load_model
+from disavow.urls import host_info, parse_host
+
+Progress = Callable[[str], None]
+
+LINK_OUTPUT_COLUMNS = (
+    s.SOURCE_URL, s.DOMAIN, s.TARGET_URL, s.ANCHOR, "anchor_type", s.SCORE, s.DECISION,
+    s.REASONS, s.SOURCE_TITLE, s.NOFOLLOW, s.FIRST_SEEN, s.LAST_SEEN, s.SOURCE_FILE,
+    s.SOURCE_ROW,
+)
+DOMAIN_OUTPUT_COLUMNS = (
+    s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
+    s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
+)
+OUTPUT_FILES = ("disavow.txt", "domains.csv", "links.csv", "report.html", "summary.json")
+N_SAMPLE_LINKS = 3
+
+
+@dataclass
+class ScoredProfile:
+    """Everything ``disavow score`` knows about one backlink profile."""
+
+    links: pd.DataFrame  # one row per usable link, with score, decision and reasons
+    domains: pd.DataFrame  # one row per referring domain, with score, decision and reasons
+    skipped: pd.DataFrame  # input rows that could not be used, with their problem
+    reports: list[Any]
+    profile: SiteProfile
+    model: ScoringModel
+    policy: Policy
+    warnings: list[str] = field(default_factory=list)
+
+    def links_output(self) -> pd.DataFrame:
+        return self.links.reindex(columns=LINK_OUTPUT_COLUMNS)
+
+    def domains_output(self) -> pd.DataFrame:
+        return self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)
+
+
+def _noop(_stage: str) -> None:
+    return None
+
+
+def score_exports(
+    paths: Sequence[str | Path],
+    *,
+    site: str | None,
+    keywords: Sequence[str] = (),
+    model: ScoringModel | None = None,
+    model_dir: str | Path | None = None,
+    trust_model: bool = False,
+    threshold: float | None = None,
+    level: str = "auto",
+    allow: str | Path | None = None,
+    deny: str | Path | None = None,
+    progress: Progress = _noop,
+) -> ScoredProfile:
+    """Read exports, score every link and referring domain, and decide."""
+    from disavow.normalize import read_exports
+
+    if site is not None and parse_host(site) is None:
+        raise DisavowError(
+            f"--site '{site}' is not a domain name. Pass the audited site's domain, "
+            "e.g. --site example.com."
+        )
+    progress("reading exports")
+    result = read_exports(list(paths))
+    table = result.links
+    progress("loading the model")
+    model = model or load_model(model_dir, trust=trust_model)
+    policy = Policy.from_thresholds(
+        model.thresholds, threshold=threshold, level=level,
+        site=host_info(parse_host(site)).domain if site else None,
+        allow=read_entry_list(allow) if allow else Policy().allow,
+        deny=read_entry_list(deny) if deny else Policy().deny,
+    )
+    ok = table[s.STATUS].fillna(s.RowStatus.OK).eq(s.RowStatus.OK)
+    usable = table[ok & (table[s.DOMAIN].fillna("").astype(str) != "")]
+    skipped = table[~table.index.isin(usable.index)]
+    progress("computing signals")
+    profile = SiteProfile.infer(usable, site, tuple(keywords))
+    feats = build_features(usable, profile)
+
+    progress("scoring")
+    domains = feats.domains.copy()
+    domains[s.SCORE] = model.score(feats.domains, "domain")
+    is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
+    links = usable[is_link].copy()
+    link_feats = feats.links[is_link]
+    links["anchor_type"] = link_feats["anchor_type"].to_numpy()
+    links[s.SCORE] = model.score(link_feats, "link")
+
+    progress("deciding")
+    domains = decide_domains(domains, policy)
+    links = decide_links(links, domains, policy)
+    domains = _describe_domains(domains, usable, links)
+    tld_share = model.metadata.get("tld_toxic_share", {})
+    domains[s.REASONS] = reasons_column(domains.reset_index(), domain_reasons, tld_share).to_numpy()
+    link_context = pd.concat([links, link_feats.drop(columns=["anchor_type"])], axis=1)
+    links[s.REASONS] = reasons_column(link_context, link_reasons).to_numpy()
+    warnings = _profile_warnings(usable, profile)
+    return ScoredProfile(
+        links=links, domains=domains, skipped=skipped, reports=result.reports, profile=profile,
+        model=model, policy=policy, warnings=warnings,
+    )
+
+
+def _describe_domains(
+    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame
+) -> pd.DataFrame:
+    """Columns a person reads: sample links, top anchor, dates, flags."""
+    out = domains.copy()
+    out.index.name = s.DOMAIN
+    by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
+    worst_first = links.sort_values(s.SCORE, ascending=False, kind="stable")
+    samples = worst_first.groupby(worst_first[s.DOMAIN].astype(str), sort=False)[
+        s.SOURCE_URL].agg(lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
+    out[s.SAMPLE_LINKS] = samples.reindex(out.index).fillna("")
+    anchors = links[s.ANCHOR].fillna("").astype(str).str.strip()
+    anchor_counts = (
+        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
+        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+    )
+    out["top_anchor"] = anchor_counts["a"].reindex(out.index)
+    out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    if s.SOURCE_TITLE in links:
+        risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
+        titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
+        out["top_title"] = titles[titles["t"] != ""].drop_duplicates("d").set_index("d")[
+            "t"].reindex(out.index)
+    for column, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
+        if column in usable:
+            dates = pd.to_datetime(usable[column], errors="coerce")
+            out[column] = dates.groupby(usable[s.DOMAIN].astype(str)).agg(how).reindex(out.index)
+        else:
+            out[column] = pd.NaT
+    week = pd.to_datetime(out[s.FIRST_SEEN], errors="coerce").dt.to_period("W").dt.start_time
+    out["first_seen_week"] = week.dt.strftime("%Y-%m-%d").where(week.notna(), None)
+    out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
+    out["domain_only"] = by_domain.size().reindex(out.index).isna()
+    out["is_free_host"] = out["name_is_free_host"].eq(1)
+    return out
+
+
+def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:
+    out = []
+    if profile.site is None:
+        out.append(
+            "No --site was given and no target URLs were found: anchors cannot be classified "
+            "as branded or exact-match."
+        )
+    if usable.empty:
+        out.append("No usable backlinks were found in the inputs.")
+    return out
+
+
+# --- audit --------------------------------------------------------------------------
+@dataclass
+class AuditResult:
+    scored: ScoredProfile
+    disavow_text: str
+    summary: dict[str, Any]
+    out_dir: Path
+
+
+def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> None:
+    """Refuse to overwrite earlier results or any input file."""
+    resolved_inputs = {Path(p).resolve() for p in inputs}
+    for name in OUTPUT_FILES:
+        target = (out_dir / name).resolve()
+        if target in resolved_inputs:
+            raise OutputError(
+                f"{out_dir / name} is one of the inputs; it is never overwritten. Choose "
+                "another --out folder."
+            )
+        if target.exists() and not overwrite:
+            raise OutputError(
+                f"{out_dir / name} already exists. Choose a new --out folder, or pass --force "
+                "to replace the earlier results."
+            )
+
+
+def audit(
+    paths: Sequence[str | Path],
+    *,
+    site: str,
+    out_dir: str | Path,
+    existing: str | Path | None = None,
+    overwrite: bool = False,
+    now: datetime | None = None,
+    progress: Progress = _noop,
+    **score_options: Any,
+) -> AuditResult:
+    """The main job: score the exports and write the five output files."""
+    from disavow.atomic import write_atomic
+    from disavow.disavow_file import merge_disavow, read_disavow_file
+    from disavow.report import build_report
+    from disavow.tables import write_csv
+
+    out = Path(out_dir)
+    inputs = [Path(p) for p in paths] + [Path(p) for p in (existing,) if p]
+    inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
+    check_outputs(out, inputs, overwrite=overwrite)
+    old = read_disavow_file(existing) if existing else None
+    scored = score_exports(paths, site=site, progress=progress, **score_options)
+    progress("writing the disavow file")
+    now = now or datetime.now(UTC)
+    plan = plan_entries(scored.domains, scored.links, scored.policy)
+    header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
+    merged = merge_disavow(
+        old, plan.domains, plan.urls, header,
+        block_comment=f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}",
+    )
+    summary = build_summary(scored, plan, merged, existing, now)
+    progress("writing reports")
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(scored.domains_output(), out / "domains.csv", overwrite=overwrite)
+    write_csv(scored.links_output(), out / "links.csv", overwrite=overwrite)
+    report = build_report(summary, scored.domains_output(), scored.links_output())
+    write_atomic(out / "report.html", report.to_html(), overwrite=overwrite)
+    write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
+    # The disavow file is written last, so a run that fails half-way never
+    # leaves a disavow.txt without the reports that explain it.
+    write_atomic(out / "disavow.txt", merged.text, overwrite=overwrite)
+    return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
+
+
+def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int) -> list[str]:
+    inputs = ", ".join(sorted({Path(r.path).name for r in scored.reports}))
+    return [
+        f"disavow {__version__} - model {scored.model.name} ({scored.model.sha256[:12]})",
+        f"Generated {now:%Y-%m-%d %H:%M} UTC for {scored.policy.site or 'an unnamed site'}",
+        f"Inputs: {inputs}",
+        f"Entries from this run: {n_domains} domains, {n_urls} URLs",
+        "Upload to Search Console > Disavow links. An upload replaces the whole previous list.",
+    ]
+
+
+def build_summary(
+    scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime
+) -> dict[str, Any]:
+    """What summary.json holds; the report renders the same dictionary."""
+    domains, links, policy = scored.domains, scored.links, scored.policy
+    merge = None
+    if existing:
+        merge = {
+            "existing": str(existing),
+            "added": list(merged.added),
+            "already_present": list(merged.already_present),
+            "covered_by_domain": list(merged.covered_by_domain),
+            "old_invalid": [
+                {"line": item.line, "text": item.text, "problem": item.problem}
+                for item in merged.old_invalid
+            ],
+            "old_covered_by_new_domain": list(getattr(merged, "old_covered_by_new_domain", [])),
+            "removed": list(getattr(merged, "removed", [])),
+            "line_endings_changed": bool(getattr(merged, "line_endings_changed", False)),
+            "bom_removed": bool(getattr(merged, "bom_removed", False)),
+        }
+    text = merged.text
+    return {
+        "tool": {"name": "disavow", "version": __version__},
+        "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "site": policy.site,
+        "model": {
+            "name": scored.model.name, "sha256": scored.model.sha256,
+            "metrics": _headline_metrics(scored.model.metadata),
+        },
+        "policy": {
+            "disavow_threshold": policy.domain_disavow, "review_threshold": policy.domain_review,
+            "link_disavow_threshold": policy.link_disavow,
+            "link_review_threshold": policy.link_review, "level": policy.level,
+            "allow_entries": len(policy.allow.domains) + len(policy.allow.urls),
+            "deny_entries": len(policy.deny.domains) + len(policy.deny.urls),
+        },
+        "inputs": [_input_summary(r) for r in scored.reports],
+        "counts": {
+            "links": int(len(links)), "domains": int(len(domains)),
+            "links_skipped": int(len(scored.skipped)),
+            "domain_decisions": _counts(domains[s.DECISION]),
+            "link_decisions": _counts(links[s.DECISION]),
+        },
+        "disavow_file": {
+            "path": "disavow.txt", "domain_lines": len(plan.domains), "url_lines": len(plan.urls),
+            "lines": text.count("\n"), "bytes": len(text.encode("utf-8")),
+            "not_listed": [{"value": v, "why": w} for v, w in plan.skipped],
+        },
+        "merge": merge,
+        "warnings": scored.warnings + [w for r in scored.reports for w in r.warnings],
+    }
+
+
+def _headline_metrics(metadata: dict[str, Any]) -> dict[str, Any]:
+    cv = metadata.get("metrics", {}).get("cross_validation", {}).get("domain", {})
+    return {k: cv[k] for k in ("roc_auc", "pr_auc", "precision_at_90_recall") if k in cv}
+
+
+def _input_summary(report: Any) -> dict[str, Any]:
+    return {
+        "path": str(report.path), "format": str(report.format), "encoding": report.encoding,
+        "rows_read": int(report.rows_read), "rows_skipped": int(report.rows_skipped),
+        "skipped_examples": [{"row": r, "reason": why} for r, why in report.skipped[:10]],
+    }
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = values.value_counts()
+    return {d.value: int(counts.get(d.value, 0)) for d in s.Decision}
+
+
+def _json(data: dict[str, Any]) -> str:
+    import json
+
+    def default(value: Any) -> Any:
+        if isinstance(value, (np.integer,)):
+            return int(value)
+        if isinstance(value, (np.floating,)):
+            return None if np.isnan(value) else float(value)
+        if isinstance(value, (pd.Timestamp, datetime)):
+            return value.isoformat()
+        return str(value)
+
+    return json.dumps(data, indent=2, default=default, allow_nan=False) + "\n"
