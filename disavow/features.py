@@ -11,10 +11,13 @@ can show.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -52,6 +55,11 @@ DESCRIPTIONS: dict[str, str] = {
     "name_is_ip": "the linking host is a bare IP address",
     "name_is_free_host": "a subdomain on a free hosting or blogging platform",
     "name_is_gov_edu": "a government, military or academic domain",
+    "name_topic_gambling": "the domain name looks like gambling sites' names",
+    "name_topic_adult": "the domain name looks like adult or dating sites' names",
+    "name_topic_drugs": "the domain name looks like drug sites' names",
+    "name_topic_warez": "the domain name looks like piracy or hacking sites' names",
+    "name_topic_ads": "the domain name looks like ad-server names",
     "name_family_size": "other referring domains built from the same name pattern",
     "tld": "top-level domain",
     "anchor_type": "anchor text type (branded, exact-match, generic...)",
@@ -201,6 +209,29 @@ _WORD_TOPIC_SETS = {cat: frozenset(words) for cat, words in RISKY_TOPICS.items()
 _LINK_SELLING_WORDS = frozenset(LINK_SELLING_TOKENS) | {"backlinks", "guest", "post", "posts"}
 
 
+@lru_cache(maxsize=1)
+def topic_ngrams() -> dict[str, dict[str, float]]:
+    """Per risky category, n-gram log-odds derived from category domain lists.
+
+    Built by training_data/build_lexicons.py; see the file for the source.
+    """
+    text = resources.files("disavow").joinpath("data/topic_ngrams.json").read_text("utf-8")
+    return json.loads(text)["categories"]
+
+
+TOPIC_CATEGORIES = ("gambling", "adult", "drugs", "warez", "ads")
+
+
+def _topic_scores(name: str) -> dict[str, float]:
+    letters = re.sub(r"[^a-z]", "", name)
+    grams = {letters[i:i + n] for n in (4, 5, 6) for i in range(len(letters) - n + 1)}
+    out = {}
+    for category in TOPIC_CATEGORIES:
+        table = topic_ngrams().get(category, {})
+        out[f"name_topic_{category}"] = max((table[g] for g in grams if g in table), default=0.0)
+    return out
+
+
 def _entropy(text: str) -> float:
     if not text:
         return 0.0
@@ -253,6 +284,7 @@ def name_features(domains: pd.Series) -> pd.DataFrame:
                 "name_is_gov_edu": float(bool(_GOV_EDU.search(domain))),
                 "tld": tld,
             }
+            | _topic_scores(name)
         )
     table = pd.DataFrame(rows, index=unique)
     return table.reindex(domains.astype(str).to_numpy()).set_index(domains.index)
@@ -522,7 +554,8 @@ NAME_FEATURES: tuple[str, ...] = (
     "tld", "name_length", "name_digits", "name_hyphens", "name_entropy", "name_vowel_ratio",
     "name_consonant_run", "name_labels", "name_is_punycode", "name_link_selling",
     "name_risky_topics", "name_is_ip", "name_is_free_host", "name_is_gov_edu",
-    "name_family_size",
+    "name_family_size", "name_topic_gambling", "name_topic_adult", "name_topic_drugs",
+    "name_topic_warez", "name_topic_ads",
 )
 PROFILE_FEATURES: tuple[str, ...] = ("first_seen_burst", "ip_block_domains")
 DOMAIN_AGGREGATES: tuple[str, ...] = (

@@ -69,7 +69,8 @@ def test_profile_takes_money_keywords_from_target_slugs():
 
 
 def test_name_features_spot_link_selling_and_free_hosts():
-    names = pd.Series(["seolinkpro.shop", "spam.blogspot.com", "bbc.co.uk", "1.2.3.4", "alphabet.com"])
+    names = pd.Series(["seolinkpro.shop", "spam.blogspot.com", "bbc.co.uk", "1.2.3.4", "alphabet.com",
+                       "royalcasino24.net"])
     feats = name_features(names)
     assert feats.loc[0, "name_link_selling"] >= 1
     assert feats.loc[0, "tld"] == "shop"
@@ -127,3 +128,9 @@ def test_empty_profile():
     frame = table([{"url": "javascript:void(0)"}])
     feats = build_features(frame, PROFILE)
     assert len(feats.links) == 0 and len(feats.domains) == 0
+
+
+def test_topic_lexicons_recognise_gambling_names():
+    feats = name_features(pd.Series(["royalcasino24.net", "bakery.co.uk"]))
+    assert feats.loc[0, "name_topic_gambling"] > 3
+    assert feats.loc[1, "name_topic_gambling"] == 0
