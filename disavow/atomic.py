@@ -1,0 +1,173 @@
+"""Atomic file writing for every writer in the package.
+
+Owns one promise: a file at the destination is either the old one or the complete
+new one, never a partial write. Data goes to a temporary file in the destination's
+directory, is flushed and fsynced, and is then moved into place with one rename.
+An existing file is only replaced when the caller says so, and a writer can name
+its input files so that an output path never lands on one of them.
+
+This module must not format, validate or decide anything about the data it writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from disavow.errors import OutputError
+
+StrPath = str | os.PathLike[str]
+
+# Errors from os.link() that mean "this file system cannot hard-link", not "the
+# destination exists"; we then fall back to check-then-replace.
+_NO_LINK = {errno.EPERM, errno.EACCES, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+
+
+def ensure_not_input(path: StrPath, inputs: Iterable[StrPath]) -> None:
+    """Refuse an output path that is one of the input files.
+
+    Paths are compared after resolving symlinks and ``..``; when both files exist
+    they are also compared by identity (hard links, case-insensitive file systems).
+
+    Raises:
+        OutputError: ``path`` is one of ``inputs``.
+    """
+    out = Path(path)
+    out_resolved = out.resolve()
+    for raw in inputs:
+        other = Path(raw)
+        same = other.resolve() == out_resolved
+        if not same and out.exists() and other.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(out, other)
+        if same:
+            raise OutputError(
+                f"refusing to write {out}: it is the input file {other}. "
+                "Choose a different output file name so the input stays intact."
+            )
+
+
+def write_atomic(
+    path: StrPath,
+    data: bytes | str,
+    *,
+    overwrite: bool,
+    inputs: Iterable[StrPath] = (),
+) -> Path:
+    """Write ``data`` to ``path`` so that readers never see a partial file.
+
+    A ``str`` is encoded as UTF-8 without a BOM; no newline translation happens.
+    A new file gets the usual permissions (0666 minus the umask); a replaced file
+    keeps its mode.
+
+    Args:
+        path: the destination file.
+        data: the complete file content.
+        overwrite: replace an existing file. Without it an existing file is an error.
+        inputs: files the caller read; ``path`` must not be one of them.
+
+    Returns:
+        The destination path.
+
+    Raises:
+        OutputError: the destination exists (and ``overwrite`` is false), is a
+            directory or an input file, its folder is missing, or the write failed.
+            On failure nothing is left at the destination or beside it.
+    """
+    dest = Path(path)
+    ensure_not_input(dest, inputs)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    folder = dest.parent
+    if not folder.is_dir():
+        raise OutputError(
+            f"cannot write {dest}: the folder {folder} does not exist. Create it first."
+        )
+    if dest.is_dir():
+        raise OutputError(f"cannot write {dest}: it is a folder. Give a file name.")
+    if not overwrite and os.path.lexists(dest):
+        raise OutputError(_exists_message(dest))
+
+    tmp = _create_temp(dest)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if overwrite:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
+            os.replace(tmp, dest)
+        else:
+            _move_without_replacing(tmp, dest)
+    except OSError as exc:
+        raise OutputError(
+            f"could not write {dest}: {exc.strerror or exc}. Nothing was written."
+        ) from exc
+    finally:
+        # Also runs on KeyboardInterrupt: the temporary file never outlives us.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _fsync_folder(folder)
+    return dest
+
+
+def _create_temp(dest: Path) -> Path:
+    """An empty, new temporary file beside ``dest`` (same file system, so rename is atomic)."""
+    for _ in range(100):
+        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # 0o666 lets the umask decide, as for any file the user creates.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write {dest}: {exc.strerror or exc}.") from exc
+        os.close(fd)
+        return tmp
+    raise OutputError(f"cannot create a temporary file beside {dest}.")  # pragma: no cover
+
+
+def _move_without_replacing(tmp: Path, dest: Path) -> None:
+    """Put ``tmp`` at ``dest`` only if ``dest`` does not exist, without a race where possible."""
+    try:
+        os.link(tmp, dest)  # fails if dest exists, even if another process just made it
+        return
+    except FileExistsError:
+        raise OutputError(_exists_message(dest)) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+    if os.path.lexists(dest):  # file systems without hard links: check, then rename
+        raise OutputError(_exists_message(dest))
+    os.replace(tmp, dest)
+
+
+def _exists_message(dest: Path) -> str:
+    return (
+        f"{dest} already exists; not overwriting it. "
+        "Choose another output file, or allow overwriting it "
+        "(overwrite=True; in the CLI, its overwrite option)."
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not possible (or needed) on every platform."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

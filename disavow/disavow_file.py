@@ -1,0 +1,1583 @@
+"""Read, check, write, merge and compare Google disavow files (formats.md section 1).
+
+What this module owns:
+
+* **Parsing** (:func:`parse_disavow`, :func:`read_disavow_file`). Every line keeps its
+  exact text and line ending, so ``"".join(l.text + l.ending for l in f.lines) == f.text``
+  always holds, and is classified as a comment, blank, ``domain:`` entry, URL entry or
+  invalid line. Invalid lines carry an :class:`Issue` with a suggested repair.
+* **Checking** (:func:`validate`): line issues plus whole-file checks (Google's line
+  and byte budgets, encoding, BOM, duplicates, entries already covered by a
+  ``domain:`` line).
+* **Writing a new file** (:func:`format_disavow`) and **merging** new entries into the
+  user's current file (:func:`merge_disavow`). Both return the planned text and a
+  report; neither touches the disk. The output is verified by re-parsing it before
+  it is handed back. :func:`write_disavow_file` writes either one atomically and
+  verifies the file it wrote.
+* **Diffing** two files (:func:`diff_disavow`): what an upload would un-disavow.
+
+Rules the writer keeps (formats.md 1.10 and 1.11):
+
+* Only four kinds of line are ever written: ``#`` comments, blank lines,
+  ``domain:host`` and ``http(s)://`` URLs, all 7-bit ASCII with LF endings (a merge
+  uses the old file's line endings). No input value can add a line: values with
+  whitespace or control characters are rejected, comments are sanitised, and every
+  rendered line is checked against a strict pattern.
+* Values that must not be written are **reported, not raised**
+  (:attr:`DisavowPlan.rejected`): bare public suffixes and platform roots, IP
+  addresses as ``domain:`` entries, non-http(s) URLs, unusable values. A URL over
+  2,048 characters falls back to a ``domain:`` entry for its site when one is
+  allowed; it is never truncated.
+* Google's budgets (100,000 lines, 2,000,000 bytes, old lines included) are met by
+  collapsing the sites with the most URL lines into ``domain:`` entries; when that is
+  not enough, :class:`~disavow.errors.OutputError` is raised with what to do.
+* A merge keeps every old line byte for byte and in order, and appends new entries in
+  a block under a dated comment. Nothing old is removed unless asked for.
+
+This module does no printing, prompting or network access; its only file access is in
+:func:`read_disavow_file` and :func:`write_disavow_file`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import heapq
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from disavow.atomic import StrPath, write_atomic
+from disavow.errors import InputFormatError, OutputError
+from disavow.urls import host_info, parse_url, to_ascii_host
+
+log = logging.getLogger(__name__)
+
+MAX_LINES = 100_000  # Google's cap; blank and comment lines count
+MAX_BYTES = 2_000_000  # "2 MB", read as decimal: the stricter reading (formats.md 1.1)
+MAX_URL_CHARS = 2_048
+
+EntryKind = Literal["domain", "url"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Whole-file budgets. Tests inject small ones; callers normally keep Google's."""
+
+    max_lines: int = MAX_LINES
+    max_bytes: int = MAX_BYTES
+
+
+GOOGLE_LIMITS = Limits()
+
+
+class LineKind(StrEnum):
+    COMMENT = "comment"
+    BLANK = "blank"
+    DOMAIN = "domain"
+    URL = "url"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Entry:
+    """One disavow entry in comparable form.
+
+    ``value`` is the lower-case punycode host for a ``domain:`` entry and the
+    normalised URL (:func:`disavow.urls.parse_url`) for a URL entry. Equality and
+    order use ``kind`` and ``value`` only, so domain entries sort before URLs.
+    """
+
+    kind: EntryKind
+    value: str
+    host: str = field(compare=False)
+
+    @classmethod
+    def for_domain(cls, host: str) -> Entry:
+        return cls("domain", host, host)
+
+    @classmethod
+    def for_url(cls, url: str, host: str) -> Entry:
+        return cls("url", url, host)
+
+    @property
+    def line(self) -> str:
+        """The line that writes this entry.
+
+        >>> Entry.for_domain("example.com").line
+        'domain:example.com'
+        """
+        return f"domain:{self.value}" if self.kind == "domain" else self.value
+
+    def __str__(self) -> str:
+        return self.line
+
+
+def _key(entry: Entry) -> tuple[str, str]:
+    """Sort key for entries: much faster than the dataclass's generated ordering."""
+    return entry.kind, entry.value
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found by :func:`validate` or while parsing a line.
+
+    ``line`` is 1-based, or None for a whole-file issue. ``code`` is a stable
+    machine-readable name (``"domain-path"``, ``"too-many-lines"``...).
+    ``suggestion`` says how to fix it in words; ``replacement`` is the exact line
+    to write instead, when one can be derived safely.
+    """
+
+    line: int | None
+    severity: Severity
+    code: str
+    message: str
+    suggestion: str | None = None
+    replacement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DisavowLine:
+    """One line of a disavow file.
+
+    ``text`` is the exact original text (decoded, without its line ending) and
+    ``ending`` the original terminator (``"\\n"``, ``"\\r\\n"``, ``"\\r"`` or ``""``
+    for a last line without one). ``value`` is the normalised host for a
+    ``domain:`` line and the URL as written (stripped) for a URL line. ``issue`` is
+    the error of an invalid line or a warning about a valid one.
+    """
+
+    line: int
+    text: str
+    ending: str
+    kind: LineKind
+    value: str | None = None
+    entry: Entry | None = None
+    issue: Issue | None = None
+
+    @property
+    def normalized(self) -> str | None:
+        """The comparison form: host for ``domain:``, normalised URL for a URL."""
+        return self.entry.value if self.entry else None
+
+    @property
+    def problem(self) -> str | None:
+        """The issue's message, if the line has one."""
+        return self.issue.message if self.issue else None
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.text}"
+
+
+@dataclass(frozen=True)
+class DisavowFile:
+    """A parsed disavow file.
+
+    ``data`` is the input exactly as given (BOM included); ``text`` is the decoded
+    text without a leading BOM; ``encoding`` is ``"utf-8"``, ``"cp1252"`` (the
+    fallback for non-UTF-8 bytes) or ``"utf-16"``; ``newline`` is the most common
+    line ending (``"\\n"`` when there is none). ``warnings`` holds decoding notes.
+    """
+
+    lines: tuple[DisavowLine, ...]
+    data: bytes
+    text: str
+    encoding: str = "utf-8"
+    has_bom: bool = False
+    newline: str = "\n"
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.lines)
+
+    @property
+    def n_bytes(self) -> int:
+        return len(self.data)
+
+    @property
+    def ends_with_newline(self) -> bool:
+        return not self.lines or self.lines[-1].ending != ""
+
+    @property
+    def entries(self) -> tuple[DisavowLine, ...]:
+        """The valid ``domain:`` and URL lines, in file order (duplicates included)."""
+        return tuple(line for line in self.lines if line.entry is not None)
+
+    @property
+    def invalid_lines(self) -> tuple[DisavowLine, ...]:
+        return tuple(line for line in self.lines if line.kind is LineKind.INVALID)
+
+    def entry_set(self) -> frozenset[Entry]:
+        """What the file disavows, in comparable form (see :class:`Entry`)."""
+        return frozenset(line.entry for line in self.lines if line.entry is not None)
+
+
+# --------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+_INLINE_COMMENT = re.compile(r"\s#")
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Zs"})
+# What the writer may emit, checked on every rendered line (fullmatch, so a
+# trailing newline can never slip through the way it can with ``$``).
+_SAFE_ENTRY_LINE = re.compile(r"[\x21-\x7e]+")
+_SAFE_COMMENT_LINE = re.compile(r"#(?:[\x20-\x7e]*[\x21-\x7e])?")
+
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP container (an .xlsx, .docx or .ods file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls or .doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "an RTF document (TextEdit or WordPad saves these)"),
+)
+
+
+def _cp1252_table() -> dict[int, str]:
+    # Python's cp1252 leaves five bytes undefined; map them as browsers do (to the
+    # C1 control with the same number) so any byte sequence can be read.
+    table = {}
+    for b in range(0x80, 0xA0):
+        try:
+            table[b] = bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            table[b] = chr(b)
+    return table
+
+
+_CP1252 = _cp1252_table()
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
+    """Decode a disavow file: (text, encoding, has_bom, warnings)."""
+    notes: list[str] = []
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and len(data) % 4 == 0:
+        raise InputFormatError(
+            f"{source} is UTF-32 text; Google accepts only UTF-8. Save it as UTF-8 and try again."
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(
+                f"{source} starts like UTF-16 but cannot be read: {exc}"
+            ) from None
+        notes.append(f"{source} is UTF-16 text (Windows 'Unicode'); Google needs UTF-8.")
+        return text, "utf-16", False, notes
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    body = data[3:] if has_bom else data
+    for signature, what in _BINARY_SIGNATURES:
+        if body.startswith(signature):
+            raise InputFormatError(
+                f"{source} is {what}, not a plain-text disavow file. "
+                "Download the current list from Search Console as .txt, "
+                "or save the file as plain text."
+            )
+    if b"\x00" in body:
+        raise InputFormatError(
+            f"{source} contains NUL bytes: it is a binary file or UTF-16 without a "
+            "byte-order mark. Save it as UTF-8 plain text."
+        )
+    try:
+        return body.decode("utf-8"), "utf-8", has_bom, notes
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        notes.append(
+            f"{source} is not valid UTF-8 (byte 0x{body[exc.start]:02x} on line {line}); "
+            "read it as Windows-1252. Google needs UTF-8."
+        )
+    text = body.decode("latin-1").translate(_CP1252)
+    return text, "cp1252", has_bom, notes
+
+
+def parse_disavow(data: bytes | str, *, source: str | None = None) -> DisavowFile:
+    """Parse a disavow file without losing a byte of it.
+
+    Args:
+        data: the file's bytes (or already-decoded text).
+        source: a name for messages, usually the file path.
+
+    Returns:
+        The parsed file. Decoding problems are recorded in ``warnings`` and logged.
+
+    Raises:
+        InputFormatError: the data is not text at all (spreadsheet, PDF, NUL bytes).
+
+    >>> f = parse_disavow(b"# old\\r\\ndomain:Example.COM\\r\\nhttp://x.com/A#top\\r\\n")
+    >>> [(line.kind.value, line.value) for line in f.lines]
+    [('comment', None), ('domain', 'example.com'), ('url', 'http://x.com/A#top')]
+    >>> f.lines[2].normalized, f.newline == "\\r\\n"
+    ('http://x.com/A', True)
+    """
+    name = source or "the disavow file"
+    if isinstance(data, str):
+        has_bom = data.startswith("\ufeff")
+        text = data[1:] if has_bom else data
+        raw = data.encode("utf-8")
+        encoding, notes = "utf-8", []
+    else:
+        raw = bytes(data)
+        text, encoding, has_bom, notes = _decode(raw, name)
+    for note in notes:
+        log.warning(note)
+
+    lines: list[DisavowLine] = []
+    endings: Counter[str] = Counter()
+    start = 0
+    number = 0
+    for match in _NEWLINE.finditer(text):
+        number += 1
+        ending = match.group()
+        endings[ending] += 1
+        lines.append(_classify(text[start : match.start()], number, ending))
+        start = match.end()
+    if start < len(text):
+        lines.append(_classify(text[start:], number + 1, ""))
+    newline = max(endings, key=lambda e: (endings[e], e == "\n")) if endings else "\n"
+    return DisavowFile(
+        lines=tuple(lines),
+        data=raw,
+        text=text,
+        encoding=encoding,
+        has_bom=has_bom,
+        newline=newline,
+        source=source,
+        warnings=tuple(notes),
+    )
+
+
+def read_disavow_file(path: StrPath) -> DisavowFile:
+    """Read and parse a disavow file from disk (see :func:`parse_disavow`).
+
+    Raises:
+        InputFormatError: the file cannot be read or is not text.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFormatError(f"cannot read the disavow file {p}: {exc.strerror or exc}") from None
+    return parse_disavow(data, source=str(p))
+
+
+def _has_invisible(s: str) -> bool:
+    """Whitespace, control, format or unassigned characters anywhere in ``s``."""
+    if s.isascii():
+        return not s.isprintable() or " " in s
+    return any(ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in s)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    severity: Severity
+    code: str
+    message: str
+    suggestion: str | None = None
+    replacement: str | None = None
+
+    def at(self, number: int) -> Issue:
+        return Issue(
+            number, self.severity, self.code, self.message, self.suggestion, self.replacement
+        )
+
+
+_Classified = tuple[LineKind, str | None, Entry | None, _Finding | None]
+
+
+def _error(code: str, message: str, suggestion: str, replacement: str | None = None) -> _Classified:
+    return LineKind.INVALID, None, None, _Finding("error", code, message, suggestion, replacement)
+
+
+def _classify(text: str, number: int, ending: str = "") -> DisavowLine:
+    s = text.strip()
+    if not s:
+        return DisavowLine(number, text, ending, LineKind.BLANK)
+    if s[0] == "#":
+        issue = None
+        if text[0] != "#":
+            issue = Issue(
+                number,
+                "warning",
+                "comment-indented",
+                "comment does not start in column 1; Google ignores lines that *begin* with '#'",
+                "remove the space before '#'",
+                s,
+            )
+        return DisavowLine(number, text, ending, LineKind.COMMENT, issue=issue)
+    kind, value, entry, finding = _classify_entry(s)
+    if finding is None and text != s:
+        finding = _Finding(
+            "warning",
+            "entry-whitespace",
+            "space before or after the entry",
+            "remove the surrounding whitespace",
+            entry.line if entry else s,
+        )
+    return DisavowLine(
+        number, text, ending, kind, value, entry, finding.at(number) if finding else None
+    )
+
+
+def _repair(text: str) -> str | None:
+    """The canonical line for ``text`` if it is (or can be repaired into) a valid line."""
+    t = text.strip()
+    if not t:
+        return None
+    if t.startswith("#"):
+        return t
+    kind, value, entry, finding = _classify_entry(t)
+    if entry is not None:
+        return f"domain:{entry.value}" if entry.kind == "domain" else value
+    return finding.replacement if finding else None
+
+
+def _looks_like_entry(token: str) -> bool:
+    return token.lower().startswith(("http://", "https://", "domain:"))
+
+
+def _classify_entry(s: str) -> _Classified:
+    """Classify a stripped line that is neither blank nor a comment."""
+    if s[0] in _QUOTES:  # only the start: a URL may well end in a quote
+        inner = s.strip(_QUOTES + " \t")
+        return _error(
+            "quoted", "the line is quoted", "remove the quotes", _repair(inner) if inner else None
+        )
+    if m := _INLINE_COMMENT.search(s):
+        head = s[: m.start()].rstrip()
+        return _error(
+            "inline-comment",
+            "a '#' comment after the entry; Google documents no inline comments",
+            "move the comment to its own line above the entry",
+            _repair(head) if head else None,
+        )
+    if _has_invisible(s):
+        tokens = s.split()
+        if sum(map(_looks_like_entry, tokens)) > 1:
+            return _error(
+                "several-entries", "several entries on one line", "put one entry per line"
+            )
+        if "\ufeff" in s:
+            what = "a byte-order mark (U+FEFF) inside the line, probably from joining files"
+            fix, candidate = "remove the byte-order mark", s.replace("\ufeff", "")
+        elif _HTTP.match(s):
+            what = "whitespace or invisible/control characters inside the URL"
+            fix, candidate = "percent-encode them (a space is %20)", parse_url(s).url
+        else:
+            what = "whitespace or invisible/control characters inside the entry"
+            fix, candidate = "remove them", "".join(ch for ch in s if not _has_invisible(ch))
+        return _error("whitespace", what, fix, _repair(candidate) if candidate else None)
+    if s[:7].lower() == "domain:":
+        return _classify_domain(s)
+    return _classify_url(s)
+
+
+def _domain_repair(raw_host: str | None) -> str | None:
+    host = to_ascii_host(raw_host) if raw_host else None
+    if host is None or ("." not in host and not host_info(host).is_ip) or host_info(host).is_suffix:
+        return None
+    return f"domain:{host}"
+
+
+def _classify_domain(s: str) -> _Classified:
+    prefix, v = s[:7], s[7:]
+    if not v:
+        return _error(
+            "domain-empty", "'domain:' with no host", "add the host name or delete the line"
+        )
+    if "://" in v:
+        parsed = parse_url(v)
+        return _error(
+            "domain-url",
+            "a full URL after 'domain:'",
+            "keep only the host name",
+            _domain_repair(parsed.host) if parsed.ok else None,
+        )
+    if v.startswith("*"):
+        return _error(
+            "domain-wildcard",
+            "a wildcard after 'domain:' (domain: already covers all subdomains)",
+            "remove the '*.'",
+            _domain_repair(v.lstrip("*.")),
+        )
+    if v.startswith("."):
+        return _error(
+            "domain-leading-dot",
+            "a dot before the host",
+            "remove the dot",
+            _domain_repair(v.lstrip(".")),
+        )
+    if "/" in v or "?" in v:
+        host = re.split(r"[/?]", v, maxsplit=1)[0]
+        return _error(
+            "domain-path",
+            "a path after the host; a domain: entry cannot name a sub-path",
+            f"write domain:{host} for the whole host, "
+            f"or a full URL line (http://{v}) for that one page",
+            _domain_repair(host),
+        )
+    if not v.startswith("[") and ":" in v:
+        host, _, port = v.rpartition(":")
+        if port.isdigit():
+            return _error(
+                "domain-port", "a port after the host", "remove the port", _domain_repair(host)
+            )
+    host = to_ascii_host(v)
+    info = host_info(host) if host else None
+    if host is not None and info is not None and info.is_suffix:
+        return _error(
+            "domain-suffix",
+            f"{host} is a public suffix or shared platform: this would disavow every site under it",
+            f"name the individual sites instead (for example domain:spammer.{host}), "
+            "or delete the line",
+        )
+    if host is None or info is None or ("." not in host and not info.is_ip):
+        return _error(
+            "domain-host",
+            f"{v!r} is not a public host name",
+            "fix the host name or delete the line",
+        )
+    entry = Entry.for_domain(host)
+    finding = None
+    bare = host[4:] if host.startswith("www.") else ""
+    if prefix != "domain:":
+        finding = _Finding(
+            "warning",
+            "domain-prefix-case",
+            "the 'domain:' prefix is not in lower case",
+            "write 'domain:' in lower case",
+            entry.line,
+        )
+    elif v.endswith("."):
+        finding = _Finding(
+            "warning",
+            "domain-trailing-dot",
+            "a trailing dot after the host",
+            "remove the dot",
+            entry.line,
+        )
+    elif info.is_ip:
+        finding = _Finding(
+            "warning",
+            "domain-ip",
+            "Google does not say whether domain: accepts IP addresses",
+            "list the pages on this IP address as URL lines",
+        )
+    elif bare and "." in bare and not host_info(bare).is_suffix:
+        finding = _Finding(
+            "warning",
+            "domain-www",
+            f"domain:{host} covers only the www host, not {bare} or its other subdomains",
+            f"write domain:{bare} if the whole site is meant",
+            f"domain:{bare}",
+        )
+    elif info.unknown_suffix:
+        finding = _Finding(
+            "warning",
+            "domain-unknown-suffix",
+            f"the ending of {host} is not in the bundled public suffix list",
+            "check the host name",
+        )
+    return LineKind.DOMAIN, host, entry, finding
+
+
+def _url_repair(candidate: str) -> str | None:
+    kind, value, entry, _ = _classify_entry(candidate)
+    return value if kind is LineKind.URL else None
+
+
+def _classify_url(s: str) -> _Classified:
+    m = _SCHEME.match(s)
+    scheme = m.group(1).lower() if m else ""
+    if scheme in ("http", "https"):
+        rest = s[m.end() :] if m else s
+        if not rest.startswith("//"):
+            return _error(
+                "url-slashes",
+                f"'{scheme}:' is not followed by '//'",
+                "write the URL as http(s)://host/path",
+                _url_repair(f"{scheme}://{rest.lstrip('/')}"),
+            )
+        parsed = parse_url(s)
+        if not parsed.ok or parsed.url is None or parsed.host is None:
+            return _error(
+                "url-invalid", f"unusable URL: {parsed.problem}", "fix the URL or delete the line"
+            )
+        if len(s) > MAX_URL_CHARS:
+            info = host_info(parsed.host)
+            return _error(
+                "url-too-long",
+                f"the URL has {len(s):,} characters; Google accepts at most {MAX_URL_CHARS:,}",
+                "disavow the site with a domain: entry instead (never shorten a URL)",
+                f"domain:{info.domain}" if info.domain_line_allowed else None,
+            )
+        return LineKind.URL, s, Entry.for_url(parsed.url, parsed.host), None
+    if m and not _looks_like_host_port(s):
+        return _error(
+            "url-scheme",
+            f"not an http(s) URL ({scheme}:)",
+            "Google accepts only full http:// or https:// URLs and domain: entries",
+        )
+    if s.startswith("*."):
+        return _error(
+            "wildcard",
+            "a wildcard host; Google has no wildcards",
+            "write a domain: entry, which already covers every subdomain",
+            _domain_repair(s.lstrip("*.").split("/", 1)[0]),
+        )
+    parsed = parse_url(s)
+    if not parsed.ok or parsed.host is None:
+        return _error(
+            "unknown-line",
+            "neither a comment, a domain: entry nor a full http(s) URL",
+            "fix or delete the line; comments must start with '#'",
+        )
+    if re.fullmatch(r"[^/?#]+/?", s):  # a bare host name
+        return _error(
+            "url-no-scheme",
+            "a host name without 'domain:' or a scheme",
+            f"write domain:{parsed.host} to disavow the site, or http://{s} for its home page only",
+            _domain_repair(parsed.host),
+        )
+    return _error(
+        "url-no-scheme",
+        "a URL without http:// or https://",
+        "add the scheme; check whether the site uses http or https, the repair is a guess",
+        _url_repair(f"http://{s.lstrip('/')}"),
+    )
+
+
+def _looks_like_host_port(text: str) -> bool:
+    """True for 'example.com:8080/x', which the scheme pattern mistakes for a scheme."""
+    head = text.split("/", 1)[0]
+    host, _, port = head.partition(":")
+    return "." in host and port.isdigit()
+
+
+# --------------------------------------------------------------------------------------
+# Coverage helpers (formats.md 1.4: domain:d covers d and every host ending in ".d")
+# --------------------------------------------------------------------------------------
+
+
+def _is_ip_host(host: str) -> bool:
+    return host.startswith("[") or host.replace(".", "").isdigit()
+
+
+def _covering(
+    host: str, domains: Mapping[str, object] | set[str], *, proper: bool = False
+) -> str | None:
+    """The top-most domain in ``domains`` that covers ``host`` (a strict parent if ``proper``)."""
+    if _is_ip_host(host):
+        return None if proper or host not in domains else host
+    found = None
+    h = host
+    if proper:
+        dot = h.find(".")
+        h = h[dot + 1 :] if dot >= 0 else ""
+    while h:
+        if h in domains:
+            found = h
+        dot = h.find(".")
+        h = h[dot + 1 :] if dot >= 0 else ""
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------
+
+
+def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue]:
+    """Every issue in a parsed file: line issues first, in line order, then file issues.
+
+    Whole-file checks: more than ``limits.max_lines`` lines (blank and comment lines
+    count) or ``limits.max_bytes`` bytes, not UTF-8, a byte-order mark, classic-Mac
+    (CR-only) line endings, no entries at all; and, per line, duplicates, URL lines
+    covered by a ``domain:`` line and ``domain:`` lines covered by a parent one.
+
+    >>> f = parse_disavow("domain:x.com\\nhttp://www.x.com/a\\ndomain:x.com\\n")
+    >>> [i.code for i in validate(f)]
+    ['covered-by-domain', 'duplicate']
+    """
+    issues = [line.issue for line in file.lines if line.issue is not None]
+    first_seen: dict[Entry, int] = {}
+    domains: dict[str, int] = {}
+    for line in file.lines:
+        if line.entry is not None and line.entry.kind == "domain":
+            domains.setdefault(line.entry.value, line.line)
+    for line in file.lines:
+        entry = line.entry
+        if entry is None:
+            continue
+        if entry in first_seen:
+            issues.append(
+                Issue(
+                    line.line,
+                    "warning",
+                    "duplicate",
+                    f"the same entry as line {first_seen[entry]}",
+                    "delete this line",
+                    None,
+                )
+            )
+            continue
+        first_seen[entry] = line.line
+        by = _covering(entry.host, domains, proper=entry.kind == "domain")
+        if by is not None:
+            issues.append(
+                Issue(
+                    line.line,
+                    "warning",
+                    "covered-by-domain",
+                    f"already covered by domain:{by} on line {domains[by]}",
+                    "the line is redundant and can be deleted",
+                    None,
+                )
+            )
+    issues.sort(key=lambda issue: issue.line or 0)
+    issues.extend(_file_issues(file, limits))
+    return issues
+
+
+def _file_issues(file: DisavowFile, limits: Limits) -> list[Issue]:
+    issues = []
+    if file.n_lines > limits.max_lines:
+        issues.append(
+            Issue(
+                None,
+                "error",
+                "too-many-lines",
+                f"{file.n_lines:,} lines; Google accepts at most {limits.max_lines:,} "
+                "(blank and comment lines count)",
+                "replace sites with many URL lines by one domain: entry each, and drop blank lines",
+            )
+        )
+    if file.n_bytes > limits.max_bytes:
+        issues.append(
+            Issue(
+                None,
+                "error",
+                "too-many-bytes",
+                f"{file.n_bytes:,} bytes; Google accepts at most {limits.max_bytes:,}",
+                "replace sites with many URL lines by one domain: entry each",
+            )
+        )
+    if file.encoding != "utf-8":
+        issues.append(
+            Issue(
+                None,
+                "error",
+                "not-utf8",
+                f"the file is not UTF-8 (read as {file.encoding})",
+                "save it as UTF-8; a merge writes UTF-8",
+            )
+        )
+    if file.has_bom:
+        # The BOM sticks to line 1, whatever that line is.
+        risky = bool(file.lines) and file.lines[0].kind is not LineKind.COMMENT
+        issues.append(
+            Issue(
+                None,
+                "warning",
+                "bom",
+                "the file starts with a byte-order mark"
+                + (", which becomes part of the first entry" if risky else ""),
+                "save it as UTF-8 without BOM; a merge drops it",
+            )
+        )
+    if any(line.ending == "\r" for line in file.lines):
+        issues.append(
+            Issue(
+                None,
+                "warning",
+                "cr-line-endings",
+                "classic Mac line endings (CR only); a parser may read the file as one line",
+                "save it with LF or CRLF line endings",
+            )
+        )
+    if not any(line.entry is not None for line in file.lines):
+        issues.append(
+            Issue(
+                None,
+                "warning",
+                "no-entries",
+                "the file has no valid entries; uploading it would un-disavow everything",
+                "check that this is the right file",
+            )
+        )
+    return issues
+
+
+# --------------------------------------------------------------------------------------
+# Writing and merging
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input value the writer refused, with the reason in plain words."""
+
+    value: str
+    kind: EntryKind
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """An entry made redundant by a ``domain:`` entry ``by``.
+
+    ``line`` is the covered entry's line in the old file (None for a new entry);
+    ``by_line`` the covering ``domain:`` line in the old file (None if it is new).
+    """
+
+    entry: Entry
+    by: str
+    line: int | None = None
+    by_line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" on line {self.by_line}" if self.by_line is not None else ""
+        return f"{self.entry.line} (covered by domain:{self.by}{where})"
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """A new entry already in the old file (exactly or after normalisation) at ``line``."""
+
+    entry: Entry
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.entry.line} (line {self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class Collapse:
+    """URL entries replaced by ``domain:<domain>``.
+
+    ``reason`` is ``"long-url"`` (a URL over 2,048 characters), ``"per-host"``
+    (more than ``collapse_urls_over`` URLs) or ``"budget"`` (to fit Google's limits).
+    """
+
+    domain: str
+    n_urls: int
+    reason: Literal["long-url", "per-host", "budget"]
+
+
+@dataclass(frozen=True)
+class DisavowOutput:
+    """What a writer plans to write.
+
+    ``text`` is the whole file; ``entries`` the set of entries a parser must find in
+    it; ``new_from`` the byte offset where the lines this tool wrote begin (0 for a
+    new file, the length of the kept old text for a merge). Everything from
+    ``new_from`` on is ASCII.
+    """
+
+    text: str
+    entries: frozenset[Entry]
+    new_from: int
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    @property
+    def n_bytes(self) -> int:
+        return len(self.data)
+
+    @property
+    def n_lines(self) -> int:
+        return _count_lines(self.text)
+
+    def verify(
+        self, written: bytes | None = None, *, limits: Limits = GOOGLE_LIMITS
+    ) -> DisavowFile:
+        """Re-parse the planned (or ``written``) bytes and check them.
+
+        Checks: the bytes equal the plan, the lines from ``new_from`` on are ASCII and
+        valid, the parsed entry set equals :attr:`entries`, and the budgets hold.
+
+        Raises:
+            OutputError: any check fails (this is a bug; nothing should be uploaded).
+        """
+        data = self.data
+        where = "the written file" if written is not None else "the planned file"
+        if written is not None and written != data:
+            raise OutputError(f"{where} differs from what was planned; do not upload it.")
+        if not data[self.new_from :].isascii():
+            raise OutputError(
+                f"internal error: {where} has non-ASCII new lines; nothing should be uploaded."
+            )
+        parsed = parse_disavow(data)
+        start_line = _count_lines(data[: self.new_from].decode("utf-8"))
+        bad = [line for line in parsed.lines[start_line:] if line.kind is LineKind.INVALID]
+        if bad:
+            raise OutputError(
+                f"internal error: {where} would contain an invalid line {bad[0].text!r}."
+            )
+        found = parsed.entry_set()
+        if found != self.entries:
+            missing = sorted(self.entries - found, key=_key)[:3]
+            extra = sorted(found - self.entries, key=_key)[:3]
+            raise OutputError(
+                f"internal error: {where} does not hold the intended entries "
+                f"(missing {[e.line for e in missing]}, unexpected {[e.line for e in extra]})."
+            )
+        _check_budget(parsed.n_lines, len(data), limits)
+        return parsed
+
+
+@dataclass(frozen=True)
+class DisavowPlan(DisavowOutput):
+    """A new disavow file (:func:`format_disavow`).
+
+    ``written`` lists the entries in file order (``domain:`` lines, then URLs, each
+    sorted). ``covered`` are inputs dropped because a ``domain:`` entry in the file
+    covers them; ``n_duplicates`` counts inputs that repeated another after
+    normalisation.
+    """
+
+    written: tuple[Entry, ...] = ()
+    rejected: tuple[Rejected, ...] = ()
+    covered: tuple[Covered, ...] = ()
+    collapsed: tuple[Collapse, ...] = ()
+    n_duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class MergeResult(DisavowOutput):
+    """The user's file with new entries appended (:func:`merge_disavow`).
+
+    * ``added``: entries written in the new block, in file order.
+    * ``already_present``: new entries the old file already had.
+    * ``covered_by_domain``: new entries skipped because an old or new ``domain:``
+      entry covers them.
+    * ``old_invalid``: malformed old lines, kept as they were.
+    * ``old_covered_by_new_domain``: old entries that an added ``domain:`` entry
+      now covers; kept.
+    * ``removed``: old lines dropped because the caller asked (``remove=``);
+      ``remove_not_found``: requested removals that matched nothing.
+    * ``bom_removed``: the old file's BOM was dropped. ``transcoded_from``: the old
+      file's encoding when it was not UTF-8 (its text is now UTF-8).
+      ``added_final_newline``: the old file's last line had no line ending.
+      ``newline``: the line ending used for the new block (the old file's).
+    """
+
+    added: tuple[Entry, ...] = ()
+    already_present: tuple[Present, ...] = ()
+    covered_by_domain: tuple[Covered, ...] = ()
+    old_invalid: tuple[DisavowLine, ...] = ()
+    old_covered_by_new_domain: tuple[Covered, ...] = ()
+    removed: tuple[DisavowLine, ...] = ()
+    remove_not_found: tuple[str, ...] = ()
+    rejected: tuple[Rejected, ...] = ()
+    collapsed: tuple[Collapse, ...] = ()
+    n_duplicates: int = 0
+    bom_removed: bool = False
+    transcoded_from: str | None = None
+    added_final_newline: bool = False
+    newline: str = "\n"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the output differs from the old file's text."""
+        return bool(self.added or self.removed or self.added_final_newline)
+
+
+def _count_lines(text: str) -> int:
+    n = len(_NEWLINE.findall(text))
+    return n + 1 if text and not text.endswith(("\n", "\r")) else n
+
+
+def _check_budget(n_lines: int, n_bytes: int, limits: Limits, *, context: str = "") -> None:
+    if n_lines <= limits.max_lines and n_bytes <= limits.max_bytes:
+        return
+    raise OutputError(
+        f"the disavow file would have {n_lines:,} lines and {n_bytes:,} bytes{context}; "
+        f"Google accepts at most {limits.max_lines:,} lines and {limits.max_bytes:,} bytes. "
+        "Writing one domain: entry per site, wherever that is allowed, was not enough. "
+        "Raise the toxicity threshold, disavow at domain level (--level domain), "
+        "or remove old entries."
+    )
+
+
+def _comment_line(text: object) -> str:
+    """A caller's comment as one safe ASCII ``#`` line (never two lines).
+
+    >>> _comment_line("site: münchen.de\\ndomain:evil.com")
+    '# site: munchen.de domain:evil.com'
+    """
+    raw = str(text)
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(ch)
+    )
+    out = []
+    for ch in folded:
+        if ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+            out.append(" ")
+        elif ch.isascii():
+            out.append(ch)
+        else:
+            out.append(ch.encode("ascii", "backslashreplace").decode("ascii"))
+    line = re.sub(r" {2,}", " ", "".join(out)).strip()
+    if not line.startswith("#"):
+        line = f"# {line}" if line else "#"
+    return line
+
+
+def _value_problem(raw: object) -> str | None:
+    """Why ``raw`` can never be written as an entry value, or None."""
+    if not isinstance(raw, str):
+        return f"not text ({type(raw).__name__})"
+    s = raw.strip()
+    if not s:
+        return "empty value"
+    if s.startswith("#"):
+        return "starts with '#', which would make it a comment"
+    if _has_invisible(s):
+        return "contains whitespace or control characters, which could break the line"
+    return None
+
+
+@dataclass
+class _Selection:
+    """New entries on their way into a file, with everything said about them."""
+
+    domains: set[str] = field(default_factory=set)
+    urls: set[Entry] = field(default_factory=set)
+    rejected: list[Rejected] = field(default_factory=list)
+    collapsed: list[Collapse] = field(default_factory=list)
+    covered: list[Covered] = field(default_factory=list)
+    n_duplicates: int = 0
+
+
+def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
+    """Normalise, check and deduplicate the caller's values."""
+    sel = _Selection()
+    for raw in domains:
+        reason = _value_problem(raw)
+        host = to_ascii_host(raw) if reason is None else None
+        if reason is None and host is None:
+            reason = "not a host name"
+        if host is not None:
+            info = host_info(host)
+            if info.is_suffix:
+                reason = "a public suffix or shared platform: it would disavow every site under it"
+            elif info.is_ip:
+                reason = (
+                    "an IP address: Google does not say domain: accepts one; pass its pages as URLs"
+                )
+            elif "." not in host:
+                reason = "not a public host name"
+        if reason is not None:
+            sel.rejected.append(Rejected(str(raw), "domain", reason))
+        elif host in sel.domains:
+            sel.n_duplicates += 1
+        else:
+            sel.domains.add(host)  # type: ignore[arg-type]
+    long_units: Counter[str] = Counter()
+    for raw in urls:
+        reason = _value_problem(raw)
+        s = raw.strip() if reason is None else ""
+        if reason is None and not _HTTP.match(s):
+            reason = "not an http:// or https:// URL"
+        elif reason is None and "\\" in re.split(r"[/?#]", s[s.index("//") + 2 :], maxsplit=1)[0]:
+            # urlsplit reads http://a.com\@b.com/ as host b.com; browsers read a.com.
+            reason = (
+                "a backslash in the host part: browsers and parsers disagree on which site it names"
+            )
+        parsed = parse_url(s) if reason is None else None
+        if parsed is not None and (parsed.url is None or parsed.host is None):
+            reason = parsed.problem or "unusable URL"
+        if reason is not None or parsed is None or parsed.url is None or parsed.host is None:
+            sel.rejected.append(Rejected(str(raw), "url", reason or "unusable URL"))
+            continue
+        if len(parsed.url) > MAX_URL_CHARS:
+            info = host_info(parsed.host)
+            if info.domain_line_allowed:
+                long_units[info.domain] += 1
+                sel.domains.add(info.domain)
+            else:
+                sel.rejected.append(
+                    Rejected(
+                        raw,
+                        "url",
+                        f"longer than {MAX_URL_CHARS:,} characters after normalisation, and "
+                        "its host cannot take a domain: entry (IP address or public suffix)",
+                    )
+                )
+            continue
+        entry = Entry.for_url(parsed.url, parsed.host)
+        if entry in sel.urls:
+            sel.n_duplicates += 1
+        else:
+            sel.urls.add(entry)
+    sel.collapsed.extend(Collapse(d, n, "long-url") for d, n in sorted(long_units.items()))
+    return sel
+
+
+def _subsume(sel: _Selection, old_domains: Mapping[str, int]) -> None:
+    """Drop new entries a ``domain:`` entry covers (formats.md 1.10 rule 5)."""
+    every = set(old_domains) | sel.domains
+    for host in sorted(sel.domains):
+        by = _covering(host, every, proper=True)
+        if by is not None:
+            sel.domains.discard(host)
+            sel.covered.append(Covered(Entry.for_domain(host), by, None, old_domains.get(by)))
+    every = set(old_domains) | sel.domains
+    for entry in sorted(sel.urls, key=_key):
+        by = _covering(entry.host, every)
+        if by is not None:
+            sel.urls.discard(entry)
+            sel.covered.append(Covered(entry, by, None, old_domains.get(by)))
+
+
+class _Fitter:
+    """Collapse URL entries into ``domain:`` entries, site by site, with exact accounting.
+
+    A site is the ``domain:`` unit of a URL's host (:func:`disavow.urls.host_info`);
+    sites that cannot take a ``domain:`` line (IP addresses, public suffixes) are
+    never collapsed. ``lines`` and ``nbytes`` track the size of the whole output.
+    """
+
+    def __init__(self, sel: _Selection, newline: str, lines: int, nbytes: int) -> None:
+        self.sel = sel
+        self.nl = len(newline)
+        self.lines = lines + len(sel.domains) + len(sel.urls)
+        self.nbytes = nbytes + sum(len(d) + 7 + self.nl for d in sel.domains)
+        self.nbytes += sum(len(e.value) + self.nl for e in sel.urls)
+        self.units: dict[str, list[Entry]] = defaultdict(list)
+        for entry in sel.urls:
+            info = host_info(entry.host)
+            if info.domain_line_allowed:
+                self.units[info.domain].append(entry)
+        # Units (and explicit domain entries) below another unit, which a collapse
+        # of that unit makes redundant too.
+        self.below: dict[str, list[str]] = defaultdict(list)
+        for name in list(self.units) + sorted(sel.domains):
+            parent = name
+            while (dot := parent.find(".")) >= 0:
+                parent = parent[dot + 1 :]
+                if parent in self.units:
+                    self.below[parent].append(name)
+
+    def savings(self, unit: str) -> tuple[int, int, int]:
+        """(lines saved, bytes saved, URLs covered) if ``unit`` were collapsed now."""
+        n_urls = n_lines = n_bytes = 0
+        for name in (unit, *self.below.get(unit, ())):
+            for entry in self.units.get(name, ()):
+                n_urls += 1
+                n_lines += 1
+                n_bytes += len(entry.value) + self.nl
+            if name != unit and name in self.sel.domains:
+                n_lines += 1
+                n_bytes += len(name) + 7 + self.nl
+        return n_lines - 1, n_bytes - (len(unit) + 7 + self.nl), n_urls
+
+    def collapse(self, unit: str, reason: Literal["per-host", "budget"]) -> None:
+        lines_saved, bytes_saved, n_urls = self.savings(unit)
+        for name in (unit, *self.below.get(unit, ())):
+            for entry in self.units.pop(name, ()):
+                self.sel.urls.discard(entry)
+                self.sel.covered.append(Covered(entry, unit))
+            if name != unit and name in self.sel.domains:
+                self.sel.domains.discard(name)
+                self.sel.covered.append(Covered(Entry.for_domain(name), unit))
+        self.sel.domains.add(unit)
+        self.sel.collapsed.append(Collapse(unit, n_urls, reason))
+        self.lines -= lines_saved
+        self.nbytes -= bytes_saved
+
+    def over(self, limits: Limits) -> bool:
+        return self.lines > limits.max_lines or self.nbytes > limits.max_bytes
+
+    def collapse_over(self, threshold: int) -> None:
+        for unit in sorted(u for u, entries in self.units.items() if len(entries) > threshold):
+            if unit in self.units:
+                self.collapse(unit, "per-host")
+
+    def fit(self, limits: Limits) -> None:
+        """Collapse the sites with the most URL lines until the output fits ``limits``."""
+        heap = []
+        for unit in self.units:
+            lines, nbytes, n_urls = self.savings(unit)
+            heap.append((-n_urls, -nbytes, unit))
+        heapq.heapify(heap)
+        while self.over(limits) and heap:
+            key_urls, key_bytes, unit = heapq.heappop(heap)
+            if unit not in self.units:
+                continue
+            lines, nbytes, n_urls = self.savings(unit)
+            if (-n_urls, -nbytes) != (key_urls, key_bytes):  # a parent collapse took some
+                heapq.heappush(heap, (-n_urls, -nbytes, unit))
+                continue
+            helps = (self.lines > limits.max_lines and lines > 0) or (
+                self.nbytes > limits.max_bytes and nbytes > 0
+            )
+            if helps:
+                self.collapse(unit, "budget")
+
+
+def _render_lines(lines: list[str], newline: str) -> str:
+    """Join lines the writer built, refusing anything but the four safe kinds."""
+    for line in lines:
+        safe = (
+            line == ""
+            or _SAFE_COMMENT_LINE.fullmatch(line)
+            or (
+                _SAFE_ENTRY_LINE.fullmatch(line)
+                and (line.startswith("domain:") or _HTTP.match(line))
+            )
+        )
+        if not safe:
+            raise OutputError(f"internal error: refusing to write the unsafe line {line!r}.")
+    return "".join(line + newline for line in lines)
+
+
+def _entries(sel: _Selection) -> list[Entry]:
+    return [Entry.for_domain(d) for d in sorted(sel.domains)] + sorted(sel.urls, key=_key)
+
+
+def format_disavow(
+    domains: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    header_lines: Iterable[str] = (),
+    *,
+    collapse_urls_over: int | None = None,
+    limits: Limits = GOOGLE_LIMITS,
+) -> DisavowPlan:
+    """Plan a new disavow file: header comments, sorted ``domain:`` lines, sorted URLs.
+
+    Args:
+        domains: hosts to write as ``domain:`` entries, exactly as chosen by the
+            caller (no reduction to the registrable domain happens here). Unicode
+            and upper case are fine; they are punycoded and lower-cased.
+        urls: linking-page URLs; each must start with ``http://`` or ``https://``.
+        header_lines: comment lines for the top (tool and model version, date, site,
+            counts). Each becomes exactly one ASCII ``#`` line; a ``#`` is added when
+            missing. Without any, one line naming the tool is written.
+        collapse_urls_over: write ``domain:`` for a site with more than this many URLs.
+        limits: budgets; Google's by default.
+
+    Returns:
+        The plan: text, entries, and what was rejected, covered or collapsed.
+        Rejected values are reported, never raised and never written.
+
+    Raises:
+        OutputError: the file cannot fit the budgets even after collapsing every
+            site that can take a ``domain:`` entry.
+
+    >>> plan = format_disavow(["WWW.Spam.example", "co.uk"], ["http://www.spam.example/x",
+    ...     "https://other.example/p?q=1"], ["Generated by a doctest"])
+    >>> print(plan.text, end="")
+    # Generated by a doctest
+    <BLANKLINE>
+    domain:www.spam.example
+    https://other.example/p?q=1
+    >>> plan.rejected[0].value, len(plan.covered)
+    ('co.uk', 1)
+    """
+    header = [_comment_line(h) for h in header_lines] or [
+        _comment_line(f"Disavow file written by disavow {_version()}")
+    ]
+    sel = _select(domains, urls)
+    _subsume(sel, {})
+    fixed_lines = len(header) + 1  # the blank line after the header
+    fixed_bytes = sum(len(h) + 1 for h in header) + 1
+    fitter = _Fitter(sel, "\n", fixed_lines, fixed_bytes)
+    if collapse_urls_over is not None:
+        fitter.collapse_over(collapse_urls_over)
+    fitter.fit(limits)
+    entries = _entries(sel)
+    lines = header + ([""] if entries else []) + [e.line for e in entries]
+    text = _render_lines(lines, "\n")
+    plan = DisavowPlan(
+        text=text,
+        entries=frozenset(entries),
+        new_from=0,
+        written=tuple(entries),
+        rejected=tuple(sel.rejected),
+        covered=tuple(sel.covered),
+        collapsed=tuple(sel.collapsed),
+        n_duplicates=sel.n_duplicates,
+    )
+    _check_budget(plan.n_lines, plan.n_bytes, limits)
+    plan.verify(limits=limits)
+    return plan
+
+
+def _version() -> str:
+    from disavow import __version__
+
+    return __version__
+
+
+def merge_disavow(
+    existing: DisavowFile | None,
+    domains: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    header_lines: Iterable[str] = (),
+    *,
+    block_comment: str | None = None,
+    remove: Iterable[str] = (),
+    collapse_urls_over: int | None = None,
+    limits: Limits = GOOGLE_LIMITS,
+) -> MergeResult:
+    """Append new entries to the user's current disavow file without losing anything.
+
+    Google replaces the whole list on each upload, so the output starts with the old
+    file's text exactly (its bytes, minus a leading BOM; a cp1252 file is transcoded
+    to UTF-8). A last line without a line ending gets one when a block is appended.
+    When there is nothing to add or remove, the output is the old text unchanged.
+
+    New entries not already present (exactly or after normalisation) and not covered
+    by an old or new ``domain:`` entry are appended, sorted, under ``block_comment``
+    and ``header_lines``, with the old file's line endings. Values are checked as in
+    :func:`format_disavow`.
+
+    Args:
+        existing: the file downloaded from Search Console, or None to start afresh.
+        domains, urls, header_lines, collapse_urls_over, limits: as for
+            :func:`format_disavow`.
+        block_comment: the comment above the new block; by default
+            ``# Added by disavow <version> on <UTC date>``.
+        remove: old lines to drop, matched by exact (stripped) text or by entry after
+            normalisation (``"domain:x.com"``, a URL). Every removal is reported.
+
+    Returns:
+        The merged text and the report (see :class:`MergeResult`).
+
+    Raises:
+        OutputError: the merged file cannot fit the budgets (old lines count too),
+            or the same entry is both to be removed and added.
+    """
+    old = existing if existing is not None else parse_disavow(b"")
+    nl = old.newline
+
+    # 1. Requested removals.
+    remove_keys: dict[str, str] = {}
+    remove_entries: dict[Entry, str] = {}
+    for item in remove:
+        text = str(item).strip()
+        remove_keys[text] = str(item)
+        line = _classify(text, 0)
+        if line.entry is not None:
+            remove_entries[line.entry] = str(item)
+    matched: set[str] = set()
+    kept: list[DisavowLine] = []
+    removed: list[DisavowLine] = []
+    for line in old.lines:
+        key = line.text.strip()
+        hit = remove_keys.get(key) if key else None
+        if hit is None and line.entry is not None:
+            hit = remove_entries.get(line.entry)
+        if hit is not None:
+            removed.append(line)
+            matched.add(hit)
+        else:
+            kept.append(line)
+    not_found = tuple(
+        item
+        for item in dict.fromkeys([*remove_keys.values(), *remove_entries.values()])
+        if item not in matched
+    )
+
+    # 2. What the kept old lines already disavow.
+    old_domains: dict[str, int] = {}
+    old_entries: dict[Entry, int] = {}
+    for line in kept:
+        if line.entry is not None:
+            old_entries.setdefault(line.entry, line.line)
+            if line.entry.kind == "domain":
+                old_domains.setdefault(line.entry.value, line.line)
+
+    # 3. New entries: check, drop what is present or covered, collapse, fit.
+    sel = _select(domains, urls)
+    conflict = sorted(
+        e
+        for e in remove_entries
+        if e in sel.urls or (e.kind == "domain" and e.value in sel.domains)
+    )
+    if conflict:
+        raise OutputError(
+            f"{conflict[0].line} is both to be removed and to be added; "
+            "drop it from one of the two lists."
+        )
+    present: list[Present] = []
+    for host in sorted(sel.domains):
+        entry = Entry.for_domain(host)
+        if entry in old_entries:
+            sel.domains.discard(host)
+            present.append(Present(entry, old_entries[entry]))
+    for entry in sorted(sel.urls, key=_key):
+        if entry in old_entries:
+            sel.urls.discard(entry)
+            present.append(Present(entry, old_entries[entry]))
+    _subsume(sel, old_domains)
+
+    old_text = "".join(line.text + line.ending for line in kept)
+    needs_newline = bool(old_text) and not old_text.endswith(("\n", "\r"))
+    block_head = [_comment_line(block_comment or f"Added by disavow {_version()} on {_today()}")]
+    block_head += [_comment_line(h) for h in header_lines]
+    separator = [""] if kept and kept[-1].kind is not LineKind.BLANK else []
+    old_bytes = len(old_text.encode("utf-8"))
+    fixed_lines = _count_lines(old_text) + len(separator) + len(block_head)
+    fixed_bytes = old_bytes + (len(nl) if needs_newline else 0)
+    fixed_bytes += sum(len(line) + len(nl) for line in separator + block_head)
+    fitter = _Fitter(sel, nl, fixed_lines, fixed_bytes)
+    if collapse_urls_over is not None:
+        fitter.collapse_over(collapse_urls_over)
+    fitter.fit(limits)
+
+    added = _entries(sel)
+    if added:
+        text = old_text + (nl if needs_newline else "")
+        new_from = len(text.encode("utf-8"))
+        text += _render_lines(separator + block_head + [e.line for e in added], nl)
+    else:
+        text, new_from, needs_newline = old_text, old_bytes, False
+
+    # 4. Report what the new domain entries now cover in the old file.
+    new_domains = {e.value for e in added if e.kind == "domain"}
+    old_covered = []
+    for line in kept:
+        if line.entry is not None and new_domains:
+            by = _covering(line.entry.host, new_domains, proper=line.entry.kind == "domain")
+            if by is not None:
+                old_covered.append(Covered(line.entry, by, line.line, None))
+    context = f" ({_count_lines(old_text):,} lines come from the existing file)" if old_text else ""
+    _check_budget(_count_lines(text), len(text.encode("utf-8")), limits, context=context)
+    result = MergeResult(
+        text=text,
+        entries=frozenset(old_entries) | frozenset(added),
+        new_from=new_from,
+        added=tuple(added),
+        already_present=tuple(sorted(present, key=lambda p: _key(p.entry))),
+        covered_by_domain=tuple(sel.covered),
+        old_invalid=tuple(line for line in kept if line.kind is LineKind.INVALID),
+        old_covered_by_new_domain=tuple(old_covered),
+        removed=tuple(removed),
+        remove_not_found=not_found,
+        rejected=tuple(sel.rejected),
+        collapsed=tuple(sel.collapsed),
+        n_duplicates=sel.n_duplicates,
+        bom_removed=old.has_bom,
+        transcoded_from=old.encoding if old.encoding != "utf-8" else None,
+        added_final_newline=needs_newline,
+        newline=nl,
+    )
+    if text != old.text:  # an unchanged text was parsed already: nothing new to verify
+        result.verify(limits=limits)
+    return result
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def write_disavow_file(
+    path: StrPath,
+    output: DisavowOutput,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[StrPath] = (),
+    limits: Limits = GOOGLE_LIMITS,
+) -> DisavowFile:
+    """Write a planned file atomically, then read it back and verify it.
+
+    Args:
+        path: the destination; its name must end in ``.txt`` (Google's rule).
+        output: a :class:`DisavowPlan` or :class:`MergeResult`.
+        overwrite: replace an existing file.
+        inputs: files that must not be overwritten (the existing disavow file, exports).
+        limits: budgets to verify against.
+
+    Returns:
+        The written file, parsed.
+
+    Raises:
+        OutputError: bad name, existing file, input file, write failure, or the
+            written file fails verification.
+    """
+    dest = Path(path)
+    if dest.suffix.lower() != ".txt":
+        raise OutputError(
+            f"{dest}: Google only accepts disavow files whose name ends in .txt. Rename the output."
+        )
+    output.verify(limits=limits)
+    write_atomic(dest, output.data, overwrite=overwrite, inputs=inputs)
+    written = read_disavow_file(dest)
+    output.verify(written.data, limits=limits)
+    return written
+
+
+# --------------------------------------------------------------------------------------
+# Diff
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """How ``new`` differs from ``old``, entry by entry (after normalisation).
+
+    ``added`` and ``removed`` hold normalised entry lines (``domain:host`` or the
+    normalised URL), sorted. ``removed`` is what an upload of ``new`` would take out
+    of the list; ``still_covered`` are the removed entries that a ``domain:`` line
+    in ``new`` still covers (``line``: in old, ``by_line``: in new), so
+    :attr:`un_disavowed` is what Google would really count again.
+    """
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    still_covered: tuple[Covered, ...] = ()
+
+    @property
+    def un_disavowed(self) -> tuple[str, ...]:
+        covered = {c.entry.line for c in self.still_covered}
+        return tuple(e for e in self.removed if e not in covered)
+
+
+def diff_disavow(old: DisavowFile, new: DisavowFile) -> DiffResult:
+    """Compare two files' entries; invalid lines, comments and blanks are ignored.
+
+    >>> old = parse_disavow("http://a.x.com/p\\nhttp://b.com/\\ndomain:c.com\\n")
+    >>> d = diff_disavow(old, parse_disavow("domain:x.com\\ndomain:C.com\\n"))
+    >>> d.added, d.removed, d.un_disavowed, d.unchanged
+    (('domain:x.com',), ('http://a.x.com/p', 'http://b.com/'), ('http://b.com/',), 1)
+    """
+    old_lines = _first_lines(old)
+    new_lines = _first_lines(new)
+    new_domains = {e.value: n for e, n in new_lines.items() if e.kind == "domain"}
+    removed = sorted((e for e in old_lines if e not in new_lines), key=_key)
+    still = []
+    for entry in removed:
+        by = _covering(entry.host, new_domains, proper=entry.kind == "domain")
+        if by is not None:
+            still.append(Covered(entry, by, old_lines[entry], new_domains[by]))
+    return DiffResult(
+        added=tuple(e.line for e in sorted((e for e in new_lines if e not in old_lines), key=_key)),
+        removed=tuple(e.line for e in removed),
+        unchanged=sum(1 for e in new_lines if e in old_lines),
+        still_covered=tuple(still),
+    )
+
+
+def _first_lines(file: DisavowFile) -> dict[Entry, int]:
+    """Each entry of ``file`` with the line it first appears on."""
+    first: dict[Entry, int] = {}
+    for line in file.lines:
+        if line.entry is not None:
+            first.setdefault(line.entry, line.line)
+    return first

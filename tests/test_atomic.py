@@ -1,0 +1,148 @@
+"""disavow.atomic: whole file or nothing, never onto an input, never over a file unasked."""
+
+import errno
+import os
+import stat
+import sys
+
+import pytest
+
+from disavow import atomic
+from disavow.atomic import ensure_not_input, write_atomic
+from disavow.errors import OutputError
+
+
+def leftovers(folder):
+    """Temporary files the writer left behind (there must never be any)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_writes_bytes_and_str_exactly(tmp_path):
+    out = write_atomic(tmp_path / "a.txt", b"x\r\ny\n", overwrite=False)
+    assert out.read_bytes() == b"x\r\ny\n"
+    write_atomic(tmp_path / "b.txt", "caf\u00e9\n", overwrite=False)
+    assert (tmp_path / "b.txt").read_bytes() == "caf\u00e9\n".encode()  # UTF-8, no BOM, LF kept
+    assert leftovers(tmp_path) == []
+
+
+def test_refuses_to_overwrite_unless_asked(tmp_path):
+    dest = tmp_path / "out.txt"
+    dest.write_bytes(b"old")
+    with pytest.raises(OutputError, match="already exists") as info:
+        write_atomic(dest, b"new", overwrite=False)
+    assert str(dest) in str(info.value) and "overwrit" in str(info.value)
+    assert dest.read_bytes() == b"old"
+    write_atomic(dest, b"new", overwrite=True)
+    assert dest.read_bytes() == b"new"
+    assert leftovers(tmp_path) == []
+
+
+def test_dangling_symlink_counts_as_existing(tmp_path):
+    dest = tmp_path / "link.txt"
+    dest.symlink_to(tmp_path / "nowhere.txt")
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(dest, b"x", overwrite=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_new_file_gets_umask_permissions_and_replaced_file_keeps_its_mode(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.txt", b"x", overwrite=False)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+    kept = tmp_path / "kept.txt"
+    kept.write_bytes(b"old")
+    kept.chmod(0o600)
+    write_atomic(kept, b"new", overwrite=True)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_missing_folder_and_folder_destination(tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        write_atomic(tmp_path / "missing" / "a.txt", b"x", overwrite=True)
+    (tmp_path / "dir.txt").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        write_atomic(tmp_path / "dir.txt", b"x", overwrite=True)
+
+
+def test_refuses_to_write_onto_an_input(tmp_path, monkeypatch):
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"input")
+    monkeypatch.chdir(tmp_path)
+    for spelling in ("in.txt", "./in.txt", str(tmp_path / "sub" / ".." / "in.txt")):
+        with pytest.raises(OutputError, match="input file"):
+            write_atomic(spelling, b"x", overwrite=True, inputs=[src])
+    link = tmp_path / "alias.txt"
+    link.symlink_to(src)
+    with pytest.raises(OutputError, match="input file"):
+        write_atomic(link, b"x", overwrite=True, inputs=[src])
+    hard = tmp_path / "hard.txt"
+    os.link(src, hard)
+    with pytest.raises(OutputError, match="input file"):
+        ensure_not_input(hard, [src])
+    assert src.read_bytes() == b"input"
+    ensure_not_input(tmp_path / "other.txt", [src, tmp_path / "missing.csv"])  # no error
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "replace"])
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_interrupted_write_leaves_nothing_partial(tmp_path, monkeypatch, where, overwrite):
+    dest = tmp_path / "out.txt"
+    if overwrite:
+        dest.write_bytes(b"old content")
+
+    def boom(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def interrupted_write(fd, data):
+        real_write(fd, bytes(data[:3]))  # part of the data reaches the temp file
+        raise KeyboardInterrupt
+
+    real_write = os.write
+    if where == "write":
+        monkeypatch.setattr(atomic.os, "write", interrupted_write)
+        expected = pytest.raises(KeyboardInterrupt)
+    elif where == "fsync":
+        monkeypatch.setattr(atomic.os, "fsync", boom)
+        expected = pytest.raises(OutputError, match="No space left")
+    else:
+        monkeypatch.setattr(atomic.os, "replace", boom)
+        monkeypatch.setattr(atomic.os, "link", boom)
+        expected = pytest.raises(OutputError, match="Nothing was written")
+    with expected:
+        write_atomic(dest, b"new content " * 1000, overwrite=overwrite)
+    if overwrite:
+        assert dest.read_bytes() == b"old content"
+    else:
+        assert not dest.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_race_with_another_writer_is_refused(tmp_path, monkeypatch):
+    """A file created between the existence check and the move is not overwritten."""
+    dest = tmp_path / "out.txt"
+    real_link = os.link
+
+    def racing_link(src, dst):
+        dest.write_bytes(b"theirs")
+        return real_link(src, dst)
+
+    monkeypatch.setattr(atomic.os, "link", racing_link)
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(dest, b"ours", overwrite=False)
+    assert dest.read_bytes() == b"theirs"
+    assert leftovers(tmp_path) == []
+
+
+def test_file_systems_without_hard_links_fall_back(tmp_path, monkeypatch):
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    write_atomic(tmp_path / "a.txt", b"data", overwrite=False)
+    assert (tmp_path / "a.txt").read_bytes() == b"data"
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(tmp_path / "a.txt", b"again", overwrite=False)
+    assert leftovers(tmp_path) == []
