@@ -374,9 +374,9 @@ def diff(
         "unchanged": result.unchanged,
     }
     typer.echo(json.dumps(payload, indent=2))
-    if result.removed:
-        err.print(f"Warning: uploading {new} would un-disavow {len(result.removed)} entries.",
-                  markup=False, highlight=False)
+    if result.un_disavowed:
+        err.print(f"Warning: uploading {new} would un-disavow {len(result.un_disavowed)} "
+                  "entries.", markup=False, highlight=False)
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -222,7 +222,7 @@ def audit(
 ) -> AuditResult:
     """The main job: score the exports and write the five output files."""
     from disavow.atomic import write_atomic
-    from disavow.disavow_file import merge_disavow, read_disavow_file
+    from disavow.disavow_file import merge_disavow, read_disavow_file, write_disavow_file
     from disavow.report import build_report
     from disavow.tables import write_csv
 
@@ -250,7 +250,7 @@ def audit(
     write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
     # The disavow file is written last, so a run that fails half-way never
     # leaves a disavow.txt without the reports that explain it.
-    write_atomic(out / "disavow.txt", merged.text, overwrite=overwrite)
+    write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs)
     return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
 
 
@@ -286,7 +286,6 @@ def build_summary(
             "line_endings_changed": bool(getattr(merged, "line_endings_changed", False)),
             "bom_removed": bool(getattr(merged, "bom_removed", False)),
         }
-    text = merged.text
     return {
         "tool": {"name": "disavow", "version": __version__},
         "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -311,7 +310,7 @@ def build_summary(
         },
         "disavow_file": {
             "path": "disavow.txt", "domain_lines": len(plan.domains), "url_lines": len(plan.urls),
-            "lines": text.count("\n"), "bytes": len(text.encode("utf-8")),
+            "lines": merged.n_lines, "bytes": merged.n_bytes,
             "not_listed": [{"value": v, "why": w} for v, w in plan.skipped],
         },
         "merge": merge,

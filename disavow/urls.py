@@ -110,7 +110,7 @@ def to_ascii_host(raw: str) -> str | None:
     True
     """
     host = raw.strip().rstrip(".")
-    if not host:
+    if not host or any(unicodedata.category(ch)[0] in "CZ" for ch in host):
         return None
     if host.startswith("[") and host.endswith("]"):
         try:
@@ -232,6 +232,10 @@ def parse_url(raw: str) -> ParsedURL:
             return ParsedURL(None, None, f"not a web address ({scheme}:)")
         text = "http://" + text
         scheme = "http"
+    if "\\" in text.split("?", 1)[0].split("#", 1)[0][len(scheme) + 3 :].split("/", 1)[0]:
+        # Browsers read a backslash as a slash, urlsplit does not: the two
+        # would disagree on the host, so the URL is refused.
+        return ParsedURL(None, None, "backslash in the host part of the URL")
     try:
         parts = urlsplit(text)
         port = parts.port

@@ -69,7 +69,8 @@ def test_profile_takes_money_keywords_from_target_slugs():
 
 
 def test_name_features_spot_link_selling_and_free_hosts():
-    names = pd.Series(["seolinkpro.shop", "spam.blogspot.com", "bbc.co.uk", "1.2.3.4", "alphabet.com",
+    names = pd.Series(["seolinkpro.shop", "spam.blogspot.com", "bbc.co.uk", "1.2.3.4",
+                       "alphabet.com",
                        "royalcasino24.net"])
     feats = name_features(names)
     assert feats.loc[0, "name_link_selling"] >= 1
