@@ -1,0 +1,593 @@
+"""The canonical link table: dtypes, URL/host/domain columns, row status, merging.
+
+:func:`read_exports` reads every input with :func:`disavow.read.read_export`,
+normalises each file with :func:`normalize_links` and merges the same link
+reported by several files. This module does no file I/O of its own and never
+prints; per-file notes (unparseable dates...) go to the files' reports.
+
+Canonical dtype rules (one rule per kind of column, for every row):
+
+* **text** (:data:`disavow.schema.TEXT_COLUMNS`): pandas' default ``str`` dtype.
+  Missing text is **NA** (the dtype's missing value; test it with
+  :func:`pandas.isna`), never the empty string: an empty cell becomes NA. Domain
+  rows therefore have ``source_url`` NA.
+* **booleans** (:data:`~disavow.schema.BOOL_COLUMNS`): nullable ``"boolean"``;
+  NA when the export does not say.
+* **numbers** (:data:`~disavow.schema.NUMBER_COLUMNS`, ``source_row`` included):
+  ``float64``; NaN when missing, never filled with 0.
+* **dates** (:data:`~disavow.schema.DATE_COLUMNS`): ``datetime64[us]``,
+  timezone-naive (aware values are converted to UTC first); NaT when missing.
+  Day-first or month-first is decided per file and column (formats.md section 2
+  rule 9).
+* ``label`` (only when an input has a label column): float64 1.0 (toxic),
+  0.0 (ok) or NaN.
+
+Every row has ``status`` "ok", or "skipped" with a plain-words ``problem``;
+skipped rows stay in the table so reports can show them.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from disavow import schema as s
+from disavow.read import FileReport, as_bool, read_export
+from disavow.schema import RowKind, RowStatus
+from disavow.urls import host_info, parse_host, parse_url
+
+DATE_DTYPE = "datetime64[us]"
+TEXT_DTYPE = "str"
+
+
+@dataclass
+class ReadResult:
+    """Every input read, normalised and merged."""
+
+    links: pd.DataFrame  # columns exactly LINK_COLUMNS (+ "label" when an input had one)
+    reports: list[FileReport]
+
+
+def read_exports(paths: Iterable[str | Path]) -> ReadResult:
+    """Read, normalise and merge backlink exports.
+
+    Args:
+        paths: export files (CSV/TSV/TXT, XLSX, zip), any vendor, any mix.
+
+    Returns:
+        The canonical table and one report per file (or zip member / sheet).
+        The same link (source URL, target URL) reported by several files is
+        one row (see :func:`merge_links`).
+
+    Raises:
+        InputFormatError: a file cannot be read (see :func:`disavow.read.read_export`).
+    """
+    frames: list[pd.DataFrame] = []
+    reports: list[FileReport] = []
+    for path in paths:
+        frame, file_reports = read_export(path)
+        by_name = {_report_name(r, path): r for r in file_reports}
+        normal, notes = _normalize(frame, clean_text=False)
+        for name, note in notes:
+            report = by_name.get(name) or file_reports[0]
+            report.warnings.append(note)
+        _count_unusable(normal, by_name, file_reports[0])
+        frames.append(normal)
+        reports.extend(file_reports)
+    if not frames:
+        return ReadResult(_empty_table(), reports)
+    links = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1 or links[s.SOURCE_FILE].nunique() > 1:
+        links = merge_links(links)
+    return ReadResult(links, reports)
+
+
+def _report_name(report: FileReport, path: str | Path) -> str:
+    """The source_file value of a report's rows (file name, plus ':member')."""
+    label = report.path
+    base = str(path)
+    return Path(base).name + label[len(base):] if label.startswith(base) else Path(label).name
+
+
+def _count_unusable(frame: pd.DataFrame, by_name: dict[str, FileReport],
+                    fallback: FileReport) -> None:
+    skipped = frame[s.STATUS] == RowStatus.SKIPPED.value
+    if not skipped.any():
+        return
+    part = frame.loc[skipped, [s.SOURCE_FILE, s.SOURCE_ROW, s.PROBLEM]]
+    for name, rows in part.groupby(s.SOURCE_FILE, sort=False):
+        report = by_name.get(name, fallback)
+        for row, problem in zip(rows[s.SOURCE_ROW], rows[s.PROBLEM], strict=True):
+            report.add_skipped(int(row), str(problem))
+
+
+# --- normalisation -------------------------------------------------------------
+
+
+def normalize_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """Coerce a frame with canonical column names into the canonical table.
+
+    Missing columns are added empty, unknown ones dropped (``label`` is kept),
+    dtypes follow the module rules, and ``source_url``/``source_host``/``domain``
+    and ``status``/``problem`` are computed. The input is not modified.
+
+    >>> t = normalize_links(pd.DataFrame({"source_url": ["HTTP://WWW.Spam.COM/x", "javascript:x"]}))
+    >>> t[["source_url", "domain", "status"]].values.tolist()
+    [['http://www.spam.com/x', 'spam.com', 'ok'], [nan, nan, 'skipped']]
+    >>> t.loc[1, "problem"]
+    'not a web address (javascript:)'
+    """
+    return _normalize(frame)[0]
+
+
+def _normalize(frame: pd.DataFrame, clean_text: bool = True
+               ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """normalize_links, plus per-file notes; ``clean_text=False`` trusts the reader.
+
+    disavow.read already turns empty text cells into NA (``na_values``), so the
+    frames it returns skip that pass.
+    """
+    n = len(frame)
+    notes: list[tuple[str, str]] = []
+    files = frame.get(s.SOURCE_FILE, None)
+    out: dict[str, pd.Series] = {}
+    index = pd.RangeIndex(n)
+
+    def col(name: str) -> pd.Series | None:
+        if name not in frame:
+            return None
+        return frame[name].reset_index(drop=True)
+
+    # Row kind: domain rows have a domain and no linking page.
+    kind = col(s.ROW_KIND)
+    if kind is None:
+        has_url = s.SOURCE_URL in frame
+        value = RowKind.LINK.value if has_url or s.DOMAIN not in frame else RowKind.DOMAIN.value
+        kind = pd.Series(np.full(n, value, dtype=object), dtype=TEXT_DTYPE)
+    kind = _text(kind)
+    is_domain_row = (kind == RowKind.DOMAIN.value).to_numpy()
+
+    url, host, domain, problem = _urls(col(s.SOURCE_URL), n)
+    if is_domain_row.any():
+        d_host, d_domain, d_problem = _domain_hosts(col(s.DOMAIN), n)
+        url = np.where(is_domain_row, None, url)
+        host = np.where(is_domain_row, d_host, host)
+        domain = np.where(is_domain_row, d_domain, domain)
+        problem = np.where(is_domain_row, d_problem, problem)
+    status = np.where(pd.isna(problem), RowStatus.OK.value, RowStatus.SKIPPED.value)
+    empty_text = _text(None, n)  # shared by every absent text column (copy-on-write)
+    empty_number = pd.Series(np.full(n, np.nan))
+
+    texts = {s.SOURCE_URL: url, s.SOURCE_HOST: host, s.DOMAIN: domain, s.PROBLEM: problem}
+    for name in s.LINK_COLUMNS:
+        if name == s.ROW_KIND:
+            out[name] = kind
+        elif name in texts:
+            out[name] = pd.Series(texts[name], index=index, dtype=TEXT_DTYPE)
+        elif name == s.STATUS:
+            out[name] = pd.Series(status, index=index, dtype=TEXT_DTYPE)
+        elif name in _TEXT:
+            values = col(name)
+            out[name] = empty_text if values is None else _text(values, clean=clean_text)
+        elif name in _BOOL:
+            out[name] = to_bool(col(name), n)
+        elif name in _NUMBER:
+            values = col(name)
+            if values is None:
+                if name != s.SOURCE_ROW:
+                    out[name] = empty_number
+                    continue
+                values = pd.Series(np.arange(1, n + 1, dtype=np.float64))
+            number, bad = to_number(values, n)
+            out[name] = number
+            _note_bad(notes, files, bad, f"{bad.sum() if bad is not None else 0} value(s) in "
+                      f"{name} are not numbers; they were left empty")
+        elif name in _DATE:
+            out[name] = _dates_per_file(col(name), files, name, notes, n)
+    if s.LABEL in frame:
+        out[s.LABEL] = to_label(col(s.LABEL), n)
+    table = pd.DataFrame(out, index=index, copy=False)
+    return table, notes
+
+
+_TEXT = set(s.TEXT_COLUMNS)
+_BOOL = set(s.BOOL_COLUMNS)
+_NUMBER = set(s.NUMBER_COLUMNS)
+_DATE = set(s.DATE_COLUMNS)
+
+
+def _note_bad(notes: list[tuple[str, str]], files: pd.Series | None, bad: np.ndarray | None,
+              message: str) -> None:
+    if bad is None or not bad.any():
+        return
+    if files is None:
+        notes.append(("", message))
+        return
+    counts = pd.Series(bad).groupby(files.reset_index(drop=True).to_numpy()).sum()
+    for name, count in counts.items():
+        if count:
+            notes.append((str(name), re.sub(r"^\d+", str(int(count)), message)))
+
+
+# --- text -----------------------------------------------------------------------
+
+
+def _text(values: pd.Series | None, n: int | None = None, clean: bool = True) -> pd.Series:
+    """A text column: the str dtype, empty strings as NA."""
+    if values is None:
+        return pd.Series([None], dtype=TEXT_DTYPE).repeat(n or 0).reset_index(drop=True)
+    if values.dtype != TEXT_DTYPE:
+        values = values.astype(TEXT_DTYPE)
+        clean = True
+    if clean:
+        empty = values == ""
+        if empty.any():
+            values = values.mask(empty)
+    return values
+
+
+# --- URLs, hosts, domains ---------------------------------------------------------
+
+# A URL already in parse_url's output form: lower-case http(s) scheme and host,
+# no port, userinfo, fragment or characters that would be percent-encoded. For
+# these parse_url(x).url == x, so the hot path skips it (tested by a property).
+_NORMAL_URL = re.compile(
+    r"(?:https?)://((?:[a-z0-9_-]+\.)+[a-z0-9_-]+)"
+    r"/[A-Za-z0-9/%:@!$&'()*+,;=._~-]*(?:\?[A-Za-z0-9/%:@!$&'()*+,;=._~?-]+)?"
+)
+_HYPERLINK = re.compile(r'^\s*=\s*HYPERLINK\(\s*"([^"]*)"', re.IGNORECASE)
+
+
+def parse_url_fast(raw: str) -> tuple[str | None, str | None, str | None]:
+    """``parse_url`` as a (url, host, problem) tuple, skipping work for normal URLs.
+
+    A spreadsheet formula ``=HYPERLINK("url", "text")`` is read as its URL.
+    """
+    match = _NORMAL_URL.fullmatch(raw)
+    if match is not None and len(match.group(1)) <= 253:
+        return raw, match.group(1), None
+    formula = _HYPERLINK.match(raw)
+    if formula is not None:
+        raw = formula.group(1)
+    parsed = parse_url(raw)
+    return parsed.url, parsed.host, parsed.problem
+
+
+def _urls(values: pd.Series | None, n: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(url, host, domain, problem) object arrays for linking-page cells.
+
+    The work runs once per distinct cell (factorize, then take), and the
+    registrable domain once per distinct host. This is the hot path of a
+    million-row export, hence the plain loop with the regex bound locally.
+    """
+    if values is None:
+        none = np.full(n, None, dtype=object)
+        return none, none, none, np.full(n, "empty URL", dtype=object)
+    codes, uniques = pd.factorize(values.to_numpy())
+    urls: list[str | None] = []
+    hosts: list[str | None] = []
+    problems: list[str | None] = []
+    fullmatch = _NORMAL_URL.fullmatch
+    with _gc_paused():
+        for raw in uniques.tolist():
+            match = fullmatch(raw) if isinstance(raw, str) else None
+            if match is not None and len(match.group(1)) <= 253:
+                urls.append(raw)
+                hosts.append(match.group(1))
+                problems.append(None)
+                continue
+            url, host, problem = (
+                parse_url_fast(raw) if isinstance(raw, str) else (None, None, "empty URL")
+            )
+            urls.append(url)
+            hosts.append(host)
+            problems.append(problem)
+        urls.append(None)  # code -1: a missing cell
+        hosts.append(None)
+        problems.append("empty URL")
+        domains = _domains(hosts)
+    take = [np.array(part, dtype=object)[codes] for part in (urls, hosts, domains, problems)]
+    return take[0], take[1], take[2], take[3]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    With a million-row frame alive, generation-2 collections triggered by the
+    loops' allocations cost more than the loops; nothing here makes cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _domain_hosts(values: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(host, domain, problem) for the cells of a domain-level export."""
+    if values is None:
+        none = np.full(n, None, dtype=object)
+        return none, none, np.full(n, "empty domain", dtype=object)
+    codes, uniques = pd.factorize(values)
+    hosts, problems = [], []
+    for u in uniques:
+        formula = _HYPERLINK.match(u) if isinstance(u, str) else None
+        host = parse_host(formula.group(1) if formula else u)
+        hosts.append(host)
+        if host is not None:
+            problems.append(None)
+        elif not isinstance(u, str) or not u.strip():
+            problems.append("empty domain")
+        else:
+            problems.append(f"not a domain name ({_shorten(u)})")
+    hosts.append(None)
+    problems.append("empty domain")
+    host_u = np.array(hosts, dtype=object)
+    domain_u = np.array(_domains(hosts), dtype=object)
+    return host_u[codes], domain_u[codes], np.array(problems, dtype=object)[codes]
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _domains(hosts: Iterable[str | None]) -> list[str | None]:
+    """The registrable domain of each host (None stays None), once per distinct host."""
+    memo: dict[str | None, str | None] = {None: None}
+    out = []
+    for host in hosts:
+        domain = memo.get(host, _UNSEEN)
+        if domain is _UNSEEN:
+            domain = memo[host] = host_info(host).domain
+        out.append(domain)
+    return out
+
+
+_UNSEEN = object()
+
+
+# --- booleans, numbers, labels ---------------------------------------------------
+
+def to_bool(values: pd.Series | None, n: int | None = None) -> pd.Series:
+    """true/false, TRUE/FALSE, Yes/No, 1/0 (any case) -> nullable boolean; else NA.
+
+    >>> to_bool(pd.Series(["Yes", "FALSE", "1", "", None, "maybe"])).tolist()
+    [True, False, True, <NA>, <NA>, <NA>]
+    """
+    if values is None:
+        return pd.Series(pd.array(np.full(n or 0, None, dtype=object), dtype="boolean"))
+    if values.dtype == "boolean":
+        return values
+    if values.dtype == bool:
+        return values.astype("boolean")
+    return as_bool(values)
+
+
+_NUMBER_MISSING = {"", "null", "-", "--", "—", "n/a", "na", "nan", "none", "#n/a", "(not set)"}
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
+
+
+def to_number(values: pd.Series | None, n: int | None = None
+              ) -> tuple[pd.Series, np.ndarray | None]:
+    """Cells -> float64, and a mask of cells that had text but no number.
+
+    Thousands separators, ``%``, a leading apostrophe and K/M/B suffixes are
+    handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0.
+
+    >>> to_number(pd.Series(["1,240", "12%", "null", "-", "'083", "1.2K", "x"]))[0].tolist()
+    [1240.0, 12.0, nan, nan, 83.0, 1200.0, nan]
+    """
+    if values is None:
+        return pd.Series(np.full(n or 0, np.nan)), None
+    if values.dtype.kind in "iufb":
+        return values.astype(np.float64), None
+    codes, uniques = pd.factorize(values)
+    parsed = [_number_value(u) for u in uniques]
+    numbers = np.array([p for p, _ in parsed] + [np.nan], dtype=np.float64)
+    bad = np.array([b for _, b in parsed] + [False], dtype=bool)
+    return pd.Series(numbers[codes], index=values.index), bad[codes]
+
+
+def _number_value(value: object) -> tuple[float, bool]:
+    if isinstance(value, bool | np.bool_):
+        return float(value), False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value), False
+    text = str(value).strip().lstrip("'").strip()
+    if text.casefold() in _NUMBER_MISSING:
+        return np.nan, False
+    text = text.replace("\u00a0", "").replace(" ", "").replace(",", "").rstrip("%").strip()
+    scale = 1.0
+    if text and text[-1].casefold() in _SUFFIX:
+        scale = _SUFFIX[text[-1].casefold()]
+        text = text[:-1]
+    if _NUMBER_TEXT.match(text.casefold()):
+        return float(text) * scale, False
+    return np.nan, True
+
+
+_LABEL_TRUE = {"toxic", "spam", "bad", "disavow", "1", "1.0", "true", "yes", "y", "t", "positive"}
+_LABEL_FALSE = {"ok", "clean", "good", "keep", "0", "0.0", "false", "no", "n", "f", "negative",
+                "not toxic", "safe"}
+
+
+def to_label(values: pd.Series | None, n: int | None = None) -> pd.Series:
+    """A training label -> 1.0 (toxic/1/true/disavow), 0.0 (ok/0/false/keep) or NaN.
+
+    >>> to_label(pd.Series(["toxic", "OK", "1", "false", "disavow", "keep", "", "?"])).tolist()
+    [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, nan, nan]
+    """
+    if values is None:
+        return pd.Series(np.full(n or 0, np.nan))
+    codes, uniques = pd.factorize(values)
+    table = np.array([_label_value(u) for u in uniques] + [np.nan], dtype=np.float64)
+    return pd.Series(table[codes], index=values.index)
+
+
+def _label_value(value: object) -> float:
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value) if value in (0, 1) else np.nan
+    word = str(value).strip().casefold()
+    if word in _LABEL_TRUE:
+        return 1.0
+    if word in _LABEL_FALSE:
+        return 0.0
+    return np.nan
+
+
+# --- dates -------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                  r"(?:Z|[+-]\d{2}:?\d{2})?$")
+_DATE_MISSING = {"", "-", "--", "—", "null", "n/a", "na", "nan", "none", "never"}
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+
+
+def to_datetime(values: pd.Series | None, n: int | None = None
+                ) -> tuple[pd.Series, int]:
+    """Date cells of one file's column -> tz-naive datetime64, and the unparseable count.
+
+    ISO dates (``2023-08-10 15:51:35``, ``2026-09-28``, ``...T...Z``) take the
+    fast path. Others (``Sep 15, 2026``, ``28/09/2026``, ``11 Jul 2026``) are
+    parsed once per distinct value; for ``a/b/yyyy`` the column is day-first
+    when any first field is above 12, month-first otherwise.
+
+    >>> to_datetime(pd.Series(["03/04/2026", "28/09/2026"]))[0].dt.month.tolist()
+    [4, 9]
+    """
+    if values is None:
+        return pd.Series(np.full(n or 0, np.datetime64("NaT"), dtype=DATE_DTYPE)), 0
+    if values.dtype.kind == "M":
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return values.astype(DATE_DTYPE), 0
+    text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
+    present = text.notna()
+    sample = text[present].head(200)
+    if len(sample) and all(_ISO.match(v.strip()) for v in sample):
+        result = _iso(text)
+    else:
+        result = _mixed(text)
+    failed = present & result.isna()
+    if not failed.any():
+        return result, 0
+    missing = text.str.strip().str.casefold().isin(_DATE_MISSING)
+    return result, int((failed & ~missing).sum())
+
+
+def _iso(text: pd.Series) -> pd.Series:
+    try:
+        result = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError):
+        result = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    if getattr(result.dt, "tz", None) is not None:
+        result = result.dt.tz_convert("UTC").dt.tz_localize(None)
+    return result.astype(DATE_DTYPE)
+
+
+def _mixed(text: pd.Series) -> pd.Series:
+    codes, uniques = pd.factorize(text)
+    cells = [str(u).strip() for u in uniques]
+    dayfirst = any(
+        (m := _NUMERIC_DATE.match(c)) is not None and int(m.group(1)) > 12 for c in cells
+    )
+    parsed = pd.to_datetime(pd.Series(cells, dtype=object), format="mixed", dayfirst=dayfirst,
+                            errors="coerce", utc=True)
+    parsed = parsed.dt.tz_localize(None).astype(DATE_DTYPE).to_numpy()
+    table = np.append(parsed, np.datetime64("NaT"))
+    return pd.Series(table[codes], index=text.index, dtype=DATE_DTYPE)
+
+
+def _dates_per_file(values: pd.Series | None, files: pd.Series | None, name: str,
+                    notes: list[tuple[str, str]], n: int) -> pd.Series:
+    if values is None:
+        return to_datetime(None, n)[0]
+    groups = files.reset_index(drop=True) if files is not None else None
+    if groups is None or groups.nunique(dropna=False) <= 1:
+        result, bad = to_datetime(values)
+        if bad:
+            file = str(groups.iloc[0]) if groups is not None and len(groups) else ""
+            notes.append((file, f"{bad} value(s) in {name} are not dates; they were left empty"))
+        return result
+    parts = []
+    for file, index in groups.groupby(groups, sort=False).groups.items():
+        result, bad = to_datetime(values.loc[index])
+        if bad:
+            notes.append((str(file), f"{bad} value(s) in {name} are not dates; "
+                          "they were left empty"))
+        parts.append(result)
+    return pd.concat(parts).reindex(values.index).astype(DATE_DTYPE)
+
+
+# --- merging -------------------------------------------------------------------------
+
+
+def merge_links(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per link (or domain) reported by several files.
+
+    Link rows are keyed on (source_url, target_url), domain rows on domain;
+    rows with ``status="skipped"`` are never merged. Within one file every row
+    is kept (a page may link twice); across files the n-th row of a key in one
+    file merges with the n-th row of that key in another. A merged row keeps,
+    per column, the first non-missing value in input order, lists every
+    source file and format once, "; "-joined, and keeps the first file's
+    ``source_row``. Rows stay in order of first appearance.
+    """
+    n = len(table)
+    if n == 0:
+        return table
+    ok = (table[s.STATUS] == RowStatus.OK.value).to_numpy()
+    is_domain = (table[s.ROW_KIND] == RowKind.DOMAIN.value).to_numpy()
+    url_codes = pd.factorize(table[s.SOURCE_URL])[0].astype(np.int64)
+    target_codes = pd.factorize(table[s.TARGET_URL])[0].astype(np.int64)
+    domain_codes = pd.factorize(table[s.DOMAIN])[0].astype(np.int64)
+    width = int(target_codes.max()) + 2
+    key = np.where(is_domain, -2 - domain_codes, url_codes * width + target_codes + 1)
+    key = np.where(ok, key, -(10**15) - np.arange(n))  # skipped rows: unique keys
+    file_codes = pd.factorize(table[s.SOURCE_FILE])[0]
+    keys = pd.DataFrame({"key": key, "file": file_codes})
+    keys["occ"] = keys.groupby(["key", "file"], sort=False).cumcount()
+    dup = keys.duplicated(["key", "occ"], keep=False).to_numpy()
+    if not dup.any():
+        return table
+    group = keys.loc[dup].groupby(["key", "occ"], sort=False).ngroup().to_numpy()
+    part = table.loc[dup]
+    grouped = part.groupby(group, sort=False)
+    merged = grouped.first()
+    for name in (s.SOURCE_FILE, s.SOURCE_FORMAT):
+        merged[name] = grouped[name].agg(_join_unique)
+    first_pos = np.flatnonzero(dup)[pd.Series(group).drop_duplicates().index.to_numpy()]
+    keep = ~dup
+    keep[first_pos] = True
+    merged.index = first_pos
+    result = table.loc[keep].copy()
+    replaced = merged.reindex(columns=table.columns).astype(table.dtypes.to_dict())
+    result.loc[first_pos, :] = replaced
+    return result.reset_index(drop=True)
+
+
+def _join_unique(values: pd.Series) -> str:
+    parts: dict[str, None] = {}
+    for value in values.dropna():
+        for piece in str(value).split("; "):
+            parts.setdefault(piece, None)
+    return "; ".join(parts)
+
+
+def _empty_table() -> pd.DataFrame:
+    return normalize_links(pd.DataFrame({s.SOURCE_URL: pd.Series([], dtype=TEXT_DTYPE)}))

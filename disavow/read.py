@@ -1,0 +1,1081 @@
+"""Read backlink exports: containers, encodings, CSV dialects, headers, vendors.
+
+This module owns the file system side of the reader (formats.md section 2):
+
+* containers: CSV/TSV/TXT, XLSX (openpyxl, read-only) and zip (every member);
+* encodings: BOM sniffing (UTF-16 LE/BE, UTF-8 with signature), UTF-8, and a
+  Windows-1252 fallback that is reported as a warning;
+* dialect: the delimiter is sniffed from the header; preamble lines before the
+  header are found by looking for a known header signature;
+* parsing: pandas' C engine (quotes, embedded newlines); rows with the wrong
+  number of fields are skipped, counted and reported, never fatal;
+* vendor detection (:mod:`disavow.vendors`) and renaming to canonical columns,
+  including the vendor-specific meaning of a few cells (Majestic ``Flag*``,
+  Moz ``Followable``, Ahrefs legacy ``Type``...).
+
+It returns canonical column *names* with cells as read; dtypes, URLs and
+domains are the job of :mod:`disavow.normalize`. It must not print or exit:
+anything the user must fix raises :class:`~disavow.errors.InputFormatError`
+with one paragraph saying which file, what was expected and how to fix it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from disavow import schema as s
+from disavow import vendors as v
+from disavow.errors import InputFormatError
+from disavow.schema import Format, RowKind
+
+MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
+_HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
+_HEAD_RECORDS = 60
+_PREAMBLE_MAX = 25  # rows scanned for a header below a preamble
+_DELIMITERS = ("\t", ",", ";", "|")
+_TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ""}
+
+# Missing-value spellings for number, boolean and date cells (section 2 rule 7).
+# Text cells only treat the empty string as missing: an anchor "n/a" is text.
+MISSING = ("", "null", "NULL", "Null", "-", "--", "—", "n/a", "N/A", "NA", "na", "NaN",
+           "nan", "None", "none", "#N/A", "(not set)")
+
+_NUMBER_COLUMNS = set(s.NUMBER_COLUMNS)
+_BOOL_COLUMNS = set(s.BOOL_COLUMNS)
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word (.doc) file",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"SQLite format 3": "an SQLite database",
+}
+_DISAVOW_LINE = re.compile(r"^\s*(#|domain:|https?://)", re.IGNORECASE)
+_SKIPPING = re.compile(r"Skipping line (\d+): (.+)")
+_EOF_IN_STRING = re.compile(r"EOF inside string starting at row (\d+)")
+_URLISH = re.compile(r"^\s*(?:https?://|//|www\.)\S+\s*$|^\s*[^\s/@:,;]+\.[a-z]{2,}(?::\d+)?/\S*$",
+                     re.IGNORECASE)
+_BARE_DOMAIN = re.compile(
+    r"^\s*(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?\s*$",
+    re.IGNORECASE,
+)
+_INTEGER = re.compile(r"^\s*\d{1,3}(?:[,.\u00a0 ]\d{3})*\s*$|^\s*\d+\s*$")
+_DATEISH = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
+    r"|[^\W\d_]{3,}\.? \d{1,2}, \d{4}|\d{1,2} [^\W\d_]{3,}\.? \d{4})\s*$"
+)
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$")
+_SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
+
+
+@dataclass
+class FileReport:
+    """What ``disavow inspect`` prints about one input file (or zip member / sheet).
+
+    ``rows_read`` counts the data rows that made it into the table. Malformed
+    rows (wrong number of fields, an unclosed quote) are not in the table and
+    are counted in ``rows_skipped``; :func:`disavow.normalize.read_exports`
+    also counts there the rows kept with ``status="skipped"`` (an unusable URL
+    or domain). ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
+    (1-based data row, reason); the count is always exact.
+    """
+
+    path: str
+    format: Format
+    encoding: str
+    delimiter: str
+    rows_read: int = 0
+    rows_skipped: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    mapped_columns: dict[str, str] = field(default_factory=dict)  # canonical -> original
+    ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add_skipped(self, row: int, reason: str) -> None:
+        self.rows_skipped += 1
+        if len(self.skipped) < MAX_EXAMPLES:
+            self.skipped.append((row, reason))
+
+
+class _NotBacklinks(InputFormatError):
+    """A recognised table that holds no linking pages (a zip member may skip it)."""
+
+
+# --- sources: what one table is read from -------------------------------------
+
+
+@dataclass
+class _Source:
+    label: str  # path shown to the user, "x.zip:Latest links.csv" for a member
+    name: str  # file name stored in source_file
+    data: Path | bytes | str  # a file, a zip member's bytes, or text made from a sheet
+
+    def head(self) -> bytes:
+        if isinstance(self.data, Path):
+            with self.data.open("rb") as fh:
+                return fh.read(_HEAD_BYTES)
+        if isinstance(self.data, bytes):
+            return self.data[:_HEAD_BYTES]
+        raise TypeError("text sources have no bytes")
+
+    @property
+    def complete_head(self) -> bool:
+        if isinstance(self.data, Path):
+            return self.data.stat().st_size <= _HEAD_BYTES
+        return len(self.data) <= _HEAD_BYTES
+
+    def for_pandas(self) -> Path | io.BytesIO | io.StringIO:
+        if isinstance(self.data, Path):
+            return self.data
+        if isinstance(self.data, bytes):
+            return io.BytesIO(self.data)
+        return io.StringIO(self.data)
+
+
+def read_export(path: str | Path) -> tuple[pd.DataFrame, list[FileReport]]:
+    """Read one export file into canonical columns (a zip: all of its members).
+
+    Args:
+        path: a CSV/TSV/TXT, XLSX or zip file.
+
+    Returns:
+        The rows of every table in the file, with canonical column names
+        (:data:`disavow.schema.LINK_COLUMNS` that the file has, plus
+        ``row_kind``, ``source_format``, ``source_file`` and ``source_row``,
+        and ``label`` when present), cells as read; and one report per table.
+
+    Raises:
+        InputFormatError: the file is missing, empty, binary, an existing
+            disavow file, or has no usable URL or domain column.
+    """
+    file = Path(path)
+    label = str(path)
+    if not file.exists():
+        raise InputFormatError(
+            f"{label}: no such file. Expected a backlink export ({_expected_short()}). "
+            "Check the path and try again."
+        )
+    if file.is_dir():
+        raise InputFormatError(
+            f"{label} is a folder, not a file. Pass the export files inside it, "
+            f"e.g. {label}/*.csv."
+        )
+    if file.stat().st_size == 0:
+        raise InputFormatError(
+            f"{label} is empty (0 bytes). Expected a backlink export "
+            f"({_expected_short()}). Export the report again and pass the new file."
+        )
+    head = _source_head(file)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        sources = _zip_sources(file, label)
+    else:
+        sources = [_Source(label, file.name, file)]
+    frames: list[pd.DataFrame] = []
+    reports: list[FileReport] = []
+    ignored: list[str] = []
+    for source in sources:
+        try:
+            frame, report = _read_source(source)
+        except _NotBacklinks as exc:
+            if len(sources) == 1:
+                raise
+            ignored.append(str(exc))
+            continue
+        frames.append(frame)
+        reports.append(report)
+    if not frames:
+        raise InputFormatError(
+            f"{label}: none of its tables holds linking pages or domains "
+            f"({'; '.join(ignored)}). Expected {_expected_short()}. Include the 'Latest links', "
+            "'More sample links' or 'Top linking sites' table, or pass a backlink export."
+        )
+    for note in ignored:
+        reports[0].warnings.append(f"not read: {note}")
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return frame, reports
+
+
+def _expected_short() -> str:
+    return (
+        "Ahrefs, Semrush, Google Search Console, Majestic or Moz as CSV, TSV, XLSX or zip, "
+        "a CSV with a URL or domain column, or a list of URLs"
+    )
+
+
+def _source_head(file: Path) -> bytes:
+    try:
+        with file.open("rb") as fh:
+            return fh.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputFormatError(
+            f"{file}: cannot be opened ({exc.strerror or exc}). Check the file's permissions."
+        ) from None
+
+
+def _zip_sources(file: Path, label: str) -> list[_Source]:
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFormatError(
+            f"{label} looks like a zip archive but cannot be opened ({exc}). Download the "
+            "export again, or unzip it and pass the CSV files."
+        ) from None
+    with archive:
+        names = archive.namelist()
+        if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
+            return _xlsx_sources(file, label, file.name)
+        sources = []
+        for info in archive.infolist():
+            member = info.filename
+            base = member.rsplit("/", 1)[-1]
+            if info.is_dir() or not base or base.startswith(".") or "__MACOSX" in member:
+                continue
+            suffix = Path(base).suffix.lower()
+            member_label = f"{label}:{member}"
+            member_name = f"{file.name}:{member}"
+            if suffix == ".xlsx":
+                sources.extend(_xlsx_sources(archive.read(info), member_label, member_name))
+            elif suffix in _TEXT_SUFFIXES:
+                sources.append(_Source(member_label, member_name, archive.read(info)))
+    if not sources:
+        raise InputFormatError(
+            f"{label}: the zip archive holds no CSV, TSV, TXT or XLSX files "
+            f"(members: {', '.join(names[:10]) or 'none'}). Expected the zip that Search "
+            "Console's Export > Download CSV produces, or zip the exports themselves."
+        )
+    return sources
+
+
+# --- XLSX ---------------------------------------------------------------------
+
+
+def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
+    """One text source per sheet to read: the first sheet, or every GSC table."""
+    import openpyxl  # imported lazily: only XLSX input needs it
+
+    try:
+        book = openpyxl.load_workbook(
+            data if isinstance(data, Path) else io.BytesIO(data), read_only=True, data_only=True
+        )
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputFormatError(
+            f"{label}: the Excel workbook cannot be read ({type(exc).__name__}: {exc}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx or .csv."
+        ) from None
+    try:
+        sheets = book.worksheets
+        gsc = [ws for ws in sheets if ws.title.casefold().strip() in v.GSC_TABLE_NAMES]
+        chosen = gsc if gsc else sheets[:1]
+        return [
+            _Source(f"{label}:{ws.title}" if gsc else label,
+                    f"{name}:{ws.title}" if gsc else name, _sheet_text(ws))
+            for ws in chosen
+        ]
+    finally:
+        book.close()
+
+
+def _sheet_text(ws) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in ws.iter_rows(values_only=True):
+        cells = [_cell_text(c) for c in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            writer.writerow(cells)
+        else:
+            out.write("\n")
+    return out.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- one table ----------------------------------------------------------------
+
+
+@dataclass
+class _Dialect:
+    encoding: str  # Python codec name given to pandas ("" for text sources)
+    shown: str  # what the report says
+    delimiter: str | None  # None: one column, whole lines
+    skiprows: int  # physical lines before the header
+    decimal: str = "."
+    thousands: str | None = ","
+
+
+def _read_source(source: _Source) -> tuple[pd.DataFrame, FileReport]:
+    warnings_: list[str] = []
+    if isinstance(source.data, str):
+        text, encoding, shown = source.data, "", "xlsx"
+    else:
+        head = source.head()
+        if not head.strip(b" \t\r\n\x00"):
+            raise InputFormatError(
+                f"{source.label} has no content (only blank lines). Expected a backlink export "
+                f"({_expected_short()}). Export the report again and pass the new file."
+            )
+        encoding, shown, note = _sniff_encoding(head, source.label)
+        if note:
+            warnings_.append(note)
+        text = _decode_head(head, encoding)
+    records = _head_records(text, source)
+    _refuse_disavow_file(text, source.label)
+    plan = _plan(records, source)
+    dialect = _Dialect(encoding=encoding, shown=shown, delimiter=plan.delimiter,
+                       skiprows=plan.skiprows)
+    if plan.pasted:
+        return _read_pasted(source, plan, dialect, warnings_)
+    if dialect.delimiter == ";":
+        sample = [cell for rec in plan.data_rows for cell in rec]
+        if any(_DECIMAL_COMMA.match(c) for c in sample):
+            dialect.decimal, dialect.thousands = ",", "."
+    frame, report = _parse(source, plan, dialect, warnings_)
+    return frame, report
+
+
+def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
+    """(codec for pandas, name for the report, warning) from a file's first bytes."""
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16", "utf-16-le (BOM)", ""
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", "utf-16-be (BOM)", ""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8 (BOM)", ""
+    sample = head[:4096]
+    if sample.count(0) > len(sample) // 100:  # a stray NUL in a text export is tolerated
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le", "utf-16-le (no BOM)", ""
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be", "utf-16-be (no BOM)", ""
+        raise InputFormatError(
+            f"{label} is a binary file ({_binary_kind(head)}), not a text export. Expected "
+            f"{_expected_short()}. Export the report as CSV or XLSX and pass that file."
+        )
+    for magic, kind in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise InputFormatError(
+                f"{label} is {kind}, not a backlink export. Expected {_expected_short()}. "
+                "Export the report as CSV or XLSX (or save it as .xlsx) and pass that file."
+            )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        enc = "cp1252" if _decodes(head, "cp1252") else "latin-1"
+        return enc, enc, (
+            f"the file is not valid UTF-8; it was read as {_encoding_name(enc)}. If accents "
+            "look wrong, export it again as UTF-8."
+        )
+    return "utf-8", "utf-8", ""
+
+
+def _encoding_name(enc: str) -> str:
+    return {"cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(enc, enc)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _binary_kind(head: bytes) -> str:
+    for magic, kind in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    return "it contains NUL bytes"
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    text = decoder.decode(head, final=False)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _head_records(text: str, source: _Source) -> dict[str, list[tuple[list[str], int]]]:
+    """The first records of the head for every candidate delimiter.
+
+    Each record comes with the physical line number where it ends, so a header
+    below a preamble can be given to pandas as ``skiprows``.
+    """
+    complete = isinstance(source.data, str) or source.complete_head
+    out: dict[str, list[tuple[list[str], int]]] = {}
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records: list[tuple[list[str], int]] = []
+        try:
+            for row in reader:
+                records.append((row, reader.line_num))
+                if len(records) > _HEAD_RECORDS:
+                    break
+        except csv.Error:
+            pass
+        if not complete and len(records) <= _HEAD_RECORDS and records:
+            records.pop()  # the head may end inside the last record
+        out[delimiter] = records
+    return out
+
+
+def _refuse_disavow_file(text: str, label: str) -> None:
+    lines = [line for line in text.splitlines() if line.strip()][:200]
+    if not lines or not all(_DISAVOW_LINE.match(line) for line in lines):
+        return
+    if any(line.lstrip().lower().startswith(("#", "domain:")) for line in lines):
+        raise InputFormatError(
+            f"{label} looks like a disavow file (every line is a '#' comment, a 'domain:' "
+            "entry or a URL), not a backlink export. To keep its entries and merge them into "
+            f"the new file, pass it with --existing {label}; pass your backlink exports "
+            "(Ahrefs, Semrush, Search Console, Majestic, Moz) as the inputs."
+        )
+
+
+# --- planning: delimiter, header row, vendor ----------------------------------
+
+
+@dataclass
+class _Plan:
+    layout: v.Layout | None
+    format: Format
+    row_kind: RowKind
+    delimiter: str | None
+    skiprows: int
+    has_header: bool
+    header: list[str]
+    mapping: list[tuple[v.Column, int]]  # column spec -> header position
+    data_rows: list[list[str]]
+    positional: bool = False
+    list_mode: bool = False
+    pasted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
+    # 1. A known vendor header, possibly below a preamble.
+    for delimiter in _delimiter_order(records):
+        recs = records[delimiter]
+        for i, (row, _) in enumerate(recs[:_PREAMBLE_MAX]):
+            header = row
+            pasted = _is_pasted(row)
+            if pasted:
+                header = row[: len(row) // 2]
+            keys = {v.header_key(c) for c in header}
+            layout = v.find_layout(keys)
+            if layout is None:
+                continue
+            if not layout.usable:
+                raise _NotBacklinks(
+                    f"{source.label} is a {layout.name} table: {layout.why_unusable}. Expected "
+                    f"{_expected_short()}. In Search Console, export 'Latest links', 'More "
+                    "sample links' or 'Top linking sites' instead."
+                )
+            skip = recs[i - 1][1] if i else 0
+            data = [r for r, _ in recs[i + 1 :]]
+            mapping = _map_columns(header, layout.columns)
+            plan = _Plan(layout, layout.format, layout.row_kind, delimiter, skip, True,
+                         header, mapping, data, pasted=pasted)
+            if not any(c.canonical == layout.key_column for c, _ in mapping):
+                continue
+            return plan
+    # 2. No vendor header: decide by shape and content.
+    delimiter = _guess_delimiter(records)
+    recs = records[delimiter or ","]
+    rows = [r for r, _ in recs if any(c.strip() for c in r)]
+    if not rows:
+        raise InputFormatError(
+            f"{source.label} has no rows to read. Expected {_expected_short()}. Export the "
+            "report again and pass the new file."
+        )
+    first_index = next(i for i, (r, _) in enumerate(recs) if any(c.strip() for c in r))
+    skip = recs[first_index - 1][1] if first_index else 0
+    if delimiter is None:
+        return _plan_single_column(rows, skip, source)
+    header, data = rows[0], rows[1:]
+    width = len(header)
+    content = _plan_by_content(header, data, delimiter, skip, source)
+    if content is not None:
+        return content
+    mapping = _map_columns(header, v.GENERIC_COLUMNS)
+    mapped = {c.canonical for c, _ in mapping}
+    if s.SOURCE_URL not in mapped:
+        url_col = _content_column(data, width, _URLISH)
+        if url_col is not None and not _URLISH.match(header[url_col]):
+            mapping = [(c, i) for c, i in mapping if i != url_col]
+            mapping.insert(0, (v.GENERIC_COLUMNS[0], url_col))
+            mapped.add(s.SOURCE_URL)
+    if s.SOURCE_URL in mapped:
+        return _Plan(None, Format.GENERIC, RowKind.LINK, delimiter, skip, True, header,
+                     mapping, data)
+    if s.DOMAIN not in mapped:
+        dom_col = _content_column(data, width, _BARE_DOMAIN)
+        if dom_col is not None and not _BARE_DOMAIN.match(header[dom_col]):
+            mapping.insert(0, (v.GENERIC_COLUMNS[1], dom_col))
+            mapped.add(s.DOMAIN)
+    if s.DOMAIN in mapped:
+        return _Plan(None, Format.GENERIC, RowKind.DOMAIN, delimiter, skip, True, header,
+                     mapping, data)
+    shown = ", ".join(repr(h) for h in header[:12]) + (" ..." if len(header) > 12 else "")
+    looked = ", ".join(f"'{n}'" for n in v.GENERIC_COLUMNS[0].names[:8])
+    raise InputFormatError(
+        f"{source.label}: no column of linking pages or domains was found. Its header is "
+        f"{shown}. Expected {v.describe_expected()}. Columns looked for include {looked}, "
+        "'Referring page URL', 'Source url', 'Linking page', 'Domain' and 'Site', or a column "
+        "whose cells are URLs. Rename the column holding the linking pages to 'URL' (or the "
+        "domains to 'Domain') and try again."
+    )
+
+
+def _delimiter_order(records: dict[str, list[tuple[list[str], int]]]) -> list[str]:
+    """Delimiters ordered by how many fields they give the first non-blank row."""
+
+    def width(delimiter: str) -> int:
+        for row, _ in records[delimiter]:
+            if any(c.strip() for c in row):
+                return len(row)
+        return 0
+
+    return sorted(_DELIMITERS, key=width, reverse=True)
+
+
+def _guess_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | None:
+    """The delimiter splitting the first rows most consistently; None: one column."""
+    best, best_score = None, 1.0
+    for delimiter in _DELIMITERS:
+        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)][:20]
+        if not rows:
+            continue
+        widths = [len(r) for r in rows]
+        first = widths[0]
+        if first < 2:
+            continue
+        consistent = sum(w == first for w in widths) / len(widths)
+        score = first * consistent
+        if consistent >= 0.6 and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _plan_single_column(rows: list[list[str]], skip: int, source: _Source) -> _Plan:
+    """A one-column file: a headerless list of URLs/domains or GSC More sample links."""
+    cells = [r[0].strip() if r else "" for r in rows]
+    first, rest = cells[0], cells[1:]
+    if _URLISH.match(first) or _BARE_DOMAIN.match(first):
+        return _Plan(None, Format.GENERIC, RowKind.LINK, None, skip, False,
+                     ["(column 1, no header)"], [(v.GENERIC_COLUMNS[0], 0)], [[c] for c in cells],
+                     list_mode=True)
+    if rest and _share(rest, _URLISH) >= 0.6:
+        layout_format = Format.GSC_SAMPLE_LINKS
+        if v.header_key(first) in v.GENERIC_URL_KEYS:
+            layout_format = Format.GENERIC
+        return _Plan(None, layout_format, RowKind.LINK, None, skip, True, [rows[0][0]],
+                     [(v.GENERIC_COLUMNS[0], 0)], [[c] for c in rest], positional=True,
+                     list_mode=True)
+    if rest and _share(rest, _BARE_DOMAIN) >= 0.6:
+        return _Plan(None, Format.GENERIC, RowKind.LINK, None, skip, True, [rows[0][0]],
+                     [(v.GENERIC_COLUMNS[0], 0)], [[c] for c in rest], list_mode=True)
+    raise InputFormatError(
+        f"{source.label}: the file has a single column, but its cells are neither URLs nor "
+        f"domain names (first cell: {first[:80]!r}). Expected {v.describe_expected()}. Pass a "
+        "file with one URL or domain per line, or a table with a URL column."
+    )
+
+
+def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, skip: int,
+                     source: _Source) -> _Plan | None:
+    """Search Console tables in any UI language, recognised by their shape."""
+    width = len([h for h in header if h.strip()])
+    if not data or width not in (2, 3):
+        return None
+    if any(_URLISH.match(h) or _BARE_DOMAIN.match(h) for h in header if h.strip()):
+        return None  # the first row is data: not a Search Console table
+    if _map_columns(header, v.GENERIC_COLUMNS):
+        return None  # named columns ("URL", "First seen"): a generic table
+
+    def col(i: int) -> list[str]:
+        return [r[i] for r in data if len(r) > i and r[i].strip()]
+
+    if width == 2 and _share(col(0), _URLISH) >= 0.8 and _share(col(1), _DATEISH) >= 0.8:
+        fmt = Format.GSC_LATEST_LINKS
+    elif width == 3 and _share(col(0), _BARE_DOMAIN) >= 0.8 and _share(col(1), _INTEGER) >= 0.8 \
+            and _share(col(2), _INTEGER) >= 0.8:
+        fmt = Format.GSC_TOP_SITES
+    elif width == 3 and _share(col(0), _URLISH) >= 0.8 and _share(col(1), _INTEGER) >= 0.8 \
+            and _share(col(2), _INTEGER) >= 0.8:
+        raise _NotBacklinks(
+            f"{source.label} looks like Search Console's Top linked pages table (URLs, then two "
+            "counts): it lists pages of your own site, not the pages that link to it. Expected "
+            f"{_expected_short()}. Export 'Latest links', 'More sample links' or 'Top linking "
+            "sites' instead."
+        )
+    else:
+        return None
+    canon = v.GSC_BY_POSITION[fmt]
+    mapping = [(v.Column(c, (header[i],)), i) for i, c in enumerate(canon)]
+    row_kind = RowKind.DOMAIN if fmt is Format.GSC_TOP_SITES else RowKind.LINK
+    return _Plan(None, fmt, row_kind, delimiter, skip, True, header, mapping, data,
+                 positional=True)
+
+
+def _share(cells: list[str], pattern: re.Pattern[str]) -> float:
+    cells = [c for c in cells if c.strip()]
+    if not cells:
+        return 0.0
+    return sum(bool(pattern.match(c)) for c in cells) / len(cells)
+
+
+def _content_column(data: list[list[str]], width: int, pattern: re.Pattern[str]) -> int | None:
+    for i in range(width):
+        cells = [r[i] for r in data if len(r) > i and r[i].strip()]
+        if len(cells) >= 1 and _share(cells, pattern) >= 0.8:
+            return i
+    return None
+
+
+def _is_pasted(row: list[str]) -> bool:
+    """A header copied twice side by side: a table pasted from a vendor's web UI."""
+    n = len(row)
+    return n >= 4 and n % 2 == 0 and row[: n // 2] == row[n // 2 :] and \
+        sum(bool(c.strip()) for c in row[: n // 2]) >= 2
+
+
+def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple[v.Column, int]]:
+    """Match column specs to header positions; the first spec to claim a canonical wins."""
+    positions: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = v.header_key(cell)
+        if key and key not in positions:
+            positions[key] = i
+    mapping: list[tuple[v.Column, int]] = []
+    taken: set[str] = set()
+    for column in (*columns, *v.COMMON_COLUMNS):
+        if column.canonical in taken and column.kind != v.KIND_FLAG:
+            continue
+        for key in column.keys:
+            if key in positions:
+                mapping.append((column, positions[key]))
+                if column.kind != v.KIND_FLAG:
+                    taken.add(column.canonical)
+                break
+    # Extra columns the vendor table does not know: try the generic names.
+    if columns is not v.GENERIC_COLUMNS:
+        used = {i for _, i in mapping}
+        for column in v.GENERIC_COLUMNS:
+            if column.canonical in taken or column.kind == v.KIND_FLAG:
+                continue
+            if column.canonical in (s.SOURCE_URL, s.DOMAIN, s.TARGET_URL):
+                continue  # never guess the key columns of a vendor layout
+            for key in column.keys:
+                i = positions.get(key)
+                if i is not None and i not in used:
+                    mapping.append((column, i))
+                    taken.add(column.canonical)
+                    used.add(i)
+                    break
+    return mapping
+
+
+# --- parsing ------------------------------------------------------------------
+
+
+def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
+           ) -> tuple[pd.DataFrame, FileReport]:
+    width = len(plan.header)
+    names = [f"c{i}" for i in range(width)]
+    numeric = {i for c, i in plan.mapping if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
+    dtype: dict[str, str] = {}
+    na_values: dict[str, list[str]] = {}
+    loose = {i for c, i in plan.mapping
+             if c.canonical in _BOOL_COLUMNS or c.canonical in s.DATE_COLUMNS or c.kind != v.VALUE}
+    for i, name in enumerate(names):
+        if i in numeric:
+            na_values[name] = list(MISSING)
+        elif i in loose:
+            # Booleans are left to the parser's inference (true/false -> bool, fast).
+            if not any(c.canonical in _BOOL_COLUMNS and c.kind == v.VALUE
+                       for c, j in plan.mapping if j == i):
+                dtype[name] = "str"
+            na_values[name] = list(MISSING)
+        else:
+            dtype[name] = "str"
+            na_values[name] = [""]
+    kwargs: dict[str, object] = {
+        "header": 0 if plan.has_header else None,
+        "names": names,
+        "index_col": False,
+        "dtype": dtype,
+        "keep_default_na": False,
+        "na_values": na_values,
+        "skiprows": plan.skiprows,
+        "skip_blank_lines": True,
+        "on_bad_lines": "warn",
+        "engine": "c",
+        "decimal": dialect.decimal,
+    }
+    if dialect.delimiter is None:
+        kwargs.update(sep="\x1e", quoting=csv.QUOTE_NONE)
+    else:
+        kwargs["sep"] = dialect.delimiter
+        if dialect.thousands and dialect.thousands != dialect.delimiter:
+            kwargs["thousands"] = dialect.thousands
+    frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
+    report = FileReport(
+        path=source.label, format=plan.format, encoding=dialect.shown,
+        delimiter=_delimiter_name(dialect.delimiter if width > 1 else None),
+    )
+    report.warnings.extend(notes)
+    header_rows = plan.skiprows + (1 if plan.has_header else 0)
+    bad_rows = []
+    for line, reason in bad:
+        row = max(1, line - header_rows)
+        bad_rows.append(row)
+        report.add_skipped(row, f"malformed row: {reason}")
+    if cut is not None:
+        row = max(1, cut - header_rows)
+        report.add_skipped(row, "a quote opened in this row is never closed; the rest of the "
+                                "file after it could not be split into rows")
+        report.warnings.append(
+            f"row {row} opens a quote that is never closed; rows from there on were not read. "
+            "Fix or remove the stray quote and read the file again."
+        )
+    if bad:
+        report.warnings.append(
+            f"{len(bad)} malformed row(s) with the wrong number of fields were skipped "
+            f"(first at row {bad_rows[0]})."
+        )
+    out = _canonical(frame, plan, report, source, bad_rows)
+    report.rows_read = len(out)
+    return out, report
+
+
+def _delimiter_name(delimiter: str | None) -> str:
+    return {None: "none (one column)", "\t": "tab", ",": ",", ";": ";", "|": "|"}.get(
+        delimiter, repr(delimiter)
+    )
+
+
+def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], notes: list[str]
+              ) -> tuple[pd.DataFrame, list[tuple[int, str]], int | None]:
+    """Run pandas' C parser; collect skipped lines from its warnings."""
+    encodings = [dialect.encoding] if dialect.encoding else [""]
+    if dialect.encoding == "utf-8":
+        encodings += ["cp1252", "latin-1"]
+    elif dialect.encoding == "cp1252":
+        encodings += ["latin-1"]
+    nrows: int | None = None
+    cut: int | None = None
+    for attempt in range(3):
+        for encoding in encodings:
+            args = dict(kwargs)
+            if encoding:
+                args["encoding"] = encoding
+            if nrows is not None:
+                args["nrows"] = nrows
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    frame = pd.read_csv(source.for_pandas(), **args)
+            except UnicodeDecodeError:
+                continue
+            except pd.errors.EmptyDataError:
+                frame = pd.DataFrame({name: pd.Series(dtype="str") for name in kwargs["names"]})
+                caught = []
+            except pd.errors.ParserError as exc:
+                match = _EOF_IN_STRING.search(str(exc))
+                if match is None or attempt == 2:
+                    raise InputFormatError(
+                        f"{source.label} cannot be split into rows ({exc}). Expected a CSV/TSV "
+                        "export with one record per row. Open the file in a spreadsheet, save "
+                        "it again as CSV (UTF-8) and retry."
+                    ) from None
+                cut = int(match.group(1))
+                header_rows = int(kwargs["skiprows"]) + (1 if kwargs["header"] == 0 else 0)
+                nrows = max(0, cut - header_rows)
+                break
+            if encoding != dialect.encoding:
+                notes.append(
+                    f"the file is not valid UTF-8 throughout; it was read as "
+                    f"{_encoding_name(encoding)}. If accents look wrong, export it again as UTF-8."
+                )
+                dialect.shown = encoding
+            bad: list[tuple[int, str]] = []
+            for w in caught:
+                if issubclass(w.category, pd.errors.ParserWarning):
+                    bad.extend((int(n), r.strip()) for n, r in _SKIPPING.findall(str(w.message)))
+            return frame, bad, cut
+        else:
+            raise InputFormatError(
+                f"{source.label}: the text cannot be decoded. Expected a text export in "
+                "UTF-8, UTF-16 or Windows-1252. Export the report again as CSV."
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- from vendor columns to canonical columns -----------------------------------
+
+
+def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _Source,
+               bad_rows: list[int]) -> pd.DataFrame:
+    n = len(frame)
+    cols: dict[str, object] = {}
+    flags: list[tuple[str, pd.Series]] = []
+    flag_headers: list[str] = []
+    for column, i in plan.mapping:
+        raw = frame[f"c{i}"]
+        header = plan.header[i].strip()
+        if column.kind == v.KIND_FLAG:
+            flags.append((column.tag, _truthy(raw)))
+            flag_headers.append(header)
+            continue
+        if column.canonical in cols:
+            continue
+        cols[column.canonical] = _convert(raw, column.kind)
+        report.mapped_columns[column.canonical] = header
+    if flags and s.LINK_TYPE not in cols:
+        cols[s.LINK_TYPE] = _join_flags(flags, n)
+        report.mapped_columns[s.LINK_TYPE] = ", ".join(flag_headers)
+    used = {i for _, i in plan.mapping}
+    last = len(plan.header) - 1
+    report.ignored_columns.extend(
+        h.strip() or f"(unnamed column {i + 1})"
+        for i, h in enumerate(plan.header)
+        if i not in used and (h.strip() or i < last)  # a trailing delimiter is no column
+    )
+    row_kind = plan.row_kind
+    if plan.list_mode and s.SOURCE_URL in cols:
+        # A plain list: bare domains are domain rows, anything else a link row.
+        values = cols[s.SOURCE_URL]
+        is_domain = values.str.match(_BARE_DOMAIN.pattern, case=False, na=False)
+        is_domain &= ~values.str.contains("/", regex=False, na=False)
+        if is_domain.any():
+            cols[s.DOMAIN] = values.where(is_domain)
+            cols[s.SOURCE_URL] = values.where(~is_domain)
+            kinds = np.where(is_domain.to_numpy(), RowKind.DOMAIN.value, RowKind.LINK.value)
+            cols[s.ROW_KIND] = pd.Series(kinds, dtype="str")
+    if s.ROW_KIND not in cols:
+        cols[s.ROW_KIND] = _constant(row_kind.value, n)
+    cols[s.SOURCE_FORMAT] = _constant(plan.format.value, n)
+    cols[s.SOURCE_FILE] = _constant(source.name, n)
+    cols[s.SOURCE_ROW] = _data_rows(n, bad_rows)
+    return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+
+
+def _constant(value: str, n: int) -> pd.Series:
+    return pd.Series([value], dtype="str").repeat(n).reset_index(drop=True)
+
+
+def _data_rows(n: int, bad_rows: list[int]) -> np.ndarray:
+    """1-based data row numbers of the rows read, counting the skipped ones."""
+    rows = np.arange(1, n + 1, dtype=np.float64)
+    if bad_rows:
+        bad = np.sort(np.asarray(bad_rows, dtype=np.int64))
+        good_before = bad - 1 - np.arange(len(bad))
+        rows += np.searchsorted(good_before, np.arange(n), side="right")
+    return rows
+
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "t", "x", "on", "set"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "f", "off", "unset"})
+
+
+def as_bool(raw: pd.Series) -> pd.Series:
+    """true/false, TRUE/FALSE, Yes/No, 1/0 -> nullable boolean (section 2 rule 8)."""
+    if raw.dtype == bool:
+        return raw.astype("boolean")
+    codes, uniques = pd.factorize(raw)
+    table = np.array([*(bool_value(u) for u in uniques), None], dtype=object)
+    return pd.Series(table[codes], index=raw.index, dtype="boolean")
+
+
+def bool_value(value: object) -> bool | None:
+    """One cell as a boolean, or None when it says neither yes nor no."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return True if value == 1 else False if value == 0 else None
+    word = str(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _truthy(raw: pd.Series) -> pd.Series:
+    """A flag column: yes/true/1 or any other non-empty text means set."""
+    if raw.dtype == bool:
+        return raw.astype("boolean")
+    said = as_bool(raw)
+    present = raw.notna() & (raw.astype("str").str.strip() != "")
+    return said.fillna(present).astype("boolean")
+
+
+def _convert(raw: pd.Series, kind: str) -> pd.Series:
+    if kind == v.VALUE:
+        return raw
+    if kind == v.FLAG:
+        present = raw.notna() & (raw.astype("str").str.strip() != "")
+        falsy = as_bool(raw).eq(False).fillna(False)
+        return (present & ~falsy).astype("boolean")
+    if kind == v.NOT:
+        return ~as_bool(raw)
+    if kind == v.NONEMPTY:
+        # Missing spellings are already NA (MISSING); "false"/"no"/"0" mean not set.
+        falsy = raw.isin(["false", "False", "FALSE", "no", "No", "NO", "0"])
+        return (raw.notna() & ~falsy).astype("boolean")
+    if kind == v.LOST_STATUS:
+        text = raw.astype("str").str.strip().str.casefold()
+        lost = text.str.contains("lost|removed|deleted|broken|dropped", regex=True, na=False)
+        live = text.str.contains("live|active|new|found", regex=True, na=False)
+        out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        out[live] = False
+        out[lost] = True
+        return out
+    if kind == v.TYPE_FOLLOW:
+        text = raw.astype("str").str.casefold()
+        out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        out[text.str.contains("dofollow", regex=False, na=False)] = False
+        out[text.str.contains("nofollow", regex=False, na=False)] = True
+        return out
+    if kind == v.TYPE_LIST:
+        codes, uniques = pd.factorize(raw)
+        cleaned = [_type_list(u) for u in uniques]
+        return pd.Series(np.array([*cleaned, None], dtype=object)[codes], index=raw.index,
+                         dtype="str")
+    raise ValueError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+def _type_list(value: str) -> str | None:
+    parts = [p.strip().casefold() for p in str(value).split(",")]
+    parts = [p for p in parts if p and p not in ("dofollow", "nofollow", "follow")]
+    return ", ".join(dict.fromkeys(parts)) or None
+
+
+def _join_flags(flags: list[tuple[str, pd.Series]], n: int) -> pd.Series:
+    out = np.full(n, "", dtype=object)
+    for tag, mask in flags:
+        m = mask.fillna(False).to_numpy(dtype=bool)
+        out[m] = out[m] + ", " + tag
+    result = pd.Series(out, dtype="str").str.removeprefix(", ")
+    known = np.zeros(n, dtype=bool)
+    for _, mask in flags:
+        known |= mask.notna().to_numpy()
+    return result.where(known & (result != ""), None) if n else result
+
+
+# --- pasted web tables --------------------------------------------------------
+
+
+def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
+                 ) -> tuple[pd.DataFrame, FileReport]:
+    """Repair a table copied from a vendor's web UI (formats.md section 2 rule 14).
+
+    Such files are small; they are re-read with the csv module. The duplicated
+    header is halved, a leading empty column and blank rows dropped, the
+    ``SPAM`` badge glued to a domain turned into ``ahrefs_is_spam``. Rows
+    whose numbers were split by unquoted thousands separators keep only
+    their domain and dates.
+    """
+    text = _full_text(source, dialect.encoding)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=plan.delimiter or ","))
+    header = plan.header
+    width = len(header)
+    data_start = None
+    for i, row in enumerate(rows):
+        if row and _is_pasted(row):
+            data_start = i + 1
+            break
+    body = rows[data_start or 0 :]
+    lead_empty = header[0].strip() != ""
+    fixed: list[list[str]] = []
+    shifted = 0
+    key_pos = next(i for c, i in plan.mapping if c.canonical == plan.layout.key_column)
+    for row in body:
+        if not any(c.strip() for c in row):
+            continue
+        if lead_empty and row and row[0] == "" and len(row) > 1:
+            row = row[1:]
+        while len(row) > width and row[-1] == "":
+            row = row[:-1]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        if len(row) > width:
+            shifted += 1
+            keep = [""] * width
+            keep[key_pos] = row[0]
+            for j, _cell in enumerate(header):
+                if any(c.canonical in s.DATE_COLUMNS for c, i in plan.mapping if i == j):
+                    dates = [c for c in row if _DATEISH.match(c)]
+                    keep[j] = dates[-1] if dates else ""
+            row = keep
+        fixed.append(row)
+    spam = [False] * len(fixed)
+    badge = 0
+    for k, row in enumerate(fixed):
+        match = _SPAM_BADGE.match(row[key_pos].strip())
+        if match:
+            row[key_pos] = match.group(1)
+            spam[k] = True
+            badge += 1
+    out_header = list(header)
+    if badge and not any(c.canonical == s.AHREFS_IS_SPAM for c, _ in plan.mapping):
+        out_header.append("Is spam")
+        for row, flag in zip(fixed, spam, strict=True):
+            row.append("true" if flag else "false")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(out_header)
+    writer.writerows(fixed)
+    notes.append(
+        "this looks like a table copied from a web page (its header appears twice); it was "
+        "repaired: header halved, empty leading column and blank rows dropped"
+        + (f", {badge} 'SPAM' badge(s) moved from the domain to ahrefs_is_spam" if badge else "")
+        + ". Use the vendor's Export button for exact numbers."
+    )
+    if shifted:
+        notes.append(
+            f"{shifted} row(s) had more cells than the header (numbers with unquoted thousands "
+            "separators such as 1,141); only their domain and dates were kept."
+        )
+    repaired = _Source(source.label, source.name, buffer.getvalue())
+    new_plan = _plan(_head_records(repaired.data, repaired), repaired)
+    new_dialect = _Dialect("", dialect.shown, ",", 0)
+    frame, report = _parse(repaired, new_plan, new_dialect, notes)
+    report.delimiter = _delimiter_name(plan.delimiter)
+    return frame, report
+
+
+def _full_text(source: _Source, encoding: str) -> str:
+    if isinstance(source.data, str):
+        return source.data
+    data = source.data.read_bytes() if isinstance(source.data, Path) else source.data
+    text = data.decode(encoding or "utf-8", errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,264 @@
+"""disavow.normalize: the canonical table, its dtype rules, and merging files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TEST_DATA
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from disavow import schema as s
+from disavow.normalize import (
+    DATE_DTYPE,
+    ReadResult,
+    merge_links,
+    normalize_links,
+    parse_url_fast,
+    read_exports,
+    to_bool,
+    to_datetime,
+    to_label,
+    to_number,
+)
+from disavow.urls import parse_url
+
+EXPORTS = TEST_DATA / "exports"
+
+
+def _check_dtypes(table: pd.DataFrame) -> None:
+    for name in s.TEXT_COLUMNS:
+        assert table[name].dtype == "str", name
+        assert not (table[name] == "").any(), name  # missing text is NA, never ""
+    for name in s.BOOL_COLUMNS:
+        assert table[name].dtype == "boolean", name
+    for name in s.NUMBER_COLUMNS:
+        assert table[name].dtype == np.float64, name
+    for name in s.DATE_COLUMNS:
+        assert table[name].dtype == DATE_DTYPE, name
+    assert set(table[s.STATUS]) <= {"ok", "skipped"}
+    assert table.loc[table[s.STATUS] == "ok", s.PROBLEM].isna().all()
+    assert table.loc[table[s.STATUS] == "skipped", s.PROBLEM].notna().all()
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in EXPORTS.glob("*") if p.suffix != ".md"), ids=lambda p: p.name
+)
+def test_every_fixture_gives_the_canonical_table(path: Path):
+    result = read_exports([path])
+    assert isinstance(result, ReadResult)
+    expected = list(s.LINK_COLUMNS) + ([s.LABEL] if s.LABEL in result.links else [])
+    assert list(result.links.columns) == expected
+    _check_dtypes(result.links)
+    links = result.links
+    domain_rows = links[s.ROW_KIND] == "domain"
+    assert links.loc[domain_rows, s.SOURCE_URL].isna().all()
+    ok_links = links[(links[s.ROW_KIND] == "link") & (links[s.STATUS] == "ok")]
+    assert ok_links[[s.SOURCE_URL, s.SOURCE_HOST, s.DOMAIN]].notna().all().all()
+
+
+def test_normalize_links_on_a_plain_frame():
+    frame = pd.DataFrame({
+        s.SOURCE_URL: ["HTTP://WWW.Spam.COM/x", "javascript:void(0)", "", None, "spam.net/p"],
+        s.NOFOLLOW: ["Yes", "no", "1", "", None],
+        s.AHREFS_DOMAIN_RATING: ["1,240", "-", "null", "12%", 7],
+        s.FIRST_SEEN: ["2024-01-02", "2024-01-03T04:05:06Z", "", None, "garbage"],
+        "unknown": [1, 2, 3, 4, 5],
+    })
+    before = frame.copy()
+    table = normalize_links(frame)
+    pd.testing.assert_frame_equal(frame, before)  # the input is not modified
+    assert list(table.columns) == list(s.LINK_COLUMNS)
+    _check_dtypes(table)
+    assert table[s.SOURCE_URL].tolist()[0] == "http://www.spam.com/x"
+    assert table[s.SOURCE_URL].tolist()[4] == "http://spam.net/p"
+    assert table[s.STATUS].tolist() == ["ok", "skipped", "skipped", "skipped", "ok"]
+    assert table[s.PROBLEM].tolist()[1:4] == ["not a web address (javascript:)", "empty URL",
+                                             "empty URL"]
+    assert table[s.NOFOLLOW].tolist() == [True, False, True, pd.NA, pd.NA]
+    assert table[s.AHREFS_DOMAIN_RATING].tolist()[0] == 1240.0
+    assert table[s.AHREFS_DOMAIN_RATING].isna().tolist() == [False, True, True, False, False]
+    assert table[s.FIRST_SEEN].tolist()[:2] == [pd.Timestamp("2024-01-02"),
+                                                pd.Timestamp("2024-01-03 04:05:06")]
+    assert table[s.FIRST_SEEN].isna().tolist() == [False, False, True, True, True]
+    assert table[s.ROW_KIND].tolist() == ["link"] * 5
+    assert table[s.SOURCE_ROW].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_normalize_is_idempotent():
+    table = read_exports([EXPORTS / "ahrefs_backlinks.csv"]).links
+    again = normalize_links(table)
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_domain_frame_without_row_kind():
+    table = normalize_links(pd.DataFrame({s.DOMAIN: ["WWW.Example.CO.UK", "not a domain", ""]}))
+    assert table[s.ROW_KIND].tolist() == ["domain"] * 3
+    assert table[s.DOMAIN].tolist()[0] == "example.co.uk"
+    assert table[s.SOURCE_HOST].tolist()[0] == "www.example.co.uk"
+    assert table[s.PROBLEM].tolist()[1:] == ["not a domain name (not a domain)", "empty domain"]
+
+
+def test_empty_frame():
+    table = normalize_links(pd.DataFrame({s.SOURCE_URL: pd.Series([], dtype="str")}))
+    assert len(table) == 0 and list(table.columns) == list(s.LINK_COLUMNS)
+    _check_dtypes(table)
+
+
+def test_tz_aware_dates_become_naive_utc():
+    values = pd.Series(["2024-01-01T10:00:00+02:00", "2024-01-01T10:00:00Z"])
+    dates, bad = to_datetime(values)
+    assert bad == 0
+    assert dates.tolist() == [pd.Timestamp("2024-01-01 08:00"), pd.Timestamp("2024-01-01 10:00")]
+    assert dates.dtype == DATE_DTYPE
+
+
+@pytest.mark.parametrize("cells, expected", [
+    (["03/04/2026", "05/06/2026"], [(2026, 3, 4), (2026, 5, 6)]),  # month-first: none > 12
+    (["03/04/2026", "13/06/2026"], [(2026, 4, 3), (2026, 6, 13)]),  # one > 12: day-first
+    (["Sep 15, 2026", "Aug 1, 2026"], [(2026, 9, 15), (2026, 8, 1)]),
+    (["11 Jul 2026", "1 Aug 2026"], [(2026, 7, 11), (2026, 8, 1)]),
+    (["2023-08-10 15:51:35", "2023-08-10"], [(2023, 8, 10), (2023, 8, 10)]),
+])
+def test_date_formats(cells, expected):
+    dates, bad = to_datetime(pd.Series(cells))
+    assert bad == 0
+    assert [(d.year, d.month, d.day) for d in dates] == expected
+
+
+def test_day_first_is_decided_per_file(tmp_path: Path):
+    us = tmp_path / "us.csv"
+    us.write_text("URL,First seen\nhttps://a.example.com/,03/04/2026\n")
+    eu = tmp_path / "eu.csv"
+    eu.write_text("URL,First seen\nhttps://b.example.com/,03/04/2026\nhttps://c.example.com/,"
+                  "25/04/2026\n")
+    links = read_exports([us, eu]).links
+    assert links[s.FIRST_SEEN].dt.month.tolist() == [3, 4, 4]
+
+
+def test_value_helpers():
+    assert to_bool(pd.Series([True, False])).dtype == "boolean"
+    assert to_bool(pd.Series([1.0, 0.0, np.nan])).tolist() == [True, False, pd.NA]
+    numbers, bad = to_number(pd.Series(["1 240", "\u00a0 3", "x", "", "2M"]))
+    assert numbers.tolist()[:2] == [1240.0, 3.0] and numbers.tolist()[4] == 2e6
+    assert bad.tolist() == [False, False, True, False, False]
+    assert to_label(pd.Series([1, 0, 2, True])).tolist()[:2] == [1.0, 0.0]
+    assert np.isnan(to_label(pd.Series([2])).iloc[0])
+
+
+# --- merging ----------------------------------------------------------------------------
+
+
+def test_same_link_in_two_files_is_merged(tmp_path: Path):
+    ahrefs = tmp_path / "ahrefs.csv"
+    ahrefs.write_text(
+        "Referring page URL,Target URL,Anchor,Domain rating,Nofollow\n"
+        "https://spam.example.com/a,https://site.com/,x,5,true\n"
+        "https://only-ahrefs.example.org/,https://site.com/,y,9,false\n"
+    )
+    semrush = tmp_path / "semrush.csv"
+    semrush.write_text(
+        "Page ascore,Source url,Target url,Anchor,Nofollow\n"
+        "3,https://only-semrush.example.net/,https://site.com/,z,false\n"
+        "4,HTTPS://SPAM.example.com/a,https://site.com/,,\n"
+    )
+    result = read_exports([ahrefs, semrush])
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [
+        "https://spam.example.com/a", "https://only-ahrefs.example.org/",
+        "https://only-semrush.example.net/",
+    ]
+    merged = links.iloc[0]
+    assert merged[s.SOURCE_FILE] == "ahrefs.csv; semrush.csv"
+    assert merged[s.SOURCE_FORMAT] == "ahrefs_backlinks; semrush_backlinks"
+    assert merged[s.AHREFS_DOMAIN_RATING] == 5.0 and merged[s.SEMRUSH_PAGE_ASCORE] == 4.0
+    assert merged[s.ANCHOR] == "x" and merged[s.NOFOLLOW]
+    assert merged[s.SOURCE_ROW] == 1.0
+    _check_dtypes(links)
+    assert [r.rows_read for r in result.reports] == [2, 2]
+
+
+def test_rows_within_one_file_are_never_merged(tmp_path: Path):
+    one = tmp_path / "one.csv"
+    one.write_text("URL,Target URL,Anchor\nhttps://a.example.com/,https://site.com/,first\n"
+                   "https://a.example.com/,https://site.com/,second\n")
+    two = tmp_path / "two.csv"
+    two.write_text("URL,Target URL,DA\nhttps://a.example.com/,https://site.com/,40\n")
+    links = read_exports([one, two]).links
+    assert links[s.ANCHOR].tolist() == ["first", "second"]
+    assert links[s.MOZ_DOMAIN_AUTHORITY].tolist()[0] == 40.0
+    assert np.isnan(links[s.MOZ_DOMAIN_AUTHORITY].tolist()[1])
+    assert links[s.SOURCE_FILE].tolist() == ["one.csv; two.csv", "one.csv"]
+
+
+def test_domain_rows_merge_across_domain_exports():
+    links = read_exports([EXPORTS / "gsc_top_linking_sites.csv",
+                          EXPORTS / "gsc_top_linking_sites_he.csv",
+                          EXPORTS / "ahrefs_referring_domains.csv"]).links
+    domains = links[s.DOMAIN].tolist()
+    assert domains.count("example.org") == 1
+    row = links[links[s.DOMAIN] == "example.org"].iloc[0]
+    assert row[s.SOURCE_FILE] == "gsc_top_linking_sites.csv; gsc_top_linking_sites_he.csv"
+    assert row[s.SOURCE_FORMAT] == "gsc_top_linking_sites"
+    assert len(links) == 6
+
+
+def test_skipped_rows_are_never_merged(tmp_path: Path):
+    a = tmp_path / "a.csv"
+    a.write_text("URL,Anchor\njavascript:x,a\n")
+    b = tmp_path / "b.csv"
+    b.write_text("URL,Anchor\njavascript:x,b\n")
+    links = read_exports([a, b]).links
+    assert links[s.STATUS].tolist() == ["skipped", "skipped"]
+    assert links[s.SOURCE_FILE].tolist() == ["a.csv", "b.csv"]
+
+
+def test_label_column_only_when_an_input_has_one():
+    plain = read_exports([EXPORTS / "gsc_latest_links.csv"]).links
+    assert s.LABEL not in plain
+    mixed = read_exports([EXPORTS / "gsc_latest_links.csv", EXPORTS / "generic_labelled.csv"])
+    assert mixed.links[s.LABEL].dtype == np.float64
+    assert mixed.links[s.LABEL].notna().sum() == 2
+
+
+def test_merge_links_without_duplicates_returns_the_same_rows():
+    table = read_exports([EXPORTS / "majestic_backlinks.csv"]).links
+    pd.testing.assert_frame_equal(merge_links(table), table)
+
+
+def test_read_exports_of_nothing():
+    result = read_exports([])
+    assert result.reports == [] and len(result.links) == 0
+    assert list(result.links.columns) == list(s.LINK_COLUMNS)
+
+
+def test_report_counts_unusable_rows():
+    result = read_exports([EXPORTS / "generic_hostile.csv"])
+    (report,) = result.reports
+    assert report.rows_read == 5 and report.rows_skipped == 2
+    assert report.skipped == [(3, "not a web address (javascript:)"), (5, "empty URL")]
+
+
+# --- the URL fast path must equal parse_url ------------------------------------------
+
+_url_chars = st.sampled_from(list("abcXYZ09-._~%/:@!$&'()*+,;=?#[] é\t\n"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_url_chars, max_size=30), st.sampled_from(["http://", "https://", "HTTP://", ""]),
+       st.from_regex(r"[a-z0-9_-]{1,8}(\.[a-z0-9_-]{1,8}){0,3}", fullmatch=True))
+@example("/x", "https://", "a.b")
+@example("", "http://", "a.b")
+@example("/?", "http://", "a.b")
+def test_fast_path_equals_parse_url(rest, scheme, host):
+    raw = scheme + host + rest
+    parsed = parse_url(raw)
+    assert parse_url_fast(raw) == (parsed.url, parsed.host, parsed.problem)
+
+
+def test_hyperlink_formula_is_unwrapped():
+    assert parse_url_fast('=HYPERLINK("https://A.example.com/x","t")')[0] == \
+        "https://a.example.com/x"

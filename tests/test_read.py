@@ -1,0 +1,612 @@
+"""disavow.read: containers, encodings, dialects, vendor detection, bad input.
+
+Fixture exports live in tests/data/exports (see its README.md); every one is
+read through the public API and checked for its detected format, row counts
+and a few canonical values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TEST_DATA, shared_path
+
+from disavow import schema as s
+from disavow.errors import InputFormatError
+from disavow.normalize import read_exports
+from disavow.read import MAX_EXAMPLES, FileReport, read_export
+from disavow.schema import Format
+
+EXPORTS = TEST_DATA / "exports"
+T = pd.Timestamp
+
+# file -> (format, encoding, delimiter, rows read, rows skipped, {row: {column: value}})
+EXPECTED: dict[str, tuple] = {
+    "ahrefs_backlinks.csv": (
+        Format.AHREFS_BACKLINKS, "utf-16-le (BOM)", "tab", 4, 0,
+        {0: {s.SOURCE_URL: "https://www.casino-links.xyz/bonus/page-1.html",
+             s.DOMAIN: "casino-links.xyz", s.NOFOLLOW: False, s.AHREFS_IS_SPAM: True,
+             s.AHREFS_DOMAIN_RATING: 12.0, s.LINK_TYPE: "text, content",
+             s.SOURCE_TITLE: "Best casino bonus\nlist 2023", s.LOST: False,
+             s.FIRST_SEEN: T("2023-08-10 15:51:35")},
+         1: {s.SOURCE_URL: "https://news.example.org/story?id=5", s.SOURCE_HOST: "news.example.org",
+             s.NOFOLLOW: True, s.AHREFS_DOMAIN_TRAFFIC: 1204.0, s.LOST: True,
+             s.HTTP_STATUS: 200.0},
+         2: {s.DOMAIN: "spam.blogspot.com", s.ANCHOR: '=HYPERLINK("http://evil.com","click")'},
+         3: {s.AHREFS_DOMAIN_TRAFFIC: np.nan, s.SPONSORED: True, s.HTTP_STATUS: 404.0}},
+    ),
+    "ahrefs_backlinks_subset.csv": (
+        Format.AHREFS_BACKLINKS, "utf-16-le (BOM)", "tab", 5, 2,
+        {0: {s.SOURCE_URL: "https://a-links.shop/p?x=1", s.NOFOLLOW: True,
+             s.AHREFS_DOMAIN_RATING: 5.0},
+         2: {s.STATUS: "skipped", s.PROBLEM: "not a web address (javascript:)"},
+         4: {s.STATUS: "skipped", s.PROBLEM: "empty URL"}},
+    ),
+    "ahrefs_backlinks_legacy.csv": (
+        Format.AHREFS_BACKLINKS_LEGACY, "utf-8", ",", 2, 0,
+        {0: {s.SOURCE_URL: "http://blog.old-site.com/post/1", s.TARGET_URL: "https://example.com/",
+             s.ANCHOR: "example", s.LEFT_CONTEXT: "see", s.NOFOLLOW: False,
+             s.LINK_TYPE: "content", s.AHREFS_DOMAIN_RATING: 45.0, s.AHREFS_URL_RATING: 12.0,
+             s.FIRST_SEEN: T("2019-03-04"), s.LOST: False, s.EXTERNAL_LINKS: 14.0},
+         1: {s.NOFOLLOW: True, s.LOST: True, s.LINK_TYPE: np.nan}},
+    ),
+    "ahrefs_referring_domains.csv": (
+        Format.AHREFS_REFDOMAINS, "utf-16-le (BOM)", "tab", 3, 0,
+        {0: {s.ROW_KIND: "domain", s.SOURCE_URL: np.nan, s.DOMAIN: "spam-network.xyz",
+             s.AHREFS_IS_SPAM: True, s.AHREFS_DOMAIN_RATING: 3.0, s.LINK_COUNT: 45.0,
+             s.LINKED_DOMAINS: 15000.0, s.DOMAIN_REF_DOMAINS: 2.0, s.AHREFS_DOMAIN_TRAFFIC: 0.0},
+         1: {s.DOMAIN: "bbc.co.uk", s.AHREFS_DOMAIN_TRAFFIC: 250_000_000.0, s.LOST: False},
+         2: {s.DOMAIN: "gone.com", s.SOURCE_HOST: "www.gone.com", s.LOST: True}},
+    ),
+    "semrush_backlinks.csv": (
+        Format.SEMRUSH_BACKLINKS, "utf-8 (BOM)", ",", 3, 0,
+        {0: {s.SOURCE_URL: "https://cheap-links.top/p/1", s.SEMRUSH_PAGE_ASCORE: 12.0,
+             s.NOFOLLOW: True, s.SITEWIDE: True, s.LINK_TYPE: "text", s.SOURCE_TITLE:
+             "Cheap links, fast", s.FIRST_SEEN: T("2024-01-05"), s.LOST: False},
+         1: {s.UGC: True, s.LINK_TYPE: "image", s.INTERNAL_LINKS: 100.0},
+         2: {s.DOMAIN: "xn--mnchen-3ya.de", s.SPONSORED: True, s.LOST: True,
+             s.EXTERNAL_LINKS: np.nan}},
+    ),
+    "semrush_backlinks_old.csv": (
+        Format.SEMRUSH_BACKLINKS, "utf-8", ",", 2, 0,
+        {0: {s.SEMRUSH_PAGE_ASCORE: 4.0, s.LINK_TYPE: "image", s.NOFOLLOW: False},
+         1: {s.NOFOLLOW: True, s.SITEWIDE: True}},
+    ),
+    "semrush_referring_domains.csv": (
+        Format.SEMRUSH_REFDOMAINS, "utf-8", ",", 2, 0,
+        {0: {s.ROW_KIND: "domain", s.DOMAIN: "pbn-one.site", s.IP: "192.0.2.10",
+             s.COUNTRY: "US", s.SEMRUSH_DOMAIN_ASCORE: 3.0, s.LINK_COUNT: 120.0}},
+    ),
+    "semrush_backlink_audit.csv": (
+        Format.SEMRUSH_AUDIT, "utf-8", ",", 2, 0,
+        {0: {s.SEMRUSH_TOXICITY: 85.0, s.SEMRUSH_TOXIC_MARKERS: "Link Network, Spam in Title",
+             s.NOFOLLOW: False},
+         1: {s.NOFOLLOW: True, s.SEMRUSH_TOXIC_MARKERS: np.nan}},
+    ),
+    "gsc_latest_links.csv": (
+        Format.GSC_LATEST_LINKS, "utf-8", ",", 3, 0,
+        {0: {s.SOURCE_URL: "https://blog.example.com/post", s.LAST_SEEN: T("2026-09-28"),
+             s.NOFOLLOW: pd.NA, s.TARGET_URL: np.nan}},
+    ),
+    "gsc_latest_links_es.csv": (
+        Format.GSC_LATEST_LINKS, "utf-8", ",", 2, 0,
+        {0: {s.LAST_SEEN: T("2026-09-28")}, 1: {s.LAST_SEEN: T("2026-04-03")}},  # day-first
+    ),
+    "gsc_latest_links_de.csv": (  # unknown header language: found by content
+        Format.GSC_LATEST_LINKS, "utf-8", ",", 2, 0,
+        {0: {s.SOURCE_URL: "https://blog.example.de/beitrag", s.LAST_SEEN: T("2026-09-15")}},
+    ),
+    "gsc_more_sample_links.csv": (
+        Format.GSC_SAMPLE_LINKS, "utf-8", None, 3, 0,
+        {1: {s.SOURCE_URL: "https://b.example.com/2?q=1,2"}},
+    ),
+    "gsc_top_linking_sites.csv": (
+        Format.GSC_TOP_SITES, "utf-8", ",", 3, 0,
+        {0: {s.ROW_KIND: "domain", s.DOMAIN: "example.org", s.LINK_COUNT: 1240.0,
+             s.SOURCE_URL: np.nan},
+         2: {s.DOMAIN: "blogspot.com"}},
+    ),
+    "gsc_top_linking_sites_he.csv": (
+        Format.GSC_TOP_SITES, "utf-8", ",", 2, 0,
+        {0: {s.DOMAIN: "example.org", s.LINK_COUNT: 1240.0}},
+    ),
+    "gsc_top_linking_sites_pt.csv": (  # unknown header language: found by content
+        Format.GSC_TOP_SITES, "utf-8", ",", 2, 0,
+        {0: {s.DOMAIN: "exemplo.com.br", s.LINK_COUNT: 3100.0}},
+    ),
+    "majestic_backlinks.csv": (
+        Format.MAJESTIC, "utf-8", ",", 3, 1,
+        {0: {s.SOURCE_URL: "http://links.example.ru/dir/page.html", s.NOFOLLOW: True,
+             s.MAJESTIC_TRUST_FLOW: 3.0, s.MAJESTIC_CITATION_FLOW: 12.0,
+             s.PAGE_CATEGORY: "Health/Pharmacy", s.FIRST_SEEN: T("2023-01-15"),
+             s.LAST_SEEN: T("2024-03-01"), s.SOURCE_ROW: 1.0},
+         1: {s.NOFOLLOW: False, s.LINK_TYPE: "image, alt text"},
+         2: {s.SOURCE_ROW: 4.0, s.LINK_TYPE: "redirect"}},  # row 3 was malformed
+    ),
+    "moz_link_explorer_a.csv": (
+        Format.MOZ_LINK_EXPLORER, "utf-8", ",", 3, 0,
+        {0: {s.SOURCE_URL: "https://guestposts.example.xyz/p/9", s.MOZ_SPAM_SCORE: 65.0,
+             s.MOZ_DOMAIN_AUTHORITY: 8.0, s.NOFOLLOW: False, s.ANCHOR: "casino",
+             s.MOZ_SPAM_FLAGS: np.nan},
+         1: {s.NOFOLLOW: True, s.PAGE_REF_DOMAINS: 5.0, s.DOMAIN_REF_DOMAINS: 900.0},
+         2: {s.LINK_TYPE: "redirect"}},
+    ),
+    "moz_link_explorer_b.csv": (
+        Format.MOZ_LINK_EXPLORER, "utf-8 (BOM)", ",", 3, 0,
+        {0: {s.SOURCE_URL: "https://www.zoominfo.example/p/A", s.MOZ_SPAM_SCORE: 2.0,
+             s.MOZ_DOMAIN_AUTHORITY: 77.0, s.MOZ_PAGE_AUTHORITY: 37.0,
+             s.FIRST_SEEN: T("2020-01-20"), s.SOURCE_TITLE: np.nan},
+         1: {s.MOZ_SPAM_SCORE: np.nan, s.SOURCE_TITLE: "\r\n\tReviews | Rating 3 out of 5\r\n"}},
+    ),
+    "moz_open_site_explorer.csv": (
+        Format.MOZ_OSE, "utf-8", ",", 2, 0,
+        {0: {s.NOFOLLOW: False, s.MOZ_DOMAIN_AUTHORITY: 86.0, s.LINK_COUNT: 1.0,
+             s.DOMAIN_REF_DOMAINS: 32199.0},
+         1: {s.NOFOLLOW: True}},
+    ),
+    "generic_labelled.csv": (
+        Format.GENERIC, "utf-8", ",", 3, 0,
+        {0: {s.SOURCE_URL: "https://spam.example.xyz/a", s.ANCHOR: "loans", s.LABEL: 1.0},
+         1: {s.LABEL: 0.0}, 2: {s.LABEL: np.nan, s.ANCHOR: np.nan}},
+    ),
+    "generic_cp1252.csv": (
+        Format.GENERIC, "cp1252", ",", 2, 0,
+        {0: {s.SOURCE_URL: "https://xn--caf-dma.example.fr/menu", s.ANCHOR: "crème brûlée"}},
+    ),
+    "generic_semicolon_decimal_comma.csv": (
+        Format.GENERIC, "utf-8 (BOM)", ";", 2, 0,
+        {0: {s.AHREFS_DOMAIN_RATING: 12.5, s.MOZ_SPAM_SCORE: 4.0, s.MAJESTIC_TRUST_FLOW: 1234.5,
+             s.FIRST_SEEN: T("2024-04-03")},
+         1: {s.MOZ_SPAM_SCORE: np.nan, s.FIRST_SEEN: T("2024-12-25")}},
+    ),
+    "generic_hostile.csv": (
+        Format.GENERIC, "utf-8", ",", 5, 2,
+        {0: {s.SOURCE_URL: "http://spam.example.com/xdomain:google.com",
+             s.DOMAIN: "example.com", s.ANCHOR: '=HYPERLINK("http://evil.example/","click")'},
+         1: {s.SOURCE_URL: "https://formula.example.com/p"},
+         2: {s.STATUS: "skipped", s.PROBLEM: "not a web address (javascript:)"},
+         4: {s.STATUS: "skipped", s.PROBLEM: "empty URL"}},
+    ),
+    "list_urls_and_domains.txt": (
+        Format.GENERIC, "utf-8", None, 4, 0,
+        {0: {s.SOURCE_URL: "https://spam.example.xyz/a?b=1,2", s.ROW_KIND: "link"},
+         2: {s.ROW_KIND: "domain", s.DOMAIN: "example.ru", s.SOURCE_URL: np.nan},
+         3: {s.ROW_KIND: "domain", s.SOURCE_HOST: "www.other.example.com"}},
+    ),
+    "pasted_ahrefs_referring_domains.csv": (
+        Format.AHREFS_REFDOMAINS, "utf-8", ",", 4, 0,
+        {0: {s.DOMAIN: "rankyour.website", s.AHREFS_IS_SPAM: True, s.AHREFS_DOMAIN_RATING: 74.0,
+             s.FIRST_SEEN: T("2026-07-11")},
+         1: {s.DOMAIN: "itxoft-organic-seo-growth.site", s.AHREFS_DOMAIN_RATING: np.nan},
+         2: {s.DOMAIN: "seomater.shop", s.AHREFS_IS_SPAM: False, s.AHREFS_DOMAIN_RATING: 3.4}},
+    ),
+}
+
+CSV_FIXTURES = sorted(p for p in EXPORTS.glob("*") if p.suffix in (".csv", ".txt"))
+
+
+def test_every_fixture_has_expectations():
+    assert {p.name for p in CSV_FIXTURES} == set(EXPECTED)
+
+
+def _same(actual, expected) -> bool:
+    if expected is pd.NA:
+        return actual is pd.NA
+    if isinstance(expected, float) and np.isnan(expected):
+        return pd.isna(actual)
+    return actual == expected
+
+
+@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda p: p.name)
+def test_fixture(path: Path):
+    fmt, encoding, delimiter, rows, skipped, checks = EXPECTED[path.name]
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.format is fmt
+    assert report.encoding == encoding
+    if delimiter is not None:
+        assert report.delimiter == delimiter
+    assert report.rows_read == rows
+    assert report.rows_skipped == skipped
+    assert len(report.skipped) == skipped
+    links = result.links
+    assert len(links) == rows
+    assert set(links[s.SOURCE_FORMAT]) == {fmt.value}
+    assert set(links[s.SOURCE_FILE]) == {path.name}
+    for row, values in checks.items():
+        for column, expected in values.items():
+            actual = links.loc[row, column]
+            assert _same(actual, expected), (row, column, actual, expected)
+
+
+@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda p: p.name)
+def test_fixture_raw_frame_has_canonical_names(path: Path):
+    frame, reports = read_export(path)
+    allowed = set(s.LINK_COLUMNS) | {s.LABEL}
+    assert set(frame.columns) <= allowed
+    assert {s.ROW_KIND, s.SOURCE_FORMAT, s.SOURCE_FILE, s.SOURCE_ROW} <= set(frame.columns)
+    assert set(reports[0].mapped_columns) <= allowed
+    assert reports[0].rows_read == len(frame)
+
+
+def test_real_moz_sample_reads_correctly():
+    path = shared_path("data", "format_samples", "moz_link_explorer_inbound_links.csv")
+    result = read_exports([path])
+    (report,) = result.reports
+    links = result.links
+    assert report.format is Format.MOZ_LINK_EXPLORER
+    assert report.rows_read == 8 and report.rows_skipped == 0
+    assert links[s.SOURCE_ROW].tolist() == [float(i) for i in range(1, 9)]
+    assert links.loc[0, s.SOURCE_URL] == "https://www.zoominfo.com/p/Abbas-Ali/2487880147"
+    assert links.loc[0, s.DOMAIN] == "zoominfo.com"
+    title = links.loc[3, s.SOURCE_TITLE]
+    assert title.strip() == "XD Developers Reviews | Rating 3 out of 5.0 stars"
+    assert np.isnan(links.loc[3, s.MOZ_SPAM_SCORE])  # literal null
+    assert links.loc[4, s.MOZ_SPAM_SCORE] == 73.0
+    assert links.loc[4, s.DOMAIN] == "16mb.com"
+    assert links.loc[5, s.LAST_SEEN] == T("2024-05-10")
+    assert (links[s.STATUS] == "ok").all()
+
+
+def test_ahrefs_reports_mapped_and_ignored_columns():
+    _, (report,) = read_export(EXPORTS / "ahrefs_referring_domains.csv")
+    assert report.mapped_columns[s.AHREFS_DOMAIN_TRAFFIC] == "Traffic"  # trailing space stripped
+    assert report.mapped_columns[s.DOMAIN] == "Domain"
+    assert "Keywords" in report.ignored_columns
+    assert "#" in report.ignored_columns
+
+
+def test_majestic_bad_row_is_reported_and_rest_read():
+    _, (report,) = read_export(EXPORTS / "majestic_backlinks.csv")
+    assert report.rows_skipped == 1
+    assert report.skipped == [(3, "malformed row: expected 20 fields, saw 21")]
+    assert any("malformed" in w for w in report.warnings)
+
+
+def test_cp1252_fallback_warns():
+    _, (report,) = read_export(EXPORTS / "generic_cp1252.csv")
+    assert any("Windows-1252" in w for w in report.warnings)
+
+
+def test_pasted_table_is_repaired_with_a_warning():
+    _, (report,) = read_export(EXPORTS / "pasted_ahrefs_referring_domains.csv")
+    text = " ".join(report.warnings)
+    assert "copied from a web page" in text and "SPAM" in text and "thousands" in text
+
+
+def test_utf8_without_bom_and_utf16_be(tmp_path: Path):
+    rows = "Referring page URL\tAnchor\r\nhttps://x.example.com/a\tä\r\n"
+    be = tmp_path / "be.csv"
+    be.write_bytes(b"\xfe\xff" + rows.encode("utf-16-be"))
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(rows.encode("utf-8"))
+    for path in (be, plain):
+        result = read_exports([path])
+        assert result.reports[0].format is Format.AHREFS_BACKLINKS
+        assert result.links.loc[0, s.ANCHOR] == "ä"
+    assert read_exports([be]).reports[0].encoding == "utf-16-be (BOM)"
+
+
+def test_utf8_error_after_the_sniffed_head_falls_back(tmp_path: Path):
+    head = "URL,Anchor\n" + "".join(f"https://a{i}.example.com/,x\n" for i in range(20_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(head.encode() + "https://z.example.com/,caf\u00e9\n".encode("cp1252"))
+    result = read_exports([path])
+    assert result.links.iloc[-1][s.ANCHOR] == "café"
+    assert any("Windows-1252" in w for w in result.reports[0].warnings)
+
+
+def test_unclosed_quote_keeps_rows_before_it(tmp_path: Path):
+    path = tmp_path / "quote.csv"
+    path.write_text('URL,Anchor\nhttps://a.example.com/,ok\nhttps://b.example.com/,"broken\n'
+                    "https://c.example.com/,x\n")
+    result = read_exports([path])
+    report = result.reports[0]
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/"]
+    assert report.rows_skipped == 1
+    assert "never closed" in report.skipped[0][1]
+
+
+def test_skipped_examples_are_capped_but_counted(tmp_path: Path):
+    lines = ["Source URL,SourceTrustFlow"]
+    for i in range(120):
+        lines.append(f"http://a{i}.example.com/,1" + (",extra" if i % 2 else ""))
+    path = tmp_path / "majestic.csv"
+    path.write_text("\n".join(lines) + "\n")
+    _, (report,) = read_export(path)
+    assert report.rows_skipped == 60
+    assert len(report.skipped) == MAX_EXAMPLES
+    assert report.skipped[0] == (2, "malformed row: expected 2 fields, saw 3")
+
+
+# --- containers -------------------------------------------------------------------
+
+
+def _write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_semrush(tmp_path: Path):
+    from datetime import datetime
+
+    path = _write_xlsx(tmp_path / "semrush.xlsx", {"Sheet1": [
+        ["Page ascore", "Source title", "Source url", "Target url", "Anchor", "Nofollow",
+         "First seen"],
+        [12, "A", "https://a.example.com/x", "https://example.com/", "seo", True,
+         datetime(2024, 1, 5, 10, 30)],
+        [3.5, None, "https://b.example.com/", "https://example.com/", None, False, None],
+    ]})
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.format is Format.SEMRUSH_BACKLINKS
+    assert report.encoding == "xlsx"
+    links = result.links
+    assert links[s.SEMRUSH_PAGE_ASCORE].tolist() == [12.0, 3.5]
+    assert links[s.NOFOLLOW].tolist() == [True, False]
+    assert links.loc[0, s.FIRST_SEEN] == T("2024-01-05 10:30")
+    assert pd.isna(links.loc[1, s.SOURCE_TITLE])
+
+
+def test_xlsx_gsc_workbook_reads_every_table(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "links.xlsx", {
+        "Top linking sites": [["Site", "Linking pages", "Target pages"], ["example.org", 1240, 3]],
+        "Latest links": [["Linking page", "Last crawled"],
+                         ["https://a.example.com/", "2026-09-28"]],
+        "Top linking text": [["Linking text", "Links"], ["example", 100]],
+    })
+    result = read_exports([path])
+    formats = [r.format for r in result.reports]
+    assert formats == [Format.GSC_TOP_SITES, Format.GSC_LATEST_LINKS]
+    assert result.reports[1].path.endswith("links.xlsx:Latest links")
+    assert any("Top linking text" in w for w in result.reports[0].warnings)
+    assert sorted(result.links[s.ROW_KIND]) == ["domain", "link"]
+
+
+def test_xlsx_ahrefs_from_fixture(tmp_path: Path):
+    frame = pd.read_csv(EXPORTS / "ahrefs_backlinks.csv", encoding="utf-16", sep="\t", dtype=str)
+    rows = [list(frame.columns)] + frame.fillna("").to_numpy().tolist()
+    path = _write_xlsx(tmp_path / "ahrefs.xlsx", {"Backlinks": rows})
+    result = read_exports([path])
+    assert result.reports[0].format is Format.AHREFS_BACKLINKS
+    assert result.links.loc[0, s.SOURCE_TITLE] == "Best casino bonus\nlist 2023"
+    assert result.links.loc[1, s.NOFOLLOW]
+
+
+def test_gsc_zip_reads_each_member_and_skips_non_link_tables():
+    result = read_exports([EXPORTS / "gsc_links.zip"])
+    paths = [r.path for r in result.reports]
+    assert [p.split(":", 1)[1] for p in paths] == ["Top linking sites.csv", "Latest links.csv"]
+    assert [r.format for r in result.reports] == [Format.GSC_TOP_SITES, Format.GSC_LATEST_LINKS]
+    notes = " ".join(result.reports[0].warnings)
+    assert "Top linked pages" in notes and "Top linking text" in notes
+    links = result.links
+    assert set(links[s.SOURCE_FILE]) == {"gsc_links.zip:Top linking sites.csv",
+                                        "gsc_links.zip:Latest links.csv"}
+    domains = links.loc[links[s.ROW_KIND] == "domain", s.DOMAIN].tolist()
+    assert domains == ["example.org", "spam.xyz"]
+
+
+# --- bad input: one InputFormatError paragraph, never a traceback --------------------
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(InputFormatError) as info:
+        read_exports([path])
+    message = str(info.value)
+    assert "\n" not in message  # one paragraph
+    assert str(path) in message or path.name in message
+    return message
+
+
+def test_missing_file(tmp_path: Path):
+    assert "no such file" in _error(tmp_path / "nope.csv")
+
+
+def test_directory(tmp_path: Path):
+    assert "folder" in _error(tmp_path)
+
+
+def test_empty_file(tmp_path: Path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert "empty" in _error(path)
+
+
+def test_blank_file(tmp_path: Path):
+    path = tmp_path / "blank.csv"
+    path.write_text("\n\n  \n")
+    assert "no content" in _error(path)
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), ".xls"),
+    (bytes(range(256)) * 4, "binary"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG"),
+])
+def test_binary_files(tmp_path: Path, data: bytes, words: str):
+    path = tmp_path / "data.csv"
+    path.write_bytes(data)
+    message = _error(path)
+    assert words in message and "CSV" in message
+
+
+def test_broken_zip(tmp_path: Path):
+    path = tmp_path / "x.zip"
+    path.write_bytes(b"PK\x03\x04" + b"junk" * 10)
+    assert "zip" in _error(path)
+
+
+def test_zip_without_tables(tmp_path: Path):
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.md", "hello")
+    assert "no CSV" in _error(path)
+
+
+def test_zip_with_only_unusable_tables(tmp_path: Path):
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Top linking text.csv", "Linking text,Links\nexample,4\n")
+        archive.writestr("Top linked pages.csv", "Target page,Incoming links\nhttps://e.com/,4\n")
+    message = _error(path)
+    assert "none of its tables" in message and "anchor texts" in message
+
+
+def test_no_url_or_domain_column(tmp_path: Path):
+    path = tmp_path / "sales.csv"
+    path.write_text("Name,Amount,Region\nalice,12,north\nbob,7,south\n")
+    message = _error(path)
+    assert "no column of linking pages or domains" in message
+    assert "'Name'" in message  # shows the header it found
+    assert "Referring page URL" in message and "Ahrefs" in message  # what was expected
+    assert "Rename" in message  # how to fix it
+
+
+def test_single_column_of_words(tmp_path: Path):
+    path = tmp_path / "words.txt"
+    path.write_text("hello\nworld\n")
+    assert "neither URLs nor domain names" in _error(path)
+
+
+def test_gsc_top_linked_pages_alone_is_refused(tmp_path: Path):
+    path = tmp_path / "Top linked pages.csv"
+    path.write_text("Target page,Incoming links,Linking sites\nhttps://example.com/,10,3\n")
+    assert "pages of your own site" in _error(path)
+
+
+def test_gsc_top_linked_pages_by_content(tmp_path: Path):
+    path = tmp_path / "paginas.csv"
+    path.write_text("Página de destino,Enlaces entrantes,Sitios\nhttps://example.com/,\"1,000\",3\n")
+    assert "Top linked pages" in _error(path)
+
+
+@pytest.mark.parametrize("name", [f"site_disavow_{i:02d}.txt" for i in (1, 6, 12)])
+def test_existing_disavow_file_is_refused(name: str):
+    path = shared_path("data", "format_samples", name)
+    message = _error(path)
+    assert "disavow file" in message and "--existing" in message
+
+
+def test_disavow_file_with_crlf_and_urls(tmp_path: Path):
+    path = tmp_path / "disavow.txt"
+    path.write_bytes(b"\xef\xbb\xbf# old\r\ndomain:spam.com\r\n\r\nhttp://x.com/a\r\n")
+    assert "--existing" in _error(path)
+
+
+def test_plain_url_list_is_not_a_disavow_file(tmp_path: Path):
+    path = tmp_path / "urls.txt"
+    path.write_text("https://a.example.com/\nhttp://b.example.com/x\n")
+    assert read_exports([path]).links[s.SOURCE_URL].tolist() == [
+        "https://a.example.com/", "http://b.example.com/x"]
+
+
+# --- hostile cells -------------------------------------------------------------------
+
+
+def test_hostile_cells_read_without_crashing():
+    result = read_exports([EXPORTS / "generic_hostile.csv"])
+    links = result.links
+    ok = links[links[s.STATUS] == "ok"]
+    for url in ok[s.SOURCE_URL]:
+        assert not any(c.isspace() or ord(c) < 32 for c in url)
+        assert "\n" not in url
+    assert len(links.loc[3, s.SOURCE_URL]) > 3000
+    assert links.loc[1, s.SOURCE_TITLE] == "-2"  # formula-like text stays text
+
+
+def test_generic_csv_found_by_content(tmp_path: Path):
+    path = tmp_path / "mine.csv"
+    path.write_text("Where,Notes\nhttps://a.example.com/x,first\nhttps://b.example.org/,second\n")
+    result = read_exports([path])
+    assert result.reports[0].format is Format.GENERIC
+    assert result.reports[0].mapped_columns[s.SOURCE_URL] == "Where"
+    assert result.links[s.DOMAIN].tolist() == ["example.com", "example.org"]
+
+
+def test_generic_domain_column(tmp_path: Path):
+    path = tmp_path / "domains.csv"
+    path.write_text("Referring Domain,DR\nspam.example.com,4\nexample.org,90\n")
+    links = read_exports([path]).links
+    assert links[s.ROW_KIND].tolist() == ["domain", "domain"]
+    assert links[s.DOMAIN].tolist() == ["example.com", "example.org"]
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [4.0, 90.0]
+
+
+def test_snake_case_reheaded_semrush(tmp_path: Path):
+    path = tmp_path / "backlinks.csv"
+    path.write_text("page_ascore,source_title,source_url,target_url,anchor,nofollow\n"
+                    "7,T,https://a.example.com/,https://example.com/,x,TRUE\n")
+    result = read_exports([path])
+    assert result.reports[0].format is Format.SEMRUSH_BACKLINKS
+    assert result.links.loc[0, s.NOFOLLOW]
+
+
+def test_ahrefs_api_names(tmp_path: Path):
+    path = tmp_path / "api.csv"
+    path.write_text("url_from,url_to,domain_rating_source,anchor\n"
+                    "https://a.example.com/,https://example.com/,33,x\n")
+    result = read_exports([path])
+    assert result.reports[0].format is Format.AHREFS_BACKLINKS
+    assert result.links.loc[0, s.AHREFS_DOMAIN_RATING] == 33.0
+
+
+def test_numbers_with_junk_are_nan_and_reported(tmp_path: Path):
+    path = tmp_path / "junk.csv"
+    path.write_text("URL,DR,Spam score\nhttps://a.example.com/,12,5%\nhttps://b.example.com/,"
+                    "n/a,oops\nhttps://c.example.com/,1.2K,-\n")
+    result = read_exports([path])
+    links = result.links
+    assert links[s.MOZ_SPAM_SCORE].tolist()[0] == 5.0
+    assert np.isnan(links[s.MOZ_SPAM_SCORE].tolist()[1])
+    assert links[s.AHREFS_DOMAIN_RATING].tolist()[2] == 1200.0
+    assert any("not numbers" in w for w in result.reports[0].warnings)
+
+
+def test_unparseable_dates_are_reported(tmp_path: Path):
+    path = tmp_path / "dates.csv"
+    path.write_text("URL,First seen\nhttps://a.example.com/,2024-01-01\n"
+                    "https://b.example.com/,someday\nhttps://c.example.com/,-\n")
+    result = read_exports([path])
+    assert result.links[s.FIRST_SEEN].isna().tolist() == [False, True, True]
+    assert any("1 value(s) in first_seen are not dates" in w for w in result.reports[0].warnings)
+
+
+def test_file_report_is_a_dataclass_with_the_public_fields():
+    report = FileReport(path="x", format=Format.GENERIC, encoding="utf-8", delimiter=",")
+    assert (report.rows_read, report.rows_skipped, report.skipped) == (0, 0, [])
+    assert report.mapped_columns == {} and report.ignored_columns == [] and report.warnings == []
+
+
+def test_csv_module_and_pandas_agree_on_embedded_newlines(tmp_path: Path):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["URL", "Title"])
+    writer.writerow(["https://a.example.com/", "two\nlines, with comma"])
+    writer.writerow(["https://b.example.com/", 'quote " inside'])
+    path = tmp_path / "nl.csv"
+    path.write_text(buffer.getvalue())
+    links = read_exports([path]).links
+    assert links[s.SOURCE_TITLE].tolist() == ["two\nlines, with comma", 'quote " inside']
+
+
+def test_a_stray_nul_byte_is_not_binary(tmp_path: Path):
+    path = tmp_path / "nul.csv"
+    body = b"https://b.example.com/,x\n" * 5
+    path.write_bytes(b"URL,Title\nhttps://a.example.com/,ti\x00tle\n" + body)
+    links = read_exports([path]).links
+    assert links.loc[0, s.SOURCE_URL] == "https://a.example.com/" and len(links) == 6
