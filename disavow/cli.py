@@ -80,14 +80,21 @@ ForceOption = Annotated[
 ]
 
 
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
-) -> None:
-    """Audit backlink exports offline and write a safe Google disavow file."""
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         typer.echo(f"disavow {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_show_version,
+                     is_eager=True),
+    ] = False,
+) -> None:
+    """Audit backlink exports offline and write a safe Google disavow file."""
 
 
 @contextmanager

@@ -134,7 +134,8 @@ def prepare_matrix(
             known = categories.get(column, [])
             values = matrix[column].astype("object")
             bucketed = values.where(values.isna() | values.isin(known), "other")
-            matrix[column] = pd.Categorical(bucketed, categories=known + ["other"])
+            levels = known if "other" in known else [*known, "other"]
+            matrix[column] = pd.Categorical(bucketed, categories=levels)
         else:
             matrix[column] = pd.to_numeric(matrix[column], errors="coerce").astype(float)
     return matrix

@@ -93,17 +93,30 @@ def parse_labels(values: pd.Series) -> pd.Series:
 
 
 def profile_rows(
-    table: pd.DataFrame, profile: SiteProfile, *, weight: float = 1.0, group_prefix: str = ""
+    table: pd.DataFrame,
+    profile: SiteProfile,
+    *,
+    weight: float = 1.0,
+    group_prefix: str = "",
+    domain_labels: dict[str, float] | None = None,
 ) -> TrainingSet:
-    """Training rows of one labelled profile (one audited site)."""
+    """Training rows of one labelled profile (one audited site).
+
+    A domain's label is ``domain_labels[domain]`` when given, else toxic when at
+    least half of its labelled links are toxic.
+    """
     if s.LABEL not in table:
         raise DisavowError("labelled data needs a 'label' column (toxic/ok or 1/0)")
     usable = table[table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)].copy()
     usable[s.LABEL] = parse_labels(usable[s.LABEL])
     usable = usable[usable[s.LABEL].notna()]
     feats = build_features(usable, profile)
-    domain_labels = usable.groupby(usable[s.DOMAIN].astype(str))[s.LABEL].mean().ge(0.5)
-    domain_y = domain_labels.reindex(feats.domains.index).astype(float).to_numpy()
+    majority = usable.groupby(usable[s.DOMAIN].astype(str))[s.LABEL].mean().ge(0.5)
+    majority = majority.reindex(feats.domains.index).astype(float)
+    if domain_labels:
+        explicit = pd.Series(domain_labels, dtype=float).reindex(feats.domains.index)
+        majority = explicit.fillna(majority)
+    domain_y = majority.to_numpy()
     is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
     link_x = feats.links[is_link]
     link_y = usable[s.LABEL].to_numpy()[is_link]

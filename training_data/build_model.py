@@ -52,13 +52,19 @@ def generated_sets(folder: Path) -> list[TrainingSet]:
         if s.LABEL not in table:
             continue
         profile = SiteProfile.infer(table, site["site"], tuple(site.get("money_keywords", ())))
-        part = profile_rows(table, profile, weight=GENERATED_WEIGHT,
-                            group_prefix="")
+        labels_path = folder / site["dir"] / "domain_labels.csv"
+        explicit = None
+        if labels_path.exists():
+            # The generator knows each domain's true label: a real forum carrying
+            # spam profiles is still an OK domain, whatever its link majority.
+            frame = pd.read_csv(labels_path, dtype={"domain": str})
+            explicit = dict(zip(frame["domain"], frame["label"].astype(float), strict=True))
+        part = profile_rows(table, profile, weight=GENERATED_WEIGHT, domain_labels=explicit)
         sets.append(part)
         # The same referring domains as a Search Console "Top linking sites"
         # export would show them: names only. Real exports often lack every
         # other column, so the model must learn to score names alone too.
-        names = domain_only_view(table)
+        names = domain_only_view(table, explicit)
         if len(names):
             sets.append(profile_rows(names, SiteProfile(None), weight=GENERATED_WEIGHT))
     for path in sorted(folder.rglob("*")):
@@ -70,10 +76,12 @@ def generated_sets(folder: Path) -> list[TrainingSet]:
     return sets
 
 
-def domain_only_view(table: pd.DataFrame) -> pd.DataFrame:
+def domain_only_view(table: pd.DataFrame, explicit: dict[str, float] | None) -> pd.DataFrame:
     usable = table[table[s.STATUS].eq(s.RowStatus.OK) & table[s.LABEL].notna()]
     grouped = usable.groupby(usable[s.DOMAIN].astype(str))
     labels = grouped[s.LABEL].mean().ge(0.5).astype(float)
+    if explicit:
+        labels = pd.Series(explicit, dtype=float).reindex(labels.index).fillna(labels)
     return pd.DataFrame({
         s.ROW_KIND: s.RowKind.DOMAIN, s.SOURCE_URL: "", s.DOMAIN: labels.index,
         s.LINK_COUNT: grouped.size().reindex(labels.index).to_numpy(dtype=float),
@@ -118,7 +126,7 @@ def shared_list_sets(shared: Path) -> list[TrainingSet]:
         sets.append(profile_rows(chunk, SiteProfile(None), weight=LIST_WEIGHT))
     sets[0].sources += [
         {"path": f"../shared/data/train/{p.name}", "sha256": sha256_file(p),
-         "rows": int(sum(1 for _ in open(p, encoding="utf-8")) - 1),
+         "rows": len(p.read_text(encoding="utf-8").splitlines()) - 1,
          "note": "permissively licensed real domain list, read at training time, not copied"}
         for p in (clean_path, spam_path)
     ] + [{"path": "(derived)", "note": f"{int(contested.sum())} contested spam-list domains "
