@@ -19,7 +19,7 @@ install: $(STAMP)
 demo: install
 	rm -rf demo-output
 	$(BIN)/disavow audit examples/*.csv --site $(DEMO_SITE) \
-		--existing examples/current_disavow.txt --out demo-output
+		--keywords examples/keywords.txt --existing examples/current_disavow.txt --out demo-output
 	$(BIN)/disavow validate demo-output/disavow.txt
 	@echo "Open demo-output/report.html in a browser."
 

@@ -1,0 +1,102 @@
+"""The command line: help, exit codes, messages on stderr, data on stdout."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from disavow.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+FIXTURES = Path(__file__).resolve().parent / "data" / "exports"
+runner = CliRunner()
+COMMANDS = ["inspect", "normalize", "score", "audit", "train", "evaluate", "validate", "diff"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("disavow ")
+
+
+def test_missing_file_is_a_message_not_a_traceback(tmp_path):
+    result = runner.invoke(app, ["inspect", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 1
+    assert "Error:" in result.stderr and "Traceback" not in result.output
+
+
+def test_unrecognised_file(tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("colour,size\nred,3\n", "utf-8")
+    result = runner.invoke(app, ["normalize", str(odd), "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1
+    assert "odd.csv" in result.stderr
+
+
+def test_inspect_every_fixture():
+    paths = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".csv", ".tsv", ".txt", ".zip"}
+                   and "bad" not in p.name and "disavow" not in p.name)
+    for path in paths:
+        result = runner.invoke(app, ["inspect", str(path)])
+        assert result.exit_code in (0, 1), path
+        assert "Traceback" not in result.output
+
+
+def test_normalize_writes_the_canonical_table(tmp_path):
+    out = tmp_path / "links.csv"
+    result = runner.invoke(app, ["normalize", *map(str, sorted(EXAMPLES.glob("*.csv"))),
+                                 "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").startswith("row_kind,source_url")
+    again = runner.invoke(app, ["normalize", str(next(EXAMPLES.glob("*.csv"))), "--out", str(out)])
+    assert again.exit_code == 1 and "exists" in again.stderr
+
+
+def test_audit_quiet_prints_nothing(tmp_path):
+    site = (EXAMPLES / "SITE").read_text().strip()
+    result = runner.invoke(app, ["audit", *map(str, sorted(EXAMPLES.glob("*.csv"))), "--site",
+                                 site, "--out", str(tmp_path / "a"), "--quiet"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and result.stdout == ""
+    validated = runner.invoke(app, ["validate", str(tmp_path / "a" / "disavow.txt")])
+    assert validated.exit_code == 0, validated.stderr
+
+
+def test_validate_reports_line_numbers(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# mine\ndomain:example.com/path\nhttp://ok.com/x\n", "utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "line 2" in result.stderr
+
+
+def test_diff_reports_removals(tmp_path):
+    old = tmp_path / "old.txt"
+    new = tmp_path / "new.txt"
+    old.write_text("domain:a.com\ndomain:b.com\n", "utf-8")
+    new.write_text("domain:a.com\nhttp://c.com/x\n", "utf-8")
+    result = runner.invoke(app, ["diff", str(old), str(new)])
+    assert result.exit_code == 0
+    assert '"removed"' in result.stdout and "b.com" in result.stdout
+    assert "un-disavow 1" in result.stderr
+
+
+def test_untrusted_model_is_refused(tmp_path):
+    import shutil
+
+    from disavow.model import default_model_dir
+
+    copy = tmp_path / "model"
+    shutil.copytree(default_model_dir(), copy)
+    (copy / "model.joblib").write_bytes((copy / "model.joblib").read_bytes() + b"x")
+    result = runner.invoke(app, ["score", str(next(EXAMPLES.glob("gsc-top*.csv"))), "--out",
+                                 str(tmp_path / "o"), "--model", str(copy)])
+    assert result.exit_code == 1 and "sha256" in result.stderr

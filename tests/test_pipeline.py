@@ -1,0 +1,141 @@
+"""End-to-end: exports in, the five output files out, on the shipped model."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from disavow import schema as s
+from disavow.disavow_file import read_disavow_file, validate
+from disavow.errors import DisavowError, OutputError
+from disavow.model import load_model
+from disavow.pipeline import OUTPUT_FILES, audit, score_exports
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SITE = (EXAMPLES / "SITE").read_text().strip() if (EXAMPLES / "SITE").exists() else None
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, model):
+    out = tmp_path_factory.mktemp("audit") / "out"
+    result = audit(sorted(EXAMPLES.glob("*.csv")), site=SITE, out_dir=out,
+                   existing=EXAMPLES / "current_disavow.txt", model=model)
+    return result
+
+
+def test_audit_writes_every_output(demo):
+    for name in OUTPUT_FILES:
+        assert (demo.out_dir / name).stat().st_size > 0
+
+
+def test_disavow_file_is_valid_and_keeps_every_old_byte(demo):
+    written = (demo.out_dir / "disavow.txt").read_bytes()
+    old = (EXAMPLES / "current_disavow.txt").read_bytes()
+    assert written.startswith(old.removeprefix(b"\xef\xbb\xbf"))
+    issues = validate(read_disavow_file(demo.out_dir / "disavow.txt"))
+    assert [i for i in issues if i.severity == "error"] == []
+    assert demo.summary["merge"]["added"], "the demo profile holds spam that must be added"
+
+
+def test_decisions_respect_hard_rules(demo):
+    domains = demo.scored.domains
+    site = demo.scored.policy.site
+    assert domains.loc[domains.index.str.endswith(site), s.DECISION].eq("keep").all()
+    text = (demo.out_dir / "disavow.txt").read_text("ascii")
+    lines = text.splitlines()
+    for platform in ("wordpress.com", "blogspot.com", "google.com", "github.com", "medium.com"):
+        assert f"domain:{platform}" not in lines
+    assert not any(line.startswith("domain:") and (line[7:] == site or line.endswith("." + site))
+                   for line in lines)
+
+
+def test_scores_and_decisions_in_outputs(demo):
+    domains = pd.read_csv(demo.out_dir / "domains.csv")
+    links = pd.read_csv(demo.out_dir / "links.csv")
+    for frame in (domains, links):
+        assert frame[s.SCORE].between(0, 1).all()
+        assert set(frame[s.DECISION]) <= {"disavow", "review", "keep"}
+        assert frame[s.REASONS].notna().all()
+    counts = demo.summary["counts"]
+    assert counts["domains"] == len(domains)
+    assert counts["links"] == len(links)
+    assert sum(counts["domain_decisions"].values()) == len(domains)
+    # a realistic profile: most domains are kept, some are disavowed
+    assert 0 < counts["domain_decisions"]["disavow"] < counts["domain_decisions"]["keep"]
+
+
+def test_summary_is_json_and_names_inputs(demo):
+    summary = json.loads((demo.out_dir / "summary.json").read_text("utf-8"))
+    assert summary["model"]["sha256"] == demo.scored.model.sha256
+    assert {Path(i["path"]).name.split(":")[0] for i in summary["inputs"]} == {
+        p.name for p in EXAMPLES.glob("*.csv")}
+
+
+def test_outputs_are_never_overwritten(demo, model):
+    with pytest.raises(OutputError, match="already exists"):
+        audit(sorted(EXAMPLES.glob("*.csv")), site=SITE, out_dir=demo.out_dir, model=model)
+
+
+def test_an_input_is_never_overwritten(tmp_path, model):
+    existing = tmp_path / "disavow.txt"
+    shutil.copy(EXAMPLES / "current_disavow.txt", existing)
+    before = existing.read_bytes()
+    with pytest.raises(OutputError, match="one of the inputs"):
+        audit(sorted(EXAMPLES.glob("*.csv")), site=SITE, out_dir=tmp_path, existing=existing,
+              model=model, overwrite=True)
+    assert existing.read_bytes() == before
+
+
+def test_bad_site_is_a_clear_error(model):
+    with pytest.raises(DisavowError, match="--site"):
+        score_exports(sorted(EXAMPLES.glob("*.csv")), site="not a site", model=model)
+
+
+def test_allow_and_deny(tmp_path, model, demo):
+    disavowed = demo.scored.domains.index[demo.scored.domains[s.DECISION] == "disavow"]
+    allow = tmp_path / "allow.txt"
+    allow.write_text(f"domain:{disavowed[0]}\n", "utf-8")
+    deny = tmp_path / "deny.txt"
+    deny.write_text("domain:never-seen-before.example\n", "utf-8")
+    result = audit(sorted(EXAMPLES.glob("*.csv")), site=SITE, out_dir=tmp_path / "o",
+                   allow=allow, deny=deny, model=model)
+    lines = result.disavow_text.splitlines()
+    assert f"domain:{disavowed[0]}" not in lines
+    assert "domain:never-seen-before.example" in lines
+
+
+HOSTILE_ROWS = [
+    ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")", "<script>alert(1)</script>"),
+    ("javascript:alert(1)", "@SUM(1+1)", "<img src=x onerror=alert(1)>"),
+    ("http://spam-links.xyz/" + "a" * 3000, "+cmd", "</script><script>alert(2)</script>"),
+    ("http://casino-bonus.top/page", "-2+3", "title\r\nwith lines"),
+]
+
+
+def test_hostile_values_cannot_inject(tmp_path, model):
+    export = tmp_path / "hostile.csv"
+    frame = pd.DataFrame(HOSTILE_ROWS, columns=["Source url", "Anchor", "Source title"])
+    frame.insert(0, "Page ascore", 1)
+    frame["Target url"] = "https://example.com/"
+    frame.to_csv(export, index=False)
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   level="url")
+    text = (tmp_path / "out" / "disavow.txt").read_text("ascii")
+    for line in text.splitlines():
+        assert line.startswith(("#", "domain:", "http://", "https://")) or line == ""
+        assert len(line) <= 2048
+    assert "domain:google.com" not in text
+    for name in ("links.csv", "domains.csv"):
+        for cell in pd.read_csv(tmp_path / "out" / name, dtype=str).stack():
+            assert not cell.startswith(("=", "+", "-", "@"))
+    html = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert result.summary["counts"]["links_skipped"] >= 1  # the javascript: URL
