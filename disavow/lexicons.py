@@ -25,22 +25,22 @@ RISKY_TOPICS: dict[str, tuple[str, ...]] = {
         "kamagra", "pharma", "rx", "meds", "drugstore", "steroids", "phentermine", "ambien",
         "oxycodone", "cbd", "kratom", "modafinil",
     ),
+    # Payday-style lending only: "credit", "mortgage" and "bank" name real banks.
     "loans": (
-        "loan", "loans", "payday", "lender", "cashadvance", "credit", "debt", "mortgage",
-        "quickcash", "fastcash", "titleloan", "installment",
+        "loan", "loans", "payday", "cashadvance", "quickcash", "fastcash", "titleloan",
+        "paydayloan", "cashloan", "instantloan",
     ),
     "essays": (
         "essay", "essays", "dissertation", "homework", "thesis", "coursework", "assignment",
         "termpaper", "paperwriting", "writemypaper",
     ),
     "crypto": (
-        "crypto", "bitcoin", "btc", "forex", "binary", "trading", "airdrop", "nft", "token",
-        "blockchain", "ethereum", "mining",
+        "crypto", "bitcoin", "btc", "forex", "binaryoption", "airdrop", "nft", "cryptocasino",
+        "ethereum",
     ),
     "seo_services": (
-        "seo", "backlink", "backlinks", "links", "linkbuilding", "rank", "ranking", "traffic",
-        "pagerank", "serp", "guestpost", "guestposts", "pbn", "dofollow", "linkfarm",
-        "outreach", "citations", "indexer", "submitter", "directory", "bookmarking",
+        "seo", "backlink", "backlinks", "linkbuilding", "pagerank", "serp", "guestpost",
+        "guestposts", "pbn", "dofollow", "linkfarm", "indexer", "submitter", "bookmarking",
     ),
     "warez": (
         "crack", "cracked", "keygen", "serial", "torrent", "torrents", "warez", "nulled",
@@ -56,8 +56,20 @@ RISKY_TOPICS: dict[str, tuple[str, ...]] = {
 # Tokens in domain names that advertise link selling; the 2025-26 wave of
 # seolinkpro.shop-style domains is built from these.
 LINK_SELLING_TOKENS: tuple[str, ...] = (
-    "seo", "link", "links", "backlink", "rank", "ranking", "traffic", "serp", "guestpost",
-    "pbn", "dofollow", "index", "authority", "outrank", "crawl", "niche", "boost",
+    "seo", "links", "backlink", "linkbuild", "serp", "guestpost", "pbn", "dofollow",
+    "outrank", "rankboost", "linkjuice", "nichelink", "seolink", "toplink", "buylink",
+)
+
+# Words that name real institutions and media. Matched as substrings of the
+# domain name (four letters or more); they lower risk, they do not clear it.
+INSTITUTION_WORDS: tuple[str, ...] = (
+    "bank", "banque", "banca", "banco", "credit", "caisse", "sparkasse", "insurance",
+    "assurance", "versicherung", "mutual", "savings", "finance", "journal", "news", "times",
+    "gazette", "tribune", "herald", "daily", "presse", "prensa", "zeitung", "radio",
+    "magazine", "forum", "community", "society", "university", "college", "school", "ecole",
+    "academy", "institute", "museum", "library", "hospital", "clinic", "council", "county",
+    "government", "police", "church", "foundation", "association", "federation", "chamber",
+    "ministry", "library", "observer", "courier", "express", "chronicle", "weekly",
 )
 
 # Cheap TLDs heavily used by link-selling and spam networks. Only used for the

@@ -53,9 +53,12 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "## Model details",
         "",
         f"- Created: {metadata.get('created')} (git {metadata.get('git_commit') or 'unknown'})",
-        "- Two scikit-learn `HistGradientBoostingClassifier`s with sigmoid calibration "
-        "(`CalibratedClassifierCV`, 3-fold): one scores referring domains, one scores single "
-        "links. Missing values are handled natively; no imputation.",
+        "- Three scikit-learn `HistGradientBoostingClassifier`s, each calibrated with a sigmoid "
+        "fitted on held-back referring domains (`CalibratedClassifierCV` over a "
+        "`FrozenEstimator`): one for referring domains known through links, one for domains "
+        "known by name only (Search Console sites), one for single links. A character n-gram "
+        "logistic model of domain names feeds all three. Missing values are handled natively; "
+        "no imputation.",
         f"- Model file sha256: `{metadata.get('model_sha256')}`",
         f"- Versions: {', '.join(f'{k} {v}' for k, v in metadata.get('versions', {}).items())}",
         f"- Domain features ({len(metadata.get('features', {}).get('domain', []))}): "

@@ -112,6 +112,11 @@ def train_from_exports(
                              "rows": int(len(table))})
         sets.append(part)
     training = concat_sets(sets)
+    # The shipped model's name scorer was fitted on thousands of real domain
+    # names; a user's labels are far too few to learn one, so it is reused.
+    names = load_model().estimators.get("names")
+    if names is not None:
+        training.fill_name_scores(names)
     if min(np.bincount(training.domain_y.astype(int), minlength=2)) < 2 and \
             min(np.bincount(training.link_y.astype(int), minlength=2)) < 2:
         raise DisavowError(
@@ -122,7 +127,7 @@ def train_from_exports(
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,
         description="Retrained by the user with disavow train.",
-        cv_splits=5,
+        cv_splits=5, name_model=names,
     )
     write_card(out_dir, metadata)
     return metadata
@@ -142,6 +147,7 @@ def evaluate_exports(
     model = load_model(model_dir, trust=trust_model)
     policy = Policy.from_thresholds(model.thresholds, threshold=threshold)
     domain_y, domain_p, domain_decisions, link_y, link_p = [], [], [], [], []
+    domain_only: list[np.ndarray] = []
     for _path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
         profile = SiteProfile.infer(table, site)
         ok = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
@@ -156,16 +162,21 @@ def evaluate_exports(
         site_policy = replace(policy, site=profile.site)
         decided = decide_domains(feats.domains.assign(score=scores), site_policy)
         domain_decisions.append(decided[s.DECISION].to_numpy())
+        domain_only.append(feats.domains["n_pages"].isna().to_numpy())
         is_link = usable[s.ROW_KIND].fillna("link").eq("link").to_numpy()
         if is_link.any():
             link_y.append(usable[s.LABEL].to_numpy()[is_link])
-            link_p.append(model.score(feats.links[is_link], "link"))
+            link_p.append(model.score(feats.links[is_link], "link",
+                                      domains=usable[s.DOMAIN].astype(str)[is_link]))
     result: dict[str, Any] = {"model": model.name, "thresholds": {
         "domain_disavow": policy.domain_disavow, "domain_review": policy.domain_review,
+        "domain_only_disavow": policy.domain_only_disavow,
+        "domain_only_review": policy.domain_only_review,
         "link_disavow": policy.link_disavow, "link_review": policy.link_review}}
     y = np.concatenate(domain_y)
     p = np.concatenate(domain_p)
     decisions = np.concatenate(domain_decisions)
+    only = np.concatenate(domain_only)
     if len(np.unique(y)) == 2:
         result["domain"] = metrics(y, p) | {
             "at_threshold": at_threshold(y, p, policy.domain_disavow),
@@ -175,6 +186,10 @@ def evaluate_exports(
                 "reviewed_share_of_clean": float((decisions[y == 0] == "review").mean()),
             },
         }
+        for regime, mask in (("with_links", ~only), ("name_only", only)):
+            if len(np.unique(y[mask])) == 2:
+                result["domain"][regime] = {
+                    "n": int(mask.sum()), "roc_auc": metrics(y[mask], p[mask])["roc_auc"]}
     if link_y:
         ly, lp = np.concatenate(link_y), np.concatenate(link_p)
         if len(np.unique(ly)) == 2:

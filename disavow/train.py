@@ -53,13 +53,39 @@ MONOTONIC: dict[str, int] = {
     "name_link_selling": 1, "name_risky_topics": 1, "anchor_risky_topics": 1,
     "title_risky_topics": 1, "max_anchor_risky_topics": 1, "max_title_risky_topics": 1,
     "ahrefs_is_spam": 1, "semrush_toxicity": 1, "moz_spam_score": 1, "moz_spam_flags": 1,
-    "name_is_gov_edu": -1,
+    "name_is_gov_edu": -1, "name_institution": -1,
 }
 HGB_PARAMS: dict[str, Any] = {
     "learning_rate": 0.08, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 20,
     "l2_regularization": 0.5, "random_state": 0,
 }
-LEVELS = ("domain", "link")
+# Three models: referring domains known through links, referring domains known
+# only by name (Search Console "Top linking sites", referring-domain exports),
+# and single links. The evidence differs so much between the first two that one
+# model and one threshold would serve both badly.
+LEVELS = ("domain", "domain_only", "link")
+FALLBACK = {"domain": "domain_only", "domain_only": "domain", "link": "domain"}
+
+
+# Name-style features (length, letter mix, hyphens) separate famous sites from
+# everything else. The real clean lists are top-site lists, so for domains
+# known by name only these features would learn popularity, not spam; that
+# model leaves them out and relies on words, letter patterns and the TLD.
+POPULARITY_PROXIES = ("name_length", "name_entropy", "name_vowel_ratio", "name_consonant_run",
+                      "name_hyphens", "name_labels")
+
+
+def feature_columns(level: str) -> list[str]:
+    if level == "link":
+        return list(LINK_MODEL_FEATURES)
+    if level == "domain_only":
+        return [c for c in DOMAIN_FEATURES if c not in POPULARITY_PROXIES]
+    return list(DOMAIN_FEATURES)
+
+
+def has_links(domain_x: pd.DataFrame) -> np.ndarray:
+    """Domain rows backed by at least one link row (not by a domain-level export alone)."""
+    return domain_x["n_pages"].notna().to_numpy()
 
 
 @dataclass
@@ -73,11 +99,31 @@ class TrainingSet:
     link_x: pd.DataFrame
     link_y: np.ndarray
     link_groups: np.ndarray
+    domain_names: np.ndarray  # the referring domain of each domain row
+    link_domains: np.ndarray  # the referring domain of each link row
     sources: list[dict[str, Any]] = field(default_factory=list)
 
+    def fill_name_scores(self, scorer: Any, known: dict[str, float] | None = None) -> None:
+        """Set ``name_ngram_score`` from a fitted name model.
+
+        ``known`` holds out-of-fold scores for the domains the name model was
+        fitted on, so no row is scored by a model that saw its own label.
+        """
+        for frame, names in ((self.domain_x, self.domain_names),
+                             (self.link_x, self.link_domains)):
+            scores = name_scores(scorer, names)
+            if known:
+                override = pd.Series(names).map(known).to_numpy(dtype=float)
+                scores = np.where(np.isnan(override), scores, override)
+            frame["name_ngram_score"] = scores
+
     def level(self, name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-        if name == "domain":
-            return self.domain_x, self.domain_y, self.domain_groups, self.domain_weight
+        if name in ("domain", "domain_only"):
+            mask = has_links(self.domain_x)
+            if name == "domain_only":
+                mask = ~mask
+            return (self.domain_x[mask].reset_index(drop=True), self.domain_y[mask],
+                    self.domain_groups[mask], self.domain_weight[mask])
         return self.link_x, self.link_y, self.link_groups, np.ones(len(self.link_y))
 
 
@@ -120,7 +166,8 @@ def profile_rows(
     is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
     link_x = feats.links[is_link]
     link_y = usable[s.LABEL].to_numpy()[is_link]
-    link_groups = (group_prefix + usable[s.DOMAIN].astype(str)).to_numpy()[is_link]
+    link_domains = usable[s.DOMAIN].astype(str).to_numpy()[is_link]
+    link_groups = np.array([group_prefix + d for d in link_domains], dtype=object)
     return TrainingSet(
         domain_x=feats.domains.reset_index(drop=True),
         domain_y=domain_y,
@@ -129,6 +176,8 @@ def profile_rows(
         link_x=link_x.reset_index(drop=True),
         link_y=link_y,
         link_groups=link_groups,
+        domain_names=np.array(list(feats.domains.index), dtype=object),
+        link_domains=link_domains,
     )
 
 
@@ -143,8 +192,50 @@ def concat_sets(sets: list[TrainingSet]) -> TrainingSet:
         link_x=pd.concat([t.link_x for t in sets], ignore_index=True),
         link_y=np.concatenate([t.link_y for t in sets]),
         link_groups=np.concatenate([t.link_groups for t in sets]),
+        domain_names=np.concatenate([t.domain_names for t in sets]),
+        link_domains=np.concatenate([t.link_domains for t in sets]),
         sources=[src for t in sets for src in t.sources],
     )
+
+
+def make_name_model() -> Any:
+    """Character n-grams of the domain name (without its suffix) into a logistic model."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=2**20,
+                          alternate_sign=False),
+        LogisticRegression(C=1.0, max_iter=2000),
+    )
+
+
+def name_scores(scorer: Any, domains: Any) -> np.ndarray:
+    """The name model's probability for each domain, computed once per distinct name."""
+    from disavow.features import name_label
+
+    labels = pd.Series([name_label(str(d)) for d in domains], dtype=object)
+    unique = pd.unique(labels)
+    if len(unique) == 0:
+        return np.zeros(0)
+    by_label = dict(zip(unique, scorer.predict_proba(list(unique))[:, 1], strict=True))
+    return labels.map(by_label).to_numpy(dtype=float)
+
+
+def fit_name_model(domains: list[str], y: np.ndarray, n_splits: int = 5) -> tuple[Any, dict]:
+    """Fit the name model; return it with out-of-fold scores for its own domains."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from disavow.features import name_label
+
+    texts = [name_label(d) for d in domains]
+    oof = np.zeros(len(texts))
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0)
+    for train_idx, test_idx in folds.split(texts, y):
+        model = make_name_model().fit([texts[i] for i in train_idx], y[train_idx])
+        oof[test_idx] = model.predict_proba([texts[i] for i in test_idx])[:, 1]
+    return make_name_model().fit(texts, y), dict(zip(domains, oof, strict=True))
 
 
 def categories_for(training: TrainingSet) -> dict[str, list[str]]:
@@ -154,24 +245,50 @@ def categories_for(training: TrainingSet) -> dict[str, list[str]]:
     return {"tld": sorted(t for t in top if t != "other"), "anchor_type": list(ANCHOR_TYPES)}
 
 
-def make_estimator(columns: list[str], n_rows: int) -> CalibratedClassifierCV:
+def make_booster(columns: list[str]) -> HistGradientBoostingClassifier:
     monotonic = {c: v for c, v in MONOTONIC.items() if c in columns}
-    hgb = HistGradientBoostingClassifier(
+    return HistGradientBoostingClassifier(
         **HGB_PARAMS, monotonic_cst=monotonic or None, categorical_features="from_dtype",
-        class_weight="balanced",
+        class_weight="balanced", early_stopping=True, validation_fraction=0.1,
+        n_iter_no_change=15,
     )
-    # Class weighting distorts probabilities; sigmoid calibration restores them
-    # and stays stable on the small, imbalanced sets users retrain on.
-    return CalibratedClassifierCV(hgb, method="sigmoid", cv=3 if n_rows >= 60 else 2)
+
+
+def fit_calibrated(
+    columns: list[str], x: pd.DataFrame, y: np.ndarray, weight: np.ndarray, groups: np.ndarray
+) -> CalibratedClassifierCV:
+    """Fit the booster on most rows, then calibrate it on held-back referring domains.
+
+    Class weighting distorts probabilities; a sigmoid fitted on rows the booster
+    did not see restores them, and stays stable on the small, imbalanced sets
+    users retrain on. One booster per model keeps training fast.
+    """
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import GroupShuffleSplit
+
+    split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
+    fit_idx, cal_idx = next(split.split(x, y, groups))
+    if len(np.unique(y[cal_idx])) < 2 or len(np.unique(y[fit_idx])) < 2:
+        fit_idx = cal_idx = np.arange(len(y))  # too few labels to hold any back
+    booster = _fit(make_booster(columns), x.iloc[fit_idx], y[fit_idx], weight[fit_idx])
+    calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="sigmoid")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        calibrated.fit(x.iloc[cal_idx], y[cal_idx], sample_weight=weight[cal_idx])
+    return calibrated
+
+
+MIN_PRESENT = 30
 
 
 def _fit(estimator, x, y, weight):
     # scikit-learn 1.9 cannot bin a numeric column that is missing in every
-    # training row. Such a column carries no information, so a constant stands
-    # in for it: the trees never split on it and scoring is unaffected.
-    empty = [c for c in x.columns if x[c].dtype.kind == "f" and x[c].isna().all()]
-    if empty:
-        x = x.assign(**dict.fromkeys(empty, 0.0))
+    # row of a (calibration) fold. A column present in fewer than MIN_PRESENT
+    # training rows cannot be learned anyway, so a constant stands in for it:
+    # the trees never split on it and scoring is unaffected.
+    rare = [c for c in x.columns if x[c].dtype.kind == "f" and x[c].notna().sum() < MIN_PRESENT]
+    if rare:
+        x = x.assign(**dict.fromkeys(rare, 0.0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         estimator.fit(x, y, sample_weight=weight)
@@ -187,7 +304,7 @@ def cross_validate(
         x, y, groups, weight = training.level(level)
         if len(np.unique(y)) < 2:
             continue
-        columns = list(DOMAIN_FEATURES if level == "domain" else LINK_MODEL_FEATURES)
+        columns = feature_columns(level)
         matrix = prepare_matrix(x, columns, categories)
         splits = min(n_splits, int(min(np.bincount(y.astype(int)))))
         if splits < 2:
@@ -195,8 +312,8 @@ def cross_validate(
         oof = np.full(len(y), np.nan)
         folds = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=0)
         for train_idx, test_idx in folds.split(matrix, y, groups):
-            est = make_estimator(columns, len(train_idx))
-            _fit(est, matrix.iloc[train_idx], y[train_idx], weight[train_idx])
+            est = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
+                                 weight[train_idx], groups[train_idx])
             oof[test_idx] = est.predict_proba(matrix.iloc[test_idx])[:, 1]
         results[level] = metrics(y, oof) | {"folds": splits, "rows": int(len(y))}
         results[level]["_oof"] = oof
@@ -255,7 +372,8 @@ def choose_thresholds(cv: dict[str, dict[str, Any]], training: TrainingSet) -> d
     ``disavow`` is the lowest threshold (at least 0.5) at which at most 1% of
     clean rows would be flagged; ``review`` the same at 5% (at least 0.3).
     """
-    out = {"domain_disavow": 0.8, "domain_review": 0.5, "link_disavow": 0.9, "link_review": 0.6}
+    out = {"domain_disavow": 0.8, "domain_review": 0.5, "domain_only_disavow": 0.8,
+           "domain_only_review": 0.5, "link_disavow": 0.9, "link_review": 0.6}
     for level in LEVELS:
         if level not in cv:
             continue
@@ -286,8 +404,13 @@ def fit_and_save(
     description: str = "",
     cv_splits: int = 5,
     extra_metrics: dict[str, Any] | None = None,
+    name_model: Any = None,
 ) -> dict[str, Any]:
-    """Cross-validate, fit on everything, write the model folder; return metadata."""
+    """Cross-validate, fit on everything, write the model folder; return metadata.
+
+    ``name_model`` is the fitted domain-name model stored alongside; the
+    ``name_ngram_score`` column of ``training`` must already hold its scores.
+    """
     import joblib
     import sklearn
 
@@ -300,15 +423,18 @@ def fit_and_save(
     thresholds = choose_thresholds(cv, training)
     estimators = {}
     for level in LEVELS:
-        x, y, _groups, weight = training.level(level)
-        columns = list(DOMAIN_FEATURES if level == "domain" else LINK_MODEL_FEATURES)
+        x, y, groups, weight = training.level(level)
+        columns = feature_columns(level)
         if len(np.unique(y)) < 2:
-            # One class only at this level (e.g. domain lists without links):
-            # fall back to the other level's rows so scoring still works.
-            other = "link" if level == "domain" else "domain"
-            x, y, _groups, weight = training.level(other)
+            # Too few labels at this level (e.g. no domain-only rows at all):
+            # learn from the nearest level's rows so scoring still works.
+            x, y, groups, weight = training.level(FALLBACK[level])
+            if len(np.unique(y)) < 2:
+                x, y, groups, weight = training.level("link")
         matrix = prepare_matrix(x, columns, categories)
-        estimators[level] = _fit(make_estimator(columns, len(y)), matrix, y, weight)
+        estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
+    if name_model is not None:
+        estimators["names"] = name_model
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as tmp:
         joblib.dump(estimators, tmp.name, compress=3)
@@ -327,16 +453,17 @@ def fit_and_save(
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "git_commit": _git_commit(),
         "model_sha256": model_sha,
-        "features": {"domain": list(DOMAIN_FEATURES), "link": list(LINK_MODEL_FEATURES)},
+        "features": {level: feature_columns(level) for level in LEVELS},
         "categories": categories,
         "thresholds": thresholds,
         "tld_toxic_share": toxic_share_by_tld(training),
         "training_data": training.sources,
-        "rows": {"domain": int(len(training.domain_y)), "link": int(len(training.link_y)),
-                 "domain_toxic": int(np.nansum(training.domain_y)),
-                 "link_toxic": int(np.nansum(training.link_y))},
-        "hyperparameters": HGB_PARAMS | {"calibration": "sigmoid", "class_weight": "balanced",
-                                         "monotonic_cst": MONOTONIC},
+        "rows": {level: {"rows": int(len(training.level(level)[1])),
+                         "toxic": int(np.nansum(training.level(level)[1]))} for level in LEVELS},
+        "hyperparameters": HGB_PARAMS | {
+            "calibration": "sigmoid on 20% held-back referring domains",
+            "class_weight": "balanced", "early_stopping": "10% validation, 15 rounds",
+            "monotonic_cst": MONOTONIC},
         "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
         "versions": _versions(sklearn.__version__),
     }

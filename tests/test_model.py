@@ -56,5 +56,5 @@ def test_obvious_cases_from_names_alone(model):
                         "bbc.co.uk", "harvard.edu"])
     scores = model.score(feats, "domain")
     assert scores.shape == (4,)
-    assert np.all((0 <= scores) & (scores <= 1))
+    assert np.all((scores >= 0) & (scores <= 1))
     assert min(scores[:2]) > max(scores[2:])

@@ -113,7 +113,8 @@ def test_allow_and_deny(tmp_path, model, demo):
 
 
 HOSTILE_ROWS = [
-    ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")", "<script>alert(1)</script>"),
+    ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")",
+     "<script>alert(1)</script>"),
     ("javascript:alert(1)", "@SUM(1+1)", "<img src=x onerror=alert(1)>"),
     ("http://spam-links.xyz/" + "a" * 3000, "+cmd", "</script><script>alert(2)</script>"),
     ("http://casino-bonus.top/page", "-2+3", "title\r\nwith lines"),

@@ -32,7 +32,14 @@ from disavow.features import SiteProfile
 from disavow.model import DEFAULT_MODEL_NAME, sha256_file
 from disavow.normalize import read_exports
 from disavow.retrain import evaluate_exports
-from disavow.train import TrainingSet, concat_sets, fit_and_save, profile_rows, write_card
+from disavow.train import (
+    TrainingSet,
+    concat_sets,
+    fit_and_save,
+    fit_name_model,
+    profile_rows,
+    write_card,
+)
 from disavow.urls import host_info, parse_host
 
 HERE = Path(__file__).resolve().parent
@@ -42,8 +49,13 @@ LIST_WEIGHT = 1.0
 GENERATED_WEIGHT = 1.0
 
 
-def generated_sets(folder: Path) -> list[TrainingSet]:
-    """One training set per generated site, plus a domain-names-only view of it."""
+def generated_sets(folder: Path, *, name_views: bool) -> list[TrainingSet]:
+    """One training set per generated site (plus, if asked, a names-only view of it).
+
+    The names-only views are used only when no real domain lists are at hand:
+    invented names are a poor sample of real ones, and the domain-only model
+    should learn what real names look like.
+    """
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     sets = []
     for site in manifest["sites"]:
@@ -65,7 +77,7 @@ def generated_sets(folder: Path) -> list[TrainingSet]:
         # export would show them: names only. Real exports often lack every
         # other column, so the model must learn to score names alone too.
         names = domain_only_view(table, explicit)
-        if len(names):
+        if name_views and len(names):
             sets.append(profile_rows(names, SiteProfile(None), weight=GENERATED_WEIGHT))
     for path in sorted(folder.rglob("*")):
         if path.is_file():
@@ -100,13 +112,13 @@ def domain_table(domains: list[str], labels: list[float]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def shared_list_sets(shared: Path) -> list[TrainingSet]:
-    """The licensed real domain lists, shuffled into profile-sized groups."""
+def shared_list_table(shared: Path) -> pd.DataFrame | None:
+    """The licensed real domain lists as domain rows with labels."""
     clean_path = shared / "data" / "train" / "clean_domains.tsv"
     spam_path = shared / "data" / "train" / "spam_domains.tsv"
     if not (clean_path.exists() and spam_path.exists()):
         print(f"note: {clean_path.parent} not found; training on generated data only")
-        return []
+        return None
     clean = pd.read_csv(clean_path, sep="\t", dtype=str)
     spam = pd.read_csv(spam_path, sep="\t", dtype=str)
     # Spam-list domains that also sit in a clean top list are contested
@@ -120,6 +132,16 @@ def shared_list_sets(shared: Path) -> list[TrainingSet]:
     # A domain on both sides is dropped: its label is unknowable.
     table = table.drop_duplicates(s.DOMAIN, keep=False)
     table = table.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    table.attrs["contested"] = int(contested.sum())
+    table.attrs["paths"] = (clean_path, spam_path)
+    return table
+
+
+def shared_list_sets(table: pd.DataFrame | None) -> list[TrainingSet]:
+    """The list rows, shuffled into profile-sized groups."""
+    if table is None:
+        return []
+    clean_path, spam_path = table.attrs["paths"]
     sets = []
     for start in range(0, len(table), PSEUDO_PROFILE_SIZE):
         chunk = table.iloc[start:start + PSEUDO_PROFILE_SIZE]
@@ -129,7 +151,7 @@ def shared_list_sets(shared: Path) -> list[TrainingSet]:
          "rows": len(p.read_text(encoding="utf-8").splitlines()) - 1,
          "note": "permissively licensed real domain list, read at training time, not copied"}
         for p in (clean_path, spam_path)
-    ] + [{"path": "(derived)", "note": f"{int(contested.sum())} contested spam-list domains "
+    ] + [{"path": "(derived)", "note": f"{table.attrs['contested']} contested spam-list domains "
           "also in clean top lists left out"}]
     return sets
 
@@ -195,8 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.time()
-    sets = generated_sets(args.generated) + shared_list_sets(args.shared)
+    lists = shared_list_table(args.shared)
+    sets = generated_sets(args.generated, name_views=lists is None) + shared_list_sets(lists)
     training = concat_sets(sets)
+    name_model = None
+    if lists is not None:
+        # The name model learns letter patterns from real names only; rows of
+        # the lists get out-of-fold scores so the boosted model never sees a
+        # score made with its own label.
+        name_model, oof = fit_name_model(lists[s.DOMAIN].tolist(), lists[s.LABEL].to_numpy())
+        training.fill_name_scores(name_model, oof)
     print(f"training rows: {len(training.domain_y)} domains, {len(training.link_y)} links")
     metadata = fit_and_save(
         training, args.out, name=args.out.name,
@@ -204,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             "The model shipped with disavow: scores referring domains and single backlinks "
             "for toxicity (the probability an SEO expert would disavow them)."
         ),
+        name_model=name_model,
     )
     shipped = REPO / "disavow" / "shipped_models.json"
     shipped.write_text(json.dumps({metadata["name"]: metadata["model_sha256"]}, indent=2) + "\n",
