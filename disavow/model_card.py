@@ -90,16 +90,16 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "",
     ]
     for source in metadata.get("training_data", []):
-        lines.append(
-            f"- {source.get('path')}: {source.get('rows', 'n/a')} rows, sha256 "
-            f"`{source.get('sha256', 'n/a')}`" + (f" ({source['note']})" if source.get("note")
-                                                else "")
-        )
+        rows = f"{source['rows']} rows, " if source.get("rows") else ""
+        digest = f"sha256 `{source['sha256']}`" if source.get("sha256") else ""
+        note = f" ({source['note']})" if source.get("note") else ""
+        lines.append(f"- {source.get('path')}: {rows}{digest}{note}")
     rows = metadata.get("rows", {})
     lines += [
         "",
-        f"Rows: {rows.get('domain')} domains ({rows.get('domain_toxic')} toxic), "
-        f"{rows.get('link')} links ({rows.get('link_toxic')} toxic).",
+        "Rows: " + "; ".join(
+            f"{level} {r.get('rows')} ({r.get('toxic')} toxic)" for level, r in rows.items()
+            if isinstance(r, dict)) + ".",
         "",
         "## Evaluation",
         "",
