@@ -21,6 +21,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from disavow import __version__
 from disavow.errors import DisavowError
@@ -103,7 +104,7 @@ def reported_errors() -> Iterator[None]:
     try:
         yield
     except DisavowError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -145,7 +146,7 @@ def inspect(inputs: Inputs) -> None:
         for path in inputs:
             _frame, reports = read_export(path)
             for report in reports:
-                err.print(f"[bold]{report.path}[/]", markup=True, highlight=False)
+                err.print(f"[bold]{escape(str(report.path))}[/]", markup=True, highlight=False)
                 lines = [
                     f"  format     {report.format}",
                     f"  encoding   {report.encoding}",

@@ -273,6 +273,14 @@ def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
             raise InputFormatError(
                 f"{source} starts like UTF-16 but cannot be read: {exc}"
             ) from None
+        for signature, what in _BINARY_SIGNATURES:
+            if text.lstrip("\ufeff").encode("latin-1", "replace").startswith(signature):
+                raise InputFormatError(f"{source} is {what}, not a plain-text disavow file.")
+        if "\x00" in text:
+            raise InputFormatError(
+                f"{source} contains NUL characters: it is not a plain-text disavow file. "
+                "Save it as UTF-8 plain text."
+            )
         notes.append(f"{source} is UTF-16 text (Windows 'Unicode'); Google needs UTF-8.")
         return text, "utf-16", False, notes
     has_bom = data.startswith(codecs.BOM_UTF8)
@@ -1517,8 +1525,13 @@ def write_disavow_file(
         )
     output.verify(limits=limits)
     write_atomic(dest, output.data, overwrite=overwrite, inputs=inputs)
-    written = read_disavow_file(dest)
-    output.verify(written.data, limits=limits)
+    try:
+        written = read_disavow_file(dest)
+        output.verify(written.data, limits=limits)
+    except Exception:
+        # A file that fails its read-back check must not be left for upload.
+        dest.unlink(missing_ok=True)
+        raise
     return written
 
 

@@ -27,6 +27,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -248,10 +249,21 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             suffix = Path(base).suffix.lower()
             member_label = f"{label}:{member}"
             member_name = f"{file.name}:{member}"
+            if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
+                continue
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
+                    OSError, EOFError) as exc:  # damaged, encrypted or exotic member
+                raise InputFormatError(
+                    f"{member_label} cannot be extracted from the zip archive "
+                    f"({type(exc).__name__}). Download the export again, or unzip it "
+                    "yourself and pass the CSV files."
+                ) from None
             if suffix == ".xlsx":
-                sources.extend(_xlsx_sources(archive.read(info), member_label, member_name))
-            elif suffix in _TEXT_SUFFIXES:
-                sources.append(_Source(member_label, member_name, archive.read(info)))
+                sources.extend(_xlsx_sources(data, member_label, member_name))
+            else:
+                sources.append(_Source(member_label, member_name, data))
     if not sources:
         raise InputFormatError(
             f"{label}: the zip archive holds no CSV, TSV, TXT or XLSX files "
@@ -286,6 +298,11 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
                     f"{name}:{ws.title}" if gsc else name, _sheet_text(ws))
             for ws in chosen
         ]
+    except Exception as exc:  # a damaged sheet fails while its rows are read
+        raise InputFormatError(
+            f"{label}: a sheet of the Excel workbook cannot be read ({type(exc).__name__}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx or .csv."
+        ) from None
     finally:
         book.close()
 

@@ -250,8 +250,11 @@ def parse_url(raw: str) -> ParsedURL:
     if "." not in host and not _is_ip(host):
         return ParsedURL(None, None, f"host '{host}' is not a public domain")
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = quote(parts.path, safe=_SAFE_PATH) or "/"
-    query = quote(parts.query, safe=_SAFE_QUERY)
+    try:
+        path = quote(parts.path, safe=_SAFE_PATH) or "/"
+        query = quote(parts.query, safe=_SAFE_QUERY)
+    except UnicodeEncodeError:  # lone surrogates cannot be UTF-8 encoded
+        return ParsedURL(None, None, "invalid characters in URL")
     url = f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
     return ParsedURL(url, host)
 

@@ -1,0 +1,483 @@
+"""Reliability: interrupted runs, reproducible outputs, refused models.
+
+* **Interrupted runs.** ``pipeline.audit`` writes domains.csv, links.csv, report.html,
+  summary.json and, last, disavow.txt, each through ``atomic.write_atomic`` (temp file
+  beside the target, fsync, one rename). Promised: no file is ever half-written, no temp
+  file outlives a failure, and a run that fails half-way never leaves a disavow.txt
+  without the reports that explain it. Failures are injected at every output (disk
+  full mid-write, a failing rename, Ctrl-C) and in the report stage.
+* **Reproducibility.** Two runs on the same input with the same ``now=`` write
+  byte-identical files, in one process and across processes with different hash seeds.
+* **Models.** A tampered, truncated, incomplete or foreign model folder is refused by
+  ``load_model`` with a ``ModelError`` that says what to do, and by the CLI with exit 1,
+  ``Error:`` on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA
+from typer.testing import CliRunner
+
+from disavow import atomic, pipeline
+from disavow.cli import app
+from disavow.disavow_file import read_disavow_file, validate
+from disavow.errors import DisavowError, ModelError, OutputError
+from disavow.model import (
+    METADATA_FILE,
+    MODEL_FILE,
+    default_model_dir,
+    load_model,
+    remember_trusted,
+    sha256_file,
+)
+from disavow.pipeline import OUTPUT_FILES, audit
+
+REPO = Path(__file__).resolve().parent.parent
+EXPORTS = TEST_DATA / "exports"
+INPUTS = [EXPORTS / name for name in (
+    "ahrefs_backlinks.csv", "semrush_backlinks.csv", "majestic_backlinks.csv",
+    "gsc_latest_links.csv", "gsc_top_linking_sites.csv", "generic_hostile.csv",
+)]
+OTHER_INPUTS = [EXPORTS / name for name in ("moz_link_explorer_a.csv", "semrush_backlink_audit.csv",
+                                            "list_urls_and_domains.txt")]
+EXISTING = TEST_DATA / "disavow" / "crlf_bom.txt"
+SITE = "example.com"
+NOW = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+WRITE_ORDER = ("domains.csv", "links.csv", "report.html", "summary.json", "disavow.txt")
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _empty_trust_store(tmp_path, monkeypatch):
+    """No test sees (or writes to) the real ~/.config/disavow/trusted-models.txt."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files a writer left behind."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp")
+                  or p.name.startswith("."))
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUT_FILES if (folder / name).exists()}
+
+
+# --------------------------------------------------------------------------------------
+# Interrupted runs
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, model):
+    """One complete run: the bytes every interrupted run is compared with."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    result = audit(INPUTS, site=SITE, out_dir=out, existing=EXISTING, model=model, now=NOW)
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    return result, outputs(out)
+
+
+@pytest.fixture
+def cached_scoring(monkeypatch, reference):
+    """Skip the (slow, already tested) scoring stage: audit gets the reference profile."""
+    scored = reference[0].scored
+    monkeypatch.setattr(pipeline, "score_exports", lambda *a, **k: scored)
+
+
+def run_audit(out: Path, **options):
+    return audit(INPUTS, site=SITE, out_dir=out, existing=EXISTING, now=NOW, **options)
+
+
+def fail_while_writing(monkeypatch, target: str, how: str) -> None:
+    """Make write_atomic fail for the output file named ``target``.
+
+    ``how``: "disk-full" (half the bytes reach the temp file, then ENOSPC), "ctrl-c"
+    (half the bytes, then KeyboardInterrupt), "rename" (the final link/replace fails).
+    """
+    real_create, real_write = atomic._create_temp, os.write
+    real_link, real_replace = os.link, os.replace
+    current: dict[str, str] = {}
+
+    def create(dest):
+        current["name"] = dest.name
+        return real_create(dest)
+
+    def write(fd, data):
+        if current.get("name") == target and how in ("disk-full", "ctrl-c"):
+            real_write(fd, bytes(data[: len(data) // 2]))
+            if how == "ctrl-c":
+                raise KeyboardInterrupt
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    def rename(real):
+        def move(src, dst, *args, **kwargs):
+            if Path(dst).name == target and how == "rename":
+                raise OSError(errno.EIO, "Input/output error")
+            return real(src, dst, *args, **kwargs)
+        return move
+
+    monkeypatch.setattr(atomic, "_create_temp", create)
+    monkeypatch.setattr(atomic.os, "write", write)
+    monkeypatch.setattr(atomic.os, "link", rename(real_link))
+    monkeypatch.setattr(atomic.os, "replace", rename(real_replace))
+
+
+@pytest.mark.usefixtures("cached_scoring")
+@pytest.mark.parametrize("how", ["disk-full", "ctrl-c", "rename"])
+@pytest.mark.parametrize("target", WRITE_ORDER)
+def test_a_failure_at_any_output_leaves_no_partial_file(tmp_path, monkeypatch, reference, target,
+                                                        how):
+    out = tmp_path / "out"
+    fail_while_writing(monkeypatch, target, how)
+    expected = pytest.raises(KeyboardInterrupt) if how == "ctrl-c" else pytest.raises(
+        OutputError, match="Nothing was written")
+    with expected:
+        run_audit(out)
+    monkeypatch.undo()
+    left = outputs(out)
+    done = WRITE_ORDER[: WRITE_ORDER.index(target)]
+    assert sorted(left) == sorted(done), "a file after the failing one was written"
+    for name, data in left.items():
+        assert data == reference[1][name], f"{name} is not the complete file"
+    assert leftovers(out) == [], "a temporary file outlived the failure"
+    assert "disavow.txt" not in left  # never without its reports
+
+
+@pytest.mark.usefixtures("cached_scoring")
+@pytest.mark.parametrize("signal", [KeyboardInterrupt, MemoryError, OSError])
+def test_an_interrupt_in_the_report_stage_writes_no_disavow_file(tmp_path, monkeypatch, reference,
+                                                                  signal):
+    import disavow.report
+
+    def boom(*args, **kwargs):
+        raise signal("interrupted while building the report")
+
+    monkeypatch.setattr(disavow.report, "build_report", boom)
+    out = tmp_path / "out"
+    with pytest.raises(signal):
+        run_audit(out)
+    left = outputs(out)
+    assert sorted(left) == ["domains.csv", "links.csv"]
+    assert all(data == reference[1][name] for name, data in left.items())
+    assert leftovers(out) == []
+
+
+@pytest.mark.usefixtures("cached_scoring")
+def test_an_interrupted_run_blocks_a_plain_rerun_and_force_completes_it(tmp_path, monkeypatch,
+                                                                        reference):
+    """The documented promise is weaker than "all or nothing": the reports written before
+    the failure stay, and a rerun must pass --force (overwrite=True) to replace them."""
+    out = tmp_path / "out"
+    fail_while_writing(monkeypatch, "summary.json", "disk-full")
+    with pytest.raises(OutputError):
+        run_audit(out)
+    monkeypatch.undo()
+    monkeypatch.setattr(pipeline, "score_exports", lambda *a, **k: reference[0].scored)
+    with pytest.raises(OutputError, match="already exists.*--force"):
+        run_audit(out)
+    run_audit(out, overwrite=True)
+    assert outputs(out) == reference[1]
+    assert leftovers(out) == []
+
+
+def test_a_failed_forced_rerun_never_mixes_two_runs(tmp_path, monkeypatch, model):
+    first_dir, second_dir, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
+    audit(INPUTS, site=SITE, out_dir=first_dir, model=model, now=NOW)
+    audit(OTHER_INPUTS, site=SITE, out_dir=second_dir, model=model, now=NOW)
+    first, second = outputs(first_dir), outputs(second_dir)
+    assert all(first[name] != second[name] for name in ("domains.csv", "disavow.txt"))
+
+    audit(INPUTS, site=SITE, out_dir=out, model=model, now=NOW)
+    fail_while_writing(monkeypatch, "report.html", "disk-full")
+    with pytest.raises(OutputError):
+        audit(OTHER_INPUTS, site=SITE, out_dir=out, model=model, now=NOW, overwrite=True)
+    monkeypatch.undo()
+    left = outputs(out)
+    assert leftovers(out) == []
+    assert all(data in (first[name], second[name]) for name, data in left.items())
+    if "disavow.txt" in left:
+        run = first if left["disavow.txt"] == first["disavow.txt"] else second
+        assert left == run, "disavow.txt sits beside reports from another run"
+
+
+def test_a_run_that_fails_before_writing_creates_no_output_folder(tmp_path, model):
+    bad = tmp_path / "export.csv"
+    bad.write_bytes(b"colour,size\nred,3\n")
+    with pytest.raises(DisavowError, match="export.csv"):
+        audit([bad], site=SITE, out_dir=tmp_path / "out", model=model, now=NOW)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.usefixtures("cached_scoring")
+def test_a_disavow_file_that_fails_its_read_back_check_is_not_left_behind(tmp_path, monkeypatch):
+    import disavow.disavow_file as df
+
+    real_read = df.read_disavow_file
+
+    out = tmp_path / "out"
+
+    def corrupted_read_back(path):  # as if the disk returned other bytes than were written
+        written = real_read(path)
+        if Path(path).parent != out:
+            return written  # the --existing file is read normally
+        return df.parse_disavow(written.data + b"domain:injected.example\n", source=str(path))
+
+    monkeypatch.setattr(df, "read_disavow_file", corrupted_read_back)
+    with pytest.raises(OutputError, match="do not upload it"):
+        run_audit(out)
+    assert not (out / "disavow.txt").exists()
+
+
+# --------------------------------------------------------------------------------------
+# Reproducibility
+# --------------------------------------------------------------------------------------
+
+
+def test_two_runs_write_byte_identical_files(tmp_path, model):
+    first = audit(INPUTS, site=SITE, out_dir=tmp_path / "a", existing=EXISTING, model=model,
+                  now=NOW)
+    audit(INPUTS, site=SITE, out_dir=tmp_path / "b", existing=EXISTING, model=model, now=NOW)
+    a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
+    assert sorted(a) == sorted(OUTPUT_FILES)
+    differ = [name for name in OUTPUT_FILES if a[name] != b[name]]
+    assert differ == [], f"differ between identical runs: {differ}"
+    issues = validate(read_disavow_file(tmp_path / "a" / "disavow.txt"))
+    assert [i for i in issues if i.severity == "error" and (i.line or 0) > 3] == []
+    assert first.summary["created"] == "2026-03-04T05:06:07Z"
+
+
+def test_the_order_of_the_inputs_does_not_change_the_result(tmp_path, model):
+    """Inputs named in another order give the same disavow.txt, decisions and scores."""
+    import pandas as pd
+
+    audit(INPUTS, site=SITE, out_dir=tmp_path / "a", model=model, now=NOW)
+    audit(list(reversed(INPUTS)), site=SITE, out_dir=tmp_path / "b", model=model, now=NOW)
+    assert (tmp_path / "a" / "disavow.txt").read_bytes() == (
+        tmp_path / "b" / "disavow.txt").read_bytes()
+    da = pd.read_csv(tmp_path / "a" / "domains.csv").set_index("domain").sort_index()
+    db = pd.read_csv(tmp_path / "b" / "domains.csv").set_index("domain").sort_index()
+    assert da["decision"].equals(db["decision"])
+    pd.testing.assert_series_equal(da["score"], db["score"], rtol=1e-9)
+
+
+_CHILD = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from disavow.pipeline import audit
+inputs = [Path(p) for p in sys.argv[3:]]
+audit(inputs, site="example.com", out_dir=Path(sys.argv[1]), existing=Path(sys.argv[2]),
+      now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc))
+"""
+
+
+@pytest.mark.slow
+def test_runs_in_processes_with_different_hash_seeds_are_identical(tmp_path):
+    """Set and dict order of strings changes with PYTHONHASHSEED; outputs must not."""
+    results = {}
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(out), str(EXISTING), *map(str, INPUTS)],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        results[seed] = outputs(out)
+    differ = [name for name in OUTPUT_FILES if results["1"][name] != results["2"][name]]
+    assert differ == [], f"differ between hash seeds: {differ}"
+
+
+# --------------------------------------------------------------------------------------
+# Tampered, broken and foreign models
+# --------------------------------------------------------------------------------------
+
+
+def copy_model(tmp_path: Path, name: str = "model") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(default_model_dir(), folder)
+    return folder
+
+
+def rehash(folder: Path) -> str:
+    """Make metadata.json agree with model.joblib again (what an attacker would do)."""
+    meta = json.loads((folder / METADATA_FILE).read_text("utf-8"))
+    meta["model_sha256"] = sha256_file(folder / MODEL_FILE)
+    (folder / METADATA_FILE).write_text(json.dumps(meta), "utf-8")
+    return meta["model_sha256"]
+
+
+def flip_byte(folder: Path) -> None:
+    data = bytearray((folder / MODEL_FILE).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (folder / MODEL_FILE).write_bytes(bytes(data))
+
+
+def truncate(folder: Path) -> None:
+    data = (folder / MODEL_FILE).read_bytes()
+    (folder / MODEL_FILE).write_bytes(data[: len(data) // 3])
+
+
+def edit_recorded_hash(folder: Path) -> None:
+    meta = json.loads((folder / METADATA_FILE).read_text("utf-8"))
+    meta["model_sha256"] = "0" * 64
+    (folder / METADATA_FILE).write_text(json.dumps(meta), "utf-8")
+
+
+def delete(name: str):
+    def remove(folder: Path) -> None:
+        (folder / name).unlink()
+    return remove
+
+
+def write_metadata(text: str):
+    def rewrite(folder: Path) -> None:
+        (folder / METADATA_FILE).write_text(text, "utf-8")
+    return rewrite
+
+
+def drop_key(key: str):
+    def rewrite(folder: Path) -> None:
+        meta = json.loads((folder / METADATA_FILE).read_text("utf-8"))
+        del meta[key]
+        (folder / METADATA_FILE).write_text(json.dumps(meta), "utf-8")
+    return rewrite
+
+
+TAMPERING = {
+    # name: (change, pattern the message must contain)
+    "flipped-byte": (flip_byte, r"does not match the sha256 .* retrain it or restore"),
+    "truncated": (truncate, r"does not match the sha256"),
+    "emptied": (lambda f: (f / MODEL_FILE).write_bytes(b""), r"does not match the sha256"),
+    "edited-hash": (edit_recorded_hash, r"does not match the sha256"),
+    "no-model-file": (delete(MODEL_FILE), r"has no model\.joblib"),
+    "no-metadata": (delete(METADATA_FILE), r"has no metadata\.json"),
+    "metadata-not-json": (write_metadata("{not json"), r"not a valid model metadata file"),
+    "metadata-without-hash": (drop_key("model_sha256"), r"not a valid model metadata file"),
+    "model-is-a-folder": (lambda f: (delete(MODEL_FILE)(f), (f / MODEL_FILE).mkdir()),
+                          r"has no model\.joblib"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERING))
+def test_tampered_model_is_refused_with_a_clear_message(tmp_path, case):
+    change, message = TAMPERING[case]
+    folder = copy_model(tmp_path)
+    change(folder)
+    with pytest.raises(ModelError, match=message) as info:
+        load_model(folder)
+    assert str(folder) in str(info.value)
+    with pytest.raises(ModelError, match=message):
+        load_model(folder, trust=True)  # trust never overrides a hash mismatch
+
+
+@pytest.mark.parametrize("case", ["flipped-byte", "truncated", "no-model-file",
+                                  "metadata-not-json"])
+def test_cli_refuses_a_tampered_model_without_a_traceback(tmp_path, case):
+    change, message = TAMPERING[case]
+    folder = copy_model(tmp_path)
+    change(folder)
+    out = tmp_path / "scores"
+    result = runner.invoke(app, ["score", str(EXPORTS / "gsc_latest_links.csv"), "--site", SITE,
+                                 "--out", str(out), "--model", str(folder), "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("Error:"), result.stderr
+    assert "Traceback" not in result.output
+    assert str(folder) in result.stderr, "the message does not name the model folder"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def foreign_model(tmp_path_factory, model):
+    """An intact model folder whose hash matches its metadata, but that was neither
+    shipped with disavow nor trained on this machine."""
+    import joblib
+
+    folder = copy_model(tmp_path_factory.mktemp("foreign"))
+    joblib.dump(model.estimators, folder / MODEL_FILE, compress=1)
+    digest = rehash(folder)
+    assert digest != model.sha256
+    return folder
+
+
+def test_a_foreign_model_is_refused_without_trust(foreign_model):
+    with pytest.raises(ModelError, match="--trust-model") as info:
+        load_model(foreign_model)
+    assert "not a model shipped with disavow or trained on this machine" in str(info.value)
+    assert load_model(foreign_model, trust=True).sha256 == sha256_file(foreign_model / MODEL_FILE)
+
+
+def test_a_model_trained_here_is_trusted_through_the_local_store(foreign_model):
+    remember_trusted(sha256_file(foreign_model / MODEL_FILE))  # what `disavow train` does
+    assert load_model(foreign_model).directory == foreign_model
+
+
+def test_cli_refuses_a_foreign_model_unless_trusted(tmp_path, foreign_model):
+    args = ["score", str(EXPORTS / "gsc_latest_links.csv"), "--site", SITE, "--model",
+            str(foreign_model), "--quiet"]
+    refused = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error:")
+    assert "--trust-model" in refused.stderr and "Traceback" not in refused.output
+    trusted = runner.invoke(app, [*args, "--out", str(tmp_path / "b"), "--trust-model"])
+    assert trusted.exit_code == 0, trusted.output
+    assert (tmp_path / "b" / "domains.csv").exists()
+
+
+def _pickle_that_is_not_a_model(folder: Path) -> None:
+    import joblib
+
+    joblib.dump({"domain": None}, folder / MODEL_FILE)
+
+
+def _wrong_sklearn(folder: Path) -> None:
+    meta = json.loads((folder / METADATA_FILE).read_text("utf-8"))
+    meta["versions"]["scikit-learn"] = "0.1.0"
+    (folder / METADATA_FILE).write_text(json.dumps(meta), "utf-8")
+
+
+@pytest.mark.parametrize("change, message", [
+    (truncate, r"could not be loaded"),
+    (flip_byte, r"could not be loaded|does not hold"),
+    (_pickle_that_is_not_a_model, r"does not hold a disavow model"),
+    (_wrong_sklearn, r"trained with scikit-learn 0\.1\.0"),
+], ids=["truncated", "flipped-byte", "not-a-model", "other-sklearn"])
+def test_even_a_trusted_model_must_be_loadable(tmp_path, change, message):
+    """With matching hashes and --trust-model, a broken file is still a ModelError."""
+    folder = copy_model(tmp_path)
+    change(folder)
+    rehash(folder)
+    with pytest.raises(ModelError, match=message):
+        load_model(folder, trust=True)
+
+
+@pytest.mark.parametrize("text", ["[]", '{"model_sha256": 5}', '{"model_sha256": null}'])
+def test_malformed_metadata_is_a_model_error(tmp_path, text):
+    folder = copy_model(tmp_path)
+    write_metadata(text)(folder)
+    with pytest.raises(ModelError, match="metadata"):
+        load_model(folder)
+
+
+def test_a_damaged_trust_store_is_not_a_crash(tmp_path, foreign_model):
+    store = tmp_path / "xdg-config" / "disavow" / "trusted-models.txt"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"caf\xe9\n")
+    with pytest.raises(ModelError, match="--trust-model"):
+        load_model(foreign_model)
