@@ -33,6 +33,7 @@ class Why(StrEnum):
     DENYLIST = "denylist"  # --deny: always disavowed
     PROTECTED = "protected_platform"  # established platform: never disavowed as a whole
     DOMAIN = "domain_disavowed"  # a link on a disavowed domain
+    MOST_LINKS = "most_links_toxic"  # the domain's links are toxic as a whole
     LEVEL = "level"  # --level domain: a toxic link on a kept domain goes to review
 
 
@@ -97,6 +98,8 @@ class Policy:
 
     domain_disavow: float = 0.8
     domain_review: float = 0.5
+    domain_only_disavow: float = 0.8  # domains known by name only (Search Console sites)
+    domain_only_review: float = 0.5
     link_disavow: float = 0.9
     link_review: float = 0.6
     level: str = "auto"
@@ -115,8 +118,9 @@ class Policy:
                 raise InputFormatError(
                     f"--threshold must be a probability between 0 and 1, got {threshold}."
                 )
-            values["domain_disavow"] = threshold
-            values["domain_review"] = min(values.get("domain_review", 0.5), threshold)
+            for kind in ("domain", "domain_only"):
+                values[f"{kind}_disavow"] = threshold
+                values[f"{kind}_review"] = min(values.get(f"{kind}_review", 0.5), threshold)
         if kwargs.get("level", "auto") not in LEVELS:
             raise InputFormatError(f"--level must be one of {', '.join(LEVELS)}.")
         return cls(**values, **kwargs)
@@ -128,11 +132,21 @@ class Policy:
 
 
 def decide_domains(domains: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Add ``decision`` and ``why`` to a table indexed by domain with a ``score`` column."""
+    """Add ``decision`` and ``why`` to a table indexed by domain with a ``score`` column.
+
+    Domains known by name only (no ``n_pages``) are read against their own
+    thresholds: their scores rest on far less evidence.
+    """
     score = domains[s.SCORE].to_numpy(dtype=float)
+    name_only = (
+        domains["n_pages"].isna().to_numpy() if "n_pages" in domains
+        else np.zeros(len(domains), dtype=bool)
+    )
+    disavow_at = np.where(name_only, policy.domain_only_disavow, policy.domain_disavow)
+    review_at = np.where(name_only, policy.domain_only_review, policy.domain_review)
     decision = np.where(
-        score >= policy.domain_disavow, s.Decision.DISAVOW,
-        np.where(score >= policy.domain_review, s.Decision.REVIEW, s.Decision.KEEP),
+        score >= disavow_at, s.Decision.DISAVOW,
+        np.where(score >= review_at, s.Decision.REVIEW, s.Decision.KEEP),
     ).astype(object)
     why = np.full(len(domains), Why.SCORE, dtype=object)
     for i, domain in enumerate(domains.index.astype(str)):
@@ -187,23 +201,68 @@ def decide_links(
     on_review = (dom_decision == s.Decision.REVIEW).to_numpy() & (decision == s.Decision.KEEP)
     decision[on_review] = s.Decision.REVIEW
 
-    urls = links[s.SOURCE_URL].fillna("").astype(str).to_numpy()
-    hosts = links[s.SOURCE_HOST].fillna("").astype(str).to_numpy()
-    for i in np.flatnonzero(~hard_keep):
-        if policy.allow.covers_url(urls[i], hosts[i]) or policy.is_own(hosts[i]):
-            decision[i], why[i] = s.Decision.KEEP, Why.ALLOWLIST
-        elif policy.deny.covers_url(urls[i], hosts[i]):
-            decision[i], why[i] = s.Decision.DISAVOW, Why.DENYLIST
+    rest = np.flatnonzero(~hard_keep)
+    if len(rest):
+        # allow.covers_url(url, host) or is_own(host), else deny.covers_url(url, host),
+        # with each distinct host looked up once.
+        urls = links[s.SOURCE_URL].fillna("").astype(str).to_numpy()[rest]
+        hosts = links[s.SOURCE_HOST].fillna("").astype(str).to_numpy()[rest]
+        host_codes, distinct_hosts = pd.factorize(hosts)
+        allowed_host = np.array(
+            [policy.allow.covers_host(h) or policy.is_own(h) for h in distinct_hosts], dtype=bool)
+        denied_host = np.array([policy.deny.covers_host(h) for h in distinct_hosts], dtype=bool)
+        allowed = _listed(urls, policy.allow.urls) | allowed_host[host_codes]
+        denied = ~allowed & (_listed(urls, policy.deny.urls) | denied_host[host_codes])
+        decision[rest[allowed]], why[rest[allowed]] = s.Decision.KEEP, Why.ALLOWLIST
+        decision[rest[denied]], why[rest[denied]] = s.Decision.DISAVOW, Why.DENYLIST
     if policy.level == "domain":
         # Only domain: lines are wanted, so a toxic link on a kept domain is
         # left for a person to look at instead of becoming a URL line.
         single = (decision == s.Decision.DISAVOW) & ~on_disavowed & (why != Why.DENYLIST)
         decision[single] = s.Decision.REVIEW
         why[single] = Why.LEVEL
-    out = links.copy()
+    out = links.copy(deep=False)  # copy-on-write: the new columns do not touch ``links``
     out[s.DECISION] = decision
     out["why"] = why
     return out
+
+
+def _listed(urls: np.ndarray, entries: frozenset[str]) -> np.ndarray:
+    """``url in entries`` for each URL."""
+    if not entries:
+        return np.zeros(len(urls), dtype=bool)
+    return pd.Series(urls, dtype=object).isin(list(entries)).to_numpy()
+
+
+def promote_domains(
+    domains: pd.DataFrame, links: pd.DataFrame, policy: Policy, *, share: float = 0.5
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Disavow a doubtful domain when most of its links are toxic on their own.
+
+    A domain: line is what Google recommends when a site's links are toxic as a
+    whole, and it also covers links the exports missed. Protected platforms,
+    the user's own site and allow-listed domains are never promoted.
+    """
+    if policy.level == "url" or links.empty:
+        return domains, links
+    toxic = (links[s.DECISION] == s.Decision.DISAVOW) & (links["why"] == Why.SCORE)
+    per_domain = toxic.groupby(links[s.DOMAIN].astype(str)).agg(["mean", "size"])
+    candidates = per_domain.index[(per_domain["mean"] >= share) & (per_domain["size"] >= 2)]
+    # Only domains the domain model already doubts (review): a real forum
+    # whose few known links are spam profiles keeps URL lines, not a domain: line.
+    eligible = domains.index.isin(candidates) & (domains["why"] == Why.SCORE).to_numpy() & (
+        domains[s.DECISION] == s.Decision.REVIEW).to_numpy()
+    if not eligible.any():
+        return domains, links
+    domains = domains.copy()
+    domains.loc[eligible, s.DECISION] = s.Decision.DISAVOW
+    domains.loc[eligible, "why"] = Why.MOST_LINKS
+    promoted = set(domains.index[eligible])
+    on_promoted = links[s.DOMAIN].astype(str).isin(promoted) & (links["why"] == Why.SCORE)
+    links = links.copy(deep=False)  # copy-on-write: only the changed columns are copied
+    links.loc[on_promoted, s.DECISION] = s.Decision.DISAVOW
+    links.loc[on_promoted, "why"] = Why.DOMAIN
+    return domains, links
 
 
 @dataclass
@@ -238,7 +297,8 @@ def plan_entries(
             skipped.append((entry, "a bare public suffix, platform or IP cannot be a domain: line"))
     entry_urls.update(policy.deny.urls)
     toxic = links[links[s.DECISION] == s.Decision.DISAVOW]
-    for url, domain in zip(toxic[s.SOURCE_URL].astype(str), toxic[s.DOMAIN].astype(str),
+    for url, domain in zip(toxic[s.SOURCE_URL].fillna("").astype(str),
+                           toxic[s.DOMAIN].astype(str),
                            strict=True):
         if domain in entry_domains:
             continue

@@ -121,3 +121,25 @@ def test_threshold_option_is_checked():
         Policy.from_thresholds({}, level="page")
     policy = Policy.from_thresholds({"domain_disavow": 0.9, "domain_review": 0.7}, threshold=0.6)
     assert (policy.domain_disavow, policy.domain_review) == (0.6, 0.6)
+
+
+def test_doubtful_domains_with_mostly_toxic_links_are_listed_whole():
+    from disavow.decide import promote_domains
+
+    dom = decide_domains(domains({"doubt.xyz": 0.6, "forum.org": 0.1}), POLICY)
+    links = pd.DataFrame({
+        s.SOURCE_URL: ["http://doubt.xyz/1", "http://doubt.xyz/2", "https://forum.org/member/1",
+                       "https://forum.org/member/2"],
+        s.SOURCE_HOST: ["doubt.xyz", "doubt.xyz", "forum.org", "forum.org"],
+        s.DOMAIN: ["doubt.xyz", "doubt.xyz", "forum.org", "forum.org"],
+        s.SCORE: [0.95, 0.97, 0.96, 0.97],
+    })
+    links = decide_links(links, dom, POLICY)
+    dom, links = promote_domains(dom, links, POLICY)
+    assert dom.loc["doubt.xyz", s.DECISION] == "disavow"
+    assert dom.loc["doubt.xyz", "why"] == Why.MOST_LINKS
+    # a domain the model trusts keeps URL lines for its spam pages
+    assert dom.loc["forum.org", s.DECISION] == "keep"
+    plan = plan_entries(dom, links, POLICY)
+    assert plan.domains == ["doubt.xyz"]
+    assert plan.urls == ["https://forum.org/member/1", "https://forum.org/member/2"]
