@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from disavow import schema as s
@@ -31,6 +32,7 @@ _WHY_TEXT = {
         "(spam pages on it are judged one by one)"
     ),
     Why.LEVEL: "toxic on its own, but --level domain writes only domain: lines: please review",
+    Why.MOST_LINKS: "most of its links are toxic on their own, so the whole domain is listed",
 }
 
 
@@ -67,6 +69,9 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     """
     why = row.get("why")
     override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
+    if why == Why.MOST_LINKS and _ok(_num(row, "n_links")):
+        override = (f"{_num(row, 'toxic_links'):.0f} of its {_plural(_num(row, 'n_links'), 'link')}"
+                    " are toxic on their own, so the whole domain is listed")
     risks = _risk_evidence(row, tld_share)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
@@ -108,11 +113,13 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
     tld = str(row.get("tld", ""))
-    share = tld_share.get(tld)
+    share = tld_share.get(str(row.get("model_tld", tld)))
+    if str(row.get("model_tld")) == "cctld":
+        share = None
     if share and share[0] >= 0.6 and share[1] >= 20:
         in_ten = round(share[0] * 10)
         out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
-    elif tld in CHEAP_TLDS:
+    elif tld in CHEAP_TLDS and tld != "cctld":
         out.append(f"TLD .{tld} is a cheap TLD common in link networks")
     family = _num(row, "name_family_size")
     if _ok(family) and family >= 2:
@@ -238,5 +245,98 @@ def join_reasons(reasons: list[str]) -> str:
 
 def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
-    records = frame.to_dict("records")
+    if fn is link_reasons and not args:
+        return link_reasons_column(frame)
+    records = _records(frame)
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, built column by column (the same values, faster)."""
+    if not frame.columns.is_unique:
+        return frame.to_dict("records")
+    from pandas.api.extensions import ExtensionDtype
+    from pandas.core.dtypes.cast import maybe_box_native
+
+    values = []
+    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
+        cells = frame[column].tolist()
+        if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
+            cells = [maybe_box_native(v) for v in cells]  # as to_dict boxes them
+        values.append(cells)
+    columns = frame.columns.tolist()
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+# The values link_reasons reads, and the only thing it reads of each.
+_LINK_FLAGS = ("url_profile", "url_comment", "url_directory", "url_bookmark", "nofollow",
+               "sitewide")  # only "== 1" matters
+# What link_reasons reads besides the link table's own columns and "why".
+LINK_REASON_FEATURES = ("anchor_type", "anchor_risky_topics", "title_risky_topics",
+                        "external_links", *_LINK_FLAGS)
+_MONEY_TYPES = ("exact_match", "partial_match")
+
+
+def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Series:
+    """``link_reasons`` for every row, worked out once per distinct set of evidence.
+
+    A profile of a million links has a few thousand distinct sets of the values
+    ``link_reasons`` looks at, once each value is reduced to what it decides
+    (a flag is 1 or not; an anchor is quoted only when it is a money or
+    risky-topic anchor; a title only when it is on a risky topic; outbound
+    links only from 150). Each column is taken from ``links``, else from
+    ``features`` (the link's signals), as if the two were joined.
+    """
+
+    def column(key: str) -> pd.Series:
+        for frame in (links, features):
+            if frame is not None and key in frame:
+                return frame[key]
+        return pd.Series(np.nan, index=links.index, dtype=float)
+
+    anchor_type = column("anchor_type").to_numpy(dtype=object)
+    risky_anchor = _as_float(column("anchor_risky_topics")) >= 1
+    quoted_anchor = risky_anchor | pd.Series(anchor_type).isin(_MONEY_TYPES).to_numpy()
+    risky_title = _as_float(column("title_risky_topics")) >= 1
+    external = _as_float(column("external_links"))
+    evidence = {
+        "why": column("why").to_numpy(dtype=object),
+        "anchor_type": anchor_type,
+        s.ANCHOR: np.where(quoted_anchor, column(s.ANCHOR).to_numpy(dtype=object), np.nan),
+        "anchor_risky_topics": risky_anchor.astype(float),
+        "title_risky_topics": risky_title.astype(float),
+        s.SOURCE_TITLE: np.where(risky_title, column(s.SOURCE_TITLE).to_numpy(dtype=object),
+                                 np.nan),
+        "external_links": np.where(external >= 150, external, np.nan),
+    }
+    evidence.update({key: (_as_float(column(key)) == 1).astype(float) for key in _LINK_FLAGS})
+    group, first = _groups(evidence)
+    firsts = pd.DataFrame({key: values[first] for key, values in evidence.items()})
+    texts = np.array([join_reasons(link_reasons(r)) for r in _records(firsts)], dtype=object)
+    return pd.Series(texts[group], index=links.index, dtype=object)
+
+
+def _as_float(values: pd.Series) -> np.ndarray:
+    """float(value) for each value, NaN where that fails (as ``_num`` reads it)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _groups(columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group) of the distinct rows of ``columns``."""
+    n_rows = len(next(iter(columns.values())))
+    key = np.zeros(n_rows, dtype=np.int64)
+    size = 1
+    for values in columns.values():
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        levels = len(uniques) + 1
+        if size * levels >= 1 << 62:
+            key, kept = pd.factorize(key)
+            size = len(kept)
+        key = key * levels + (codes.astype(np.int64) + 1)
+        size *= levels
+    group, uniques = pd.factorize(key)
+    first = np.full(len(uniques), n_rows, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(n_rows))
+    return group, first

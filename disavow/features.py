@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +27,7 @@ from disavow import schema as s
 from disavow.lexicons import (
     COMMERCIAL_WORDS,
     GENERIC_ANCHORS,
+    INSTITUTION_WORDS,
     LINK_SELLING_TOKENS,
     RISKY_TOPICS,
     URL_PATTERNS,
@@ -55,13 +57,16 @@ DESCRIPTIONS: dict[str, str] = {
     "name_is_ip": "the linking host is a bare IP address",
     "name_is_free_host": "a subdomain on a free hosting or blogging platform",
     "name_is_gov_edu": "a government, military or academic domain",
+    "name_institution": "words that name institutions or media (bank, news, forum...)",
     "name_topic_gambling": "the domain name looks like gambling sites' names",
     "name_topic_adult": "the domain name looks like adult or dating sites' names",
     "name_topic_drugs": "the domain name looks like drug sites' names",
     "name_topic_warez": "the domain name looks like piracy or hacking sites' names",
     "name_topic_ads": "the domain name looks like ad-server names",
     "name_family_size": "other referring domains built from the same name pattern",
-    "tld": "top-level domain",
+    "tld": "top-level domain (country-code TLDs grouped, except those known for abuse)",
+    "name_is_cctld": "a country-code top-level domain",
+    "name_ngram_score": "how much the domain name's letter patterns resemble known spam names",
     "anchor_type": "anchor text type (branded, exact-match, generic...)",
     "anchor_words": "words in the anchor text",
     "anchor_commercial": "commercial words in the anchor text (buy, cheap, best...)",
@@ -205,6 +210,7 @@ def _short_token_pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
 
 _NAME_TOPIC_PATTERNS = {cat: _short_token_pattern(words) for cat, words in RISKY_TOPICS.items()}
 _NAME_LINK_SELLING = _short_token_pattern(LINK_SELLING_TOKENS)
+_NAME_INSTITUTION = re.compile("|".join(sorted(set(INSTITUTION_WORDS), key=len, reverse=True)))
 _WORD_TOPIC_SETS = {cat: frozenset(words) for cat, words in RISKY_TOPICS.items()}
 _LINK_SELLING_WORDS = frozenset(LINK_SELLING_TOKENS) | {"backlinks", "guest", "post", "posts"}
 
@@ -254,6 +260,12 @@ def _longest_consonant_run(text: str) -> int:
 def name_features(domains: pd.Series) -> pd.DataFrame:
     """Features of domain names alone, one row per value of ``domains``."""
     unique = pd.unique(domains.astype(str))
+    table = _name_table(unique)
+    return table.reindex(domains.astype(str).to_numpy()).set_index(domains.index)
+
+
+def _name_table(unique: object) -> pd.DataFrame:
+    """Features of each of the distinct domain names ``unique``, indexed by name."""
     rows = []
     for domain in unique:
         info = host_info(domain) if domain else None
@@ -263,6 +275,7 @@ def name_features(domains: pd.Series) -> pd.DataFrame:
             tld, name = "ip", ""
         else:
             tld = labels[-1] if len(labels) > 1 else ""
+        is_cc = len(tld) == 2 or tld.startswith("xn--")
         letters = [c for c in name if c.isalpha()]
         rows.append(
             {
@@ -282,12 +295,39 @@ def name_features(domains: pd.Series) -> pd.DataFrame:
                 "name_is_ip": float(bool(info and info.is_ip)),
                 "name_is_free_host": float(bool(info and info.is_free_host)),
                 "name_is_gov_edu": float(bool(_GOV_EDU.search(domain))),
-                "tld": tld,
+                "name_institution": float(len(_NAME_INSTITUTION.findall(name))),
+                "tld": tld_group(tld),
+                "name_is_cctld": float(is_cc) if tld != "ip" else 0.0,
             }
             | _topic_scores(name)
         )
-    table = pd.DataFrame(rows, index=unique)
-    return table.reindex(domains.astype(str).to_numpy()).set_index(domains.index)
+    return pd.DataFrame(rows, index=unique)
+
+
+# Country-code TLDs notorious for free or near-free registrations that spam
+# networks favour. Every other country code is grouped as "cc": how often a
+# blocklist contains .fr or .ru reflects which languages its makers watch, not
+# the risk in a given site's profile, so the model must not learn it per country.
+ABUSED_CCTLDS = frozenset({"tk", "ml", "ga", "cf", "gq", "pw", "cc", "ws", "su", "to", "ly",
+                           "io", "co", "me", "tv", "ai", "cx", "nu", "vu", "la"})
+
+
+def tld_group(tld: str) -> str:
+    """The TLD as the model sees it.
+
+    >>> tld_group("shop"), tld_group("fr"), tld_group("tk")
+    ('shop', 'cctld', 'tk')
+    """
+    if tld == "ip":
+        return tld
+    if (len(tld) == 2 or tld.startswith("xn--")) and tld not in ABUSED_CCTLDS:
+        return "cctld"
+    return tld
+
+
+def name_label(domain: str) -> str:
+    """The registrable name without its suffix: bbc.co.uk -> bbc, x.blogspot.com -> x."""
+    return domain.split(".", 1)[0]
 
 
 def family_sizes(domains: pd.Series) -> pd.Series:
@@ -356,22 +396,104 @@ def classify_anchor(anchor: object, profile: SiteProfile) -> str | None:
     return "other"
 
 
+_TEXT_BREAK = "\x1f"  # joins texts for tokenising (checked absent; numpy strips NULs)
+_TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word list)
+
+
+def _tokens(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The words ``_WORD.findall(text.lower())`` finds in each text, for all texts at once.
+
+    Returns the text of each word (its position in ``texts``), each word's code
+    and the distinct words; None when a text contains the separator. One regular
+    expression over the joined texts replaces one Python call per text.
+    """
+    joined = _TEXT_BREAK.join(texts).lower()
+    if joined.count(_TEXT_BREAK) != max(len(texts) - 1, 0):
+        return None
+    found = np.array(re.findall(r"[a-z0-9]+|" + _TEXT_BREAK, joined), dtype=object)
+    breaks = found == _TEXT_BREAK
+    owner = np.cumsum(breaks)[~breaks]
+    codes, words = pd.factorize(found[~breaks])
+    return owner, codes, np.asarray(words, dtype=object)
+
+
+def _per_text(unique: np.ndarray, count) -> np.ndarray | None:
+    """``count(owner, codes, words, n)`` over batches of the distinct texts ``unique``."""
+    out = []
+    for tokens, n in _token_batches(unique):
+        if tokens is None:
+            return None
+        out.append(count(*tokens, n))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _token_batches(unique: np.ndarray) -> list:
+    batches = []
+    for start in range(0, len(unique), _TOKEN_BATCH):
+        batch = [str(u) for u in unique[start:start + _TOKEN_BATCH]]
+        batches.append((_tokens(batch), len(batch)))
+    return batches
+
+
+class _TextWords:
+    """The words of each distinct text of a column, found once for several counts."""
+
+    def __init__(self, text: pd.Series):
+        values = text.fillna("").astype(str)
+        self.index = values.index
+        self.codes, unique = pd.factorize(values)
+        self.unique = np.asarray(unique, dtype=object)
+        self.batches = _token_batches(self.unique)
+
+    def _per_text(self, count) -> np.ndarray | None:
+        if any(tokens is None for tokens, _ in self.batches):
+            return None  # a text holds the separator: one text at a time
+        out = [count(*tokens, n) for tokens, n in self.batches]
+        return np.concatenate(out) if out else np.zeros(0)
+
+    def _spread(self, counts: np.ndarray) -> pd.Series:
+        return pd.Series(counts[self.codes], index=self.index, dtype=float)
+
+    def words_in(self, vocab: frozenset[str]) -> pd.Series:
+        """How many of each text's words are in ``vocab`` (repeats count)."""
+
+        def count(owner, word_codes, words, n):
+            known = np.array([w in vocab for w in words], dtype=float)
+            return np.bincount(owner, weights=known[word_codes], minlength=n)
+
+        counts = self._per_text(count)
+        if counts is None:
+            counts = np.array([sum(w in vocab for w in _WORD.findall(u.lower()))
+                               for u in self.unique], dtype=float)
+        return self._spread(counts)
+
+    def topics(self) -> pd.Series:
+        """How many risky topics each text touches."""
+
+        def count(owner, word_codes, words, n):
+            total = np.zeros(n)
+            for vocab in _WORD_TOPIC_SETS.values():
+                known = np.array([w in vocab for w in words], dtype=float)
+                total += np.bincount(owner, weights=known[word_codes], minlength=n) > 0
+            return total
+
+        counts = self._per_text(count)
+        if counts is None:
+            counts = np.array(
+                [sum(bool(set(_WORD.findall(u.lower())) & vocab)
+                     for vocab in _WORD_TOPIC_SETS.values()) for u in self.unique],
+                dtype=float)
+        return self._spread(counts)
+
+
 def _words_in(text: pd.Series, vocab: frozenset[str]) -> pd.Series:
     """Count vocabulary words in each text, computed once per distinct text."""
-    values = text.fillna("").astype(str)
-    unique = pd.unique(values)
-    counts = {u: sum(w in vocab for w in _WORD.findall(u.lower())) for u in unique}
-    return values.map(counts).astype(float)
+    return _TextWords(text).words_in(vocab)
 
 
 def _topics_in(text: pd.Series) -> pd.Series:
-    values = text.fillna("").astype(str)
-    unique = pd.unique(values)
-    counts = {}
-    for u in unique:
-        words = set(_WORD.findall(u.lower()))
-        counts[u] = sum(bool(words & vocab) for vocab in _WORD_TOPIC_SETS.values())
-    return values.map(counts).astype(float)
+    """How many risky topics each text touches, computed once per distinct text."""
+    return _TextWords(text).topics()
 
 
 def _url_parts(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -382,10 +504,51 @@ def _url_parts(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
     return lower, path
 
 
-def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
-    """One feature row per row of the canonical table, in the same order."""
-    out = pd.DataFrame(index=links.index)
-    anchors = _text(links, s.ANCHOR)
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's position in the distinct values of ``values``, and those values.
+
+    A missing value, if any, is the last distinct value. Text signals are worked
+    out once per distinct value and spread back with :func:`_spread`: a million
+    links carry far fewer distinct anchors, titles and URLs, and pandas' string
+    methods run Python code for every element.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=values.dtype)
+    missing = codes < 0
+    if missing.any():
+        first_missing = values.iloc[int(np.argmax(missing)):][:1].reset_index(drop=True)
+        distinct = pd.concat([distinct, first_missing], ignore_index=True)
+        codes = np.where(missing, len(uniques), codes)
+    return codes, distinct
+
+
+# While build_features runs, the distinct values of each text column are worked
+# out once and shared by the functions that need them (keyed by frame and column).
+_SHARED: ContextVar[dict | None] = ContextVar("disavow_features_shared", default=None)
+
+
+def _column_distinct(frame: pd.DataFrame, column: str, *, as_str: bool = False
+                     ) -> tuple[np.ndarray, pd.Series]:
+    """``_distinct(_text(frame, column))`` (of its ``astype(str)`` with ``as_str``)."""
+    shared = _SHARED.get()
+    key = (id(frame), column, as_str)
+    if shared is not None and key in shared and shared[key][0] is frame:
+        return shared[key][1]
+    values = _text(frame, column)
+    result = _distinct(values.astype(str) if as_str else values)
+    if shared is not None:
+        shared[key] = (frame, result)
+    return result
+
+
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct ``values`` back to one value per row."""
+    return values.take(codes).set_axis(index)
+
+
+def _anchor_signals(anchors: pd.Series, profile: SiteProfile) -> pd.DataFrame:
+    """Signals of each anchor text (one row per element of ``anchors``)."""
+    out = pd.DataFrame(index=anchors.index)
     unique_anchors = pd.unique(anchors.astype("object"))
     types = {a: classify_anchor(a, profile) for a in unique_anchors if a is not pd.NA}
     anchor_type = anchors.astype("object").map(lambda a: types.get(a) if a is not pd.NA else None)
@@ -393,43 +556,80 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     has_anchor = anchor_type.notna()
     norm_anchor = anchors.fillna("").astype(str).str.lower().str.strip()
     out["anchor_words"] = norm_anchor.str.split().str.len().astype(float).where(has_anchor)
-    out["anchor_commercial"] = _words_in(anchors, COMMERCIAL_WORDS).where(has_anchor)
-    out["anchor_risky_topics"] = _topics_in(anchors).where(has_anchor)
+    words = _TextWords(anchors)
+    out["anchor_commercial"] = words.words_in(COMMERCIAL_WORDS).where(has_anchor)
+    out["anchor_risky_topics"] = words.topics().where(has_anchor)
+    return out
 
-    titles = _text(links, s.SOURCE_TITLE)
-    has_title = titles.fillna("").astype(str).str.strip() != ""
-    out["title_risky_topics"] = _topics_in(titles).where(has_title)
-    out["title_link_selling"] = _words_in(titles, _LINK_SELLING_WORDS).where(has_title)
 
-    urls = _text(links, s.SOURCE_URL)
+def _title_signals(titles: pd.Series) -> pd.DataFrame:
+    out = pd.DataFrame(index=titles.index)
+    out["has_title"] = titles.fillna("").astype(str).str.strip() != ""
+    words = _TextWords(titles)
+    out["title_risky_topics"] = words.topics().where(out["has_title"])
+    out["title_link_selling"] = words.words_in(_LINK_SELLING_WORDS).where(out["has_title"])
+    return out
+
+
+def _url_signals(urls: pd.Series) -> pd.DataFrame:
+    out = pd.DataFrame(index=urls.index)
     has_url = urls.fillna("").astype(str) != ""
     lower, path = _url_parts(urls)
     for name, patterns in URL_PATTERNS.items():
-        hit = pd.Series(False, index=links.index)
-        for pattern in patterns:
-            hit |= lower.str.contains(pattern, regex=False)
+        # One regular expression per kind of page: the same as testing each
+        # pattern as a plain substring, in one pass.
+        hit = lower.str.contains("|".join(map(re.escape, patterns)), regex=True)
         out[f"url_{name}"] = hit.astype(float).where(has_url)
     out["url_depth"] = path.str.count("/").astype(float).where(has_url)
     out["url_length"] = urls.fillna("").astype(str).str.len().astype(float).where(has_url)
+    out["has_url"] = has_url
+    out["path_words"] = path.str.replace(r"[/_\-.]+", " ", regex=True)
+    return out
 
-    page_words = (
-        titles.fillna("").astype(str) + " " + path.str.replace(r"[/_\-.]+", " ", regex=True)
+
+def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
+    """One feature row per row of the canonical table, in the same order."""
+    out = pd.DataFrame(index=links.index)
+    index = links.index
+    anchor_codes, anchors = _column_distinct(links, s.ANCHOR)
+    for name, values in _anchor_signals(anchors, profile).items():
+        out[name] = _spread(values, anchor_codes, index)
+
+    title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
+    title_signals = _title_signals(titles)
+    out["title_risky_topics"] = _spread(title_signals["title_risky_topics"], title_codes, index)
+    out["title_link_selling"] = _spread(title_signals["title_link_selling"], title_codes, index)
+
+    url_codes, urls = _column_distinct(links, s.SOURCE_URL)
+    url_signals = _url_signals(urls)
+    for name in [*(f"url_{n}" for n in URL_PATTERNS), "url_depth", "url_length"]:
+        out[name] = _spread(url_signals[name], url_codes, index)
+
+    # Topic overlap reads the title and the URL path: once per distinct pair (page).
+    pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * len(urls) + url_codes)
+    pair_title, pair_url = pairs // len(urls), pairs % len(urls)
+    page_words = pd.Series(
+        titles.fillna("").astype(str).to_numpy(dtype=object)[pair_title] + " "
+        + url_signals["path_words"].to_numpy(dtype=object)[pair_url], dtype=object
     )
-    out["topic_overlap"] = _overlap(page_words, profile.topic_tokens).where(
-        has_title | has_url
-    )
+    has_text = (title_signals["has_title"].to_numpy()[pair_title]
+                | url_signals["has_url"].to_numpy()[pair_url])
+    overlap = _overlap(page_words, profile.topic_tokens).where(has_text)
+    out["topic_overlap"] = _spread(overlap, pair_codes, index)
 
     out["nofollow"] = _bool_feature(links, s.NOFOLLOW)
     ugc = _bool_feature(links, s.UGC)
     sponsored = _bool_feature(links, s.SPONSORED)
     out["ugc_or_sponsored"] = np.fmax(ugc, sponsored)
     out["sitewide"] = _bool_feature(links, s.SITEWIDE)
-    link_type = _text(links, s.LINK_TYPE).fillna("").astype(str).str.lower()
+    type_codes, types = _distinct(_text(links, s.LINK_TYPE))
+    link_type = types.fillna("").astype(str).str.lower()
     has_type = link_type != ""
-    out["image_link"] = link_type.str.contains("image").astype(float).where(has_type)
-    out["redirect_link"] = link_type.str.contains("redirect|301|302").astype(float).where(
-        has_type
-    )
+    out["image_link"] = _spread(
+        link_type.str.contains("image").astype(float).where(has_type), type_codes, index)
+    out["redirect_link"] = _spread(
+        link_type.str.contains("redirect|301|302").astype(float).where(has_type), type_codes,
+        index)
     out["lost"] = _bool_feature(links, s.LOST)
     out["external_links"] = _num(links, s.EXTERNAL_LINKS)
     out["linked_domains"] = _num(links, s.LINKED_DOMAINS)
@@ -462,47 +662,83 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
 
 
 def _overlap(texts: pd.Series, vocab: frozenset[str]) -> pd.Series:
+    """Share of each text's distinct words (3+ letters, not numbers) found in ``vocab``."""
     if not vocab:
         return pd.Series(np.nan, index=texts.index)
     values = texts.astype(str)
-    unique = pd.unique(values)
-    scores = {}
-    for u in unique:
-        words = {w for w in _WORD.findall(u.lower()) if len(w) >= 3 and not w.isdigit()}
-        scores[u] = len(words & vocab) / len(words) if words else np.nan
-    return values.map(scores).astype(float)
+    codes, unique = pd.factorize(values)
+    unique = np.asarray(unique, dtype=object)
+
+    def count(owner, word_codes, words, n):
+        kept = np.array([len(w) >= 3 and not w.isdigit() for w in words], dtype=bool)
+        known = np.array([w in vocab for w in words], dtype=float)
+        keep = kept[word_codes]
+        pairs = pd.unique(owner[keep].astype(np.int64) * len(words) + word_codes[keep])
+        text_of, word_of = pairs // len(words), pairs % len(words)
+        n_words = np.bincount(text_of, minlength=n).astype(float)
+        n_known = np.bincount(text_of, weights=known[word_of], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n_words > 0, n_known / n_words, np.nan)
+
+    scores = _per_text(unique, count)
+    if scores is None:
+        scores = np.empty(len(unique))
+        for i, u in enumerate(unique):
+            words = {w for w in _WORD.findall(u.lower()) if len(w) >= 3 and not w.isdigit()}
+            scores[i] = len(words & vocab) / len(words) if words else np.nan
+    return pd.Series(scores[codes], index=values.index, dtype=float)
 
 
 # --- profile-level patterns ------------------------------------------------------------
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes of ``values`` as floats, NaN where a value is missing."""
+    codes = np.asarray(values)
+    return np.where(codes < 0, np.nan, codes.astype(float))
+
+
 def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
-    """Patterns visible only across the whole profile: repeats, bursts, networks."""
+    """Patterns visible only across the whole profile: repeats, bursts, networks.
+
+    Anchors, titles and domains are grouped through integer codes of their
+    distinct values: the same groups as the strings, without hashing a million
+    strings in every group-by.
+    """
     out = pd.DataFrame(index=links.index)
-    domains = links[s.DOMAIN].astype(str)
+    index = links.index
+    domain_codes, domains = _column_distinct(links, s.DOMAIN, as_str=True)
+    domain_key = _codes(np.where(domains.isna().to_numpy()[domain_codes], -1, domain_codes))
 
     money = feats["anchor_type"].isin(["exact_match", "partial_match"])
-    anchors = links[s.ANCHOR].fillna("").astype(str).str.lower().str.strip() if s.ANCHOR in links \
-        else pd.Series("", index=links.index)
-    per_anchor = pd.DataFrame({"a": anchors, "d": domains})[money & (anchors != "")]
+    if s.ANCHOR in links:
+        anchor_codes, anchors = _column_distinct(links, s.ANCHOR)
+        normal = anchors.fillna("").astype(str).str.lower().str.strip()
+        anchor_key = pd.factorize(normal)[0][anchor_codes]
+        has_text = (normal != "").to_numpy()[anchor_codes]
+    else:
+        anchor_key = np.zeros(len(links), dtype=np.int64)
+        has_text = np.zeros(len(links), dtype=bool)
+    chosen = money.to_numpy() & has_text
+    per_anchor = pd.DataFrame({"a": anchor_key[chosen], "d": domain_key[chosen]})
     anchor_domains = per_anchor.groupby("a")["d"].nunique()
-    out["anchor_domains"] = anchors.map(anchor_domains).where(money, 0.0).where(
-        feats["anchor_type"].notna()
-    ).astype(float)
+    out["anchor_domains"] = pd.Series(anchor_key, index=index).map(anchor_domains).where(
+        money, 0.0).where(feats["anchor_type"].notna()).astype(float)
 
     if s.SOURCE_TITLE in links:
-        titles = links[s.SOURCE_TITLE].fillna("").astype(str).str.lower()
-        template = titles.str.replace(r"\d+", "#", regex=True).str.replace(
-            r"\s+", " ", regex=True
-        ).str.strip()
-        usable = template.str.len() >= 12
-        per_title = pd.DataFrame({"t": template, "d": domains})[usable]
+        title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
+        template = titles.fillna("").astype(str).str.lower().str.replace(
+            r"\d+", "#", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+        template_key = pd.factorize(template)[0][title_codes]
+        usable = (template.str.len() >= 12).to_numpy()[title_codes]
+        per_title = pd.DataFrame({"t": template_key[usable], "d": domain_key[usable]})
         counts = per_title.groupby("t")["d"].nunique()
-        out["title_template_domains"] = template.map(counts).where(usable).astype(float)
+        out["title_template_domains"] = pd.Series(template_key, index=index).map(counts).where(
+            pd.Series(usable, index=index)).astype(float)
     else:
         out["title_template_domains"] = np.nan
 
-    out["first_seen_burst"] = _burst(links, domains)
-    out["ip_block_domains"] = _ip_blocks(links, domains)
-    out["name_family_size"] = family_sizes(domains)
+    out["first_seen_burst"] = _burst(links, domain_key)
+    out["ip_block_domains"] = _ip_blocks(links, domain_key)
+    out["name_family_size"] = _spread(family_sizes(domains), domain_codes, index)
     exact = feats["anchor_type"].eq("exact_match")
     known = feats["anchor_type"].notna()
     share = float(exact[known].mean()) if known.any() else np.nan
@@ -510,30 +746,33 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _burst(links: pd.DataFrame, domains: pd.Series) -> pd.Series:
+def _burst(links: pd.DataFrame, domain_key: np.ndarray) -> pd.Series:
     if s.FIRST_SEEN not in links:
         return pd.Series(np.nan, index=links.index)
     first = pd.to_datetime(links[s.FIRST_SEEN], errors="coerce")
-    per_domain = pd.DataFrame({"d": domains, "f": first}).dropna().groupby("d")["f"].min()
+    per_domain = pd.DataFrame({"d": domain_key, "f": first.to_numpy()}).dropna().groupby(
+        "d")["f"].min()
     if per_domain.empty:
         return pd.Series(np.nan, index=links.index)
     weeks = per_domain.dt.to_period("W")
     per_week = weeks.value_counts()
     normal = max(float(per_week.median()), 1.0)
     ratio = weeks.map(per_week).astype(float) / normal
-    return domains.map(ratio).astype(float)
+    return pd.Series(domain_key, index=links.index).map(ratio).astype(float)
 
 
-def _ip_blocks(links: pd.DataFrame, domains: pd.Series) -> pd.Series:
+def _ip_blocks(links: pd.DataFrame, domain_key: np.ndarray) -> pd.Series:
     if s.IP not in links:
         return pd.Series(np.nan, index=links.index)
-    ips = links[s.IP].fillna("").astype(str).str.strip()
-    block = ips.str.extract(r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$", expand=False)
-    frame = pd.DataFrame({"b": block, "d": domains}).dropna()
+    ip_codes, ips = _distinct(links[s.IP])
+    block = ips.fillna("").astype(str).str.strip().str.extract(
+        r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$", expand=False)
+    block_key = _codes(pd.factorize(block, use_na_sentinel=True)[0][ip_codes])
+    frame = pd.DataFrame({"b": block_key, "d": domain_key}).dropna()
     if frame.empty:
         return pd.Series(np.nan, index=links.index)
     counts = frame.groupby("b")["d"].nunique()
-    return block.map(counts).astype(float)
+    return pd.Series(block_key, index=links.index).map(counts).astype(float)
 
 
 # --- roll-up per referring domain --------------------------------------------------------
@@ -555,8 +794,12 @@ NAME_FEATURES: tuple[str, ...] = (
     "name_consonant_run", "name_labels", "name_is_punycode", "name_link_selling",
     "name_risky_topics", "name_is_ip", "name_is_free_host", "name_is_gov_edu",
     "name_family_size", "name_topic_gambling", "name_topic_adult", "name_topic_drugs",
-    "name_topic_warez", "name_topic_ads",
+    "name_topic_warez", "name_topic_ads", "name_is_cctld", "name_ngram_score",
+    "name_institution",
 )
+# Filled by the model itself (a character n-gram model of domain names that
+# ships inside the model file), not by this pure module.
+MODEL_FILLED_FEATURES: tuple[str, ...] = ("name_ngram_score",)
 PROFILE_FEATURES: tuple[str, ...] = ("first_seen_burst", "ip_block_domains")
 DOMAIN_AGGREGATES: tuple[str, ...] = (
     "n_links", "n_pages", "n_targets", "link_count", "share_nofollow", "share_qualified",
@@ -604,36 +847,62 @@ class ProfileFeatures:
 
 def build_features(table: pd.DataFrame, profile: SiteProfile) -> ProfileFeatures:
     """Compute link and domain features for one profile's usable rows."""
+    token = _SHARED.set({})
+    try:
+        return _build_features(table, profile)
+    finally:
+        _SHARED.reset(token)
+
+
+def _build_features(table: pd.DataFrame, profile: SiteProfile) -> ProfileFeatures:
     usable = table
     if s.STATUS in table:
-        usable = table[table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)]
-    usable = usable[usable[s.DOMAIN].fillna("").astype(str) != ""]
+        usable = _rows(usable, table[s.STATUS].fillna("ok").eq(s.RowStatus.OK))
+    usable = _rows(usable, usable[s.DOMAIN].fillna("").astype(str) != "")
     feats = link_features(usable, profile)
     patterns = profile_patterns(usable, feats)
     feats = pd.concat([feats, patterns], axis=1)
-    names = name_features(usable[s.DOMAIN])
-    domain_table = _roll_up(usable, feats, names)
+    domain_codes, domains = _column_distinct(usable, s.DOMAIN, as_str=True)
+    names = _name_table(domains.array)  # no domain is missing here: the order of pd.unique
+    domain_table = _roll_up(usable, feats, names, domain_codes, domains)
     context = domain_table.drop(columns=[c for c in domain_table if c in feats])
-    context = context.reindex(usable[s.DOMAIN].astype(str).to_numpy())
+    # Rows of the domain table in the order of pd.unique: row i is domain code i.
+    context = context.take(domain_codes)
     context.index = feats.index
     link_frame = pd.concat([feats, context], axis=1).reindex(columns=LINK_MODEL_FEATURES)
     return ProfileFeatures(links=link_frame, domains=domain_table)
 
 
-def _roll_up(usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
-    domain = usable[s.DOMAIN].astype(str)
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``frame[keep]``, without copying a million rows when every row is kept."""
+    return frame if bool(keep.all()) else frame[keep]
+
+
+def _roll_up(
+    usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame,
+    domain_codes: np.ndarray, domains: pd.Series,
+) -> pd.DataFrame:
+    """One row per referring domain (in order of first appearance).
+
+    Rows are grouped by integer codes of the domain (and of pages, targets and
+    anchors): the same groups, in the same row order, as grouping the strings.
+    """
     is_link = (
         usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK)
         if s.ROW_KIND in usable else pd.Series(True, index=usable.index)
     )
-    work = feats.copy()
-    work["__domain"] = domain
-    work["__is_link"] = is_link
-    work["__page"] = usable.get(s.SOURCE_URL, "")
-    work["__target"] = usable.get(s.TARGET_URL, "")
-    anchors = usable[s.ANCHOR].fillna("").astype(str).str.lower().str.strip() \
-        if s.ANCHOR in usable else pd.Series("", index=usable.index)
-    work["__anchor"] = anchors.where(feats["anchor_type"].notna())
+    work = feats.copy(deep=False)
+    work["__domain"] = domain_codes
+    work["__page"] = _text_key(usable, s.SOURCE_URL)
+    work["__target"] = _text_key(usable, s.TARGET_URL)
+    if s.ANCHOR in usable:
+        anchor_codes, anchors = _column_distinct(usable, s.ANCHOR)
+        normal = pd.factorize(anchors.fillna("").astype(str).str.lower().str.strip())[0]
+        anchor_key = normal[anchor_codes].astype(float)
+    else:
+        anchor_key = np.zeros(len(usable))
+    work["__anchor"] = pd.Series(anchor_key, index=usable.index).where(
+        feats["anchor_type"].notna())
     at = feats["anchor_type"]
     known = at.notna()
     work["__money"] = at.isin(["exact_match", "partial_match"]).astype(float).where(known)
@@ -642,12 +911,17 @@ def _roll_up(usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame) -> 
     work["__ugc_page"] = np.fmax(np.fmax(feats["url_profile"], feats["url_comment"]),
                                  feats["url_bookmark"])
 
-    links_only = work[work["__is_link"]]
+    links_only = _rows(work, is_link)
     grouped = links_only.groupby("__domain", sort=False)
-    agg = pd.DataFrame(index=pd.Index(pd.unique(domain), name=s.DOMAIN))
-    agg["n_links"] = grouped.size()
-    agg["n_pages"] = grouped["__page"].nunique()
-    agg["n_targets"] = grouped["__target"].nunique()
+    labels = np.asarray(domains, dtype=object)
+
+    def by_domain(values: pd.Series) -> pd.Series:
+        return values.set_axis(labels[values.index.to_numpy(dtype=np.int64)])
+
+    agg = pd.DataFrame(index=pd.Index(domains.array, name=s.DOMAIN))
+    agg["n_links"] = by_domain(grouped.size())
+    agg["n_pages"] = by_domain(grouped["__page"].nunique())
+    agg["n_targets"] = by_domain(grouped["__target"].nunique())
     mean_cols = {
         "share_nofollow": "nofollow", "share_qualified": "ugc_or_sponsored",
         "share_money_anchor": "__money", "share_exact_anchor": "__exact",
@@ -656,7 +930,7 @@ def _roll_up(usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame) -> 
         "share_directory": "url_directory", "share_image": "image_link", "share_lost": "lost",
     }
     for name, col in mean_cols.items():
-        agg[name] = grouped[col].mean()
+        agg[name] = by_domain(grouped[col].mean())
     max_cols = {
         "max_anchor_domains": "anchor_domains",
         "max_title_template_domains": "title_template_domains",
@@ -666,12 +940,12 @@ def _roll_up(usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame) -> 
         "max_external_links": "external_links", "max_linked_domains": "linked_domains",
     }
     for name, col in max_cols.items():
-        agg[name] = grouped[col].max()
+        agg[name] = by_domain(grouped[col].max())
     anchor_counts = links_only.dropna(subset=["__anchor"]).groupby(["__domain", "__anchor"]).size()
     if len(anchor_counts):
         per_domain = anchor_counts.groupby(level=0)
-        agg["n_anchors"] = per_domain.size()
-        agg["top_anchor_share"] = per_domain.max() / per_domain.sum()
+        agg["n_anchors"] = by_domain(per_domain.size())
+        agg["top_anchor_share"] = by_domain(per_domain.max() / per_domain.sum())
     else:
         agg["n_anchors"] = np.nan
         agg["top_anchor_share"] = np.nan
@@ -679,11 +953,18 @@ def _roll_up(usable: pd.DataFrame, feats: pd.DataFrame, names: pd.DataFrame) -> 
     # export rows (Search Console, referring-domain exports) contribute here too.
     all_rows = work.groupby("__domain", sort=False)
     for col in VENDOR_FEATURES + PROFILE_FEATURES + ("name_family_size",):
-        agg[col] = all_rows[col].max()
-    agg["link_count"] = all_rows["link_count"].max()
-    agg["profile_exact_anchor_share"] = all_rows["profile_exact_anchor_share"].first()
+        agg[col] = by_domain(all_rows[col].max())
+    agg["link_count"] = by_domain(all_rows["link_count"].max())
+    agg["profile_exact_anchor_share"] = by_domain(all_rows["profile_exact_anchor_share"].first())
     no_links = agg["n_links"].isna()
     agg.loc[no_links, "n_links"] = agg.loc[no_links, "link_count"]
-    name_table = names.groupby(domain.to_numpy(), sort=False).first()
-    agg = agg.join(name_table.drop(columns=["name_family_size"], errors="ignore"))
+    agg = agg.join(names.drop(columns=["name_family_size"], errors="ignore"))
     return agg.reindex(columns=DOMAIN_FEATURES)
+
+
+def _text_key(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Integer codes (as floats, NaN when missing) standing for a text column's values."""
+    if column not in frame:
+        return np.zeros(len(frame))  # the same (empty) text on every row
+    codes, distinct = _column_distinct(frame, column)
+    return _codes(np.where(distinct.isna().to_numpy()[codes], -1, codes))

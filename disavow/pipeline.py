@@ -23,11 +23,17 @@ from disavow.decide import (
     decide_domains,
     decide_links,
     plan_entries,
+    promote_domains,
     read_entry_list,
 )
 from disavow.errors import DisavowError, OutputError
-from disavow.explain import domain_reasons, link_reasons, reasons_column
-from disavow.features import SiteProfile, build_features
+from disavow.explain import (
+    LINK_REASON_FEATURES,
+    domain_reasons,
+    link_reasons_column,
+    reasons_column,
+)
+from disavow.features import SiteProfile, _distinct, _spread, build_features
 from disavow.model import ScoringModel, load_model
 from disavow.urls import host_info, parse_host
 
@@ -104,7 +110,8 @@ def score_exports(
         deny=read_entry_list(deny) if deny else Policy().deny,
     )
     ok = table[s.STATUS].fillna(s.RowStatus.OK).eq(s.RowStatus.OK)
-    usable = table[ok & (table[s.DOMAIN].fillna("").astype(str) != "")]
+    keep = ok & (table[s.DOMAIN].fillna("").astype(str) != "")
+    usable = table if keep.all() else table[keep]  # no copy of a million rows for nothing
     skipped = table[~table.index.isin(usable.index)]
     progress("computing signals")
     profile = SiteProfile.infer(usable, site, tuple(keywords))
@@ -114,19 +121,24 @@ def score_exports(
     domains = feats.domains.copy()
     domains[s.SCORE] = model.score(feats.domains, "domain")
     is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
-    links = usable[is_link].copy()
-    link_feats = feats.links[is_link]
+    every_row = bool(is_link.all())
+    links = usable.copy(deep=False) if every_row else usable[is_link].copy()
+    link_feats = feats.links if every_row else feats.links[is_link]
     links["anchor_type"] = link_feats["anchor_type"].to_numpy()
-    links[s.SCORE] = model.score(link_feats, "link")
+    links[s.SCORE] = model.score(link_feats, "link", domains=links[s.DOMAIN].astype(str))
+    # Only the signals the link reasons read are kept: a million rows of every
+    # signal would stay in memory until the end for nothing.
+    link_feats = link_feats[[c for c in LINK_REASON_FEATURES if c in link_feats and c not in links]]
+    del feats
 
     progress("deciding")
     domains = decide_domains(domains, policy)
     links = decide_links(links, domains, policy)
-    domains = _describe_domains(domains, usable, links)
+    domains, links = promote_domains(domains, links, policy)
+    domains = _describe_domains(domains, usable, links, policy.link_disavow)
     tld_share = model.metadata.get("tld_toxic_share", {})
     domains[s.REASONS] = reasons_column(domains.reset_index(), domain_reasons, tld_share).to_numpy()
-    link_context = pd.concat([links, link_feats.drop(columns=["anchor_type"])], axis=1)
-    links[s.REASONS] = reasons_column(link_context, link_reasons).to_numpy()
+    links[s.REASONS] = link_reasons_column(links, link_feats).to_numpy()
     warnings = _profile_warnings(usable, profile)
     return ScoredProfile(
         links=links, domains=domains, skipped=skipped, reports=result.reports, profile=profile,
@@ -135,23 +147,24 @@ def score_exports(
 
 
 def _describe_domains(
-    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame
+    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float
 ) -> pd.DataFrame:
     """Columns a person reads: sample links, top anchor, dates, flags."""
     out = domains.copy()
     out.index.name = s.DOMAIN
     by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
-    worst_first = links.sort_values(s.SCORE, ascending=False, kind="stable")
-    samples = worst_first.groupby(worst_first[s.DOMAIN].astype(str), sort=False)[
-        s.SOURCE_URL].agg(lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
-    out[s.SAMPLE_LINKS] = samples.reindex(out.index).fillna("")
-    anchors = links[s.ANCHOR].fillna("").astype(str).str.strip()
+    out[s.SAMPLE_LINKS] = _sample_links(links).reindex(out.index).fillna("")
+    anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
+    anchors = _spread(distinct_anchors.fillna("").astype(str).str.strip(), anchor_codes,
+                      links.index)
     anchor_counts = (
         pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
         .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
     )
     out["top_anchor"] = anchor_counts["a"].reindex(out.index)
     out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    toxic = links[s.SCORE] >= link_disavow
+    out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     if s.SOURCE_TITLE in links:
         risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
         titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
@@ -168,7 +181,24 @@ def _describe_domains(
     out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
     out["domain_only"] = by_domain.size().reindex(out.index).isna()
     out["is_free_host"] = out["name_is_free_host"].eq(1)
+    # The model groups most country codes; a person wants the real TLD.
+    out["model_tld"] = out["tld"]
+    out["tld"] = [d.rsplit(".", 1)[-1] if "." in d else "" for d in out.index.astype(str)]
     return out
+
+
+def _sample_links(links: pd.DataFrame) -> pd.Series:
+    """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first."""
+    worst_first = links[[s.DOMAIN, s.SOURCE_URL, s.SCORE]].sort_values(
+        s.SCORE, ascending=False, kind="stable")
+    if worst_first[s.SOURCE_URL].isna().any():  # as before, one group at a time
+        return worst_first.groupby(worst_first[s.DOMAIN].astype(str), sort=False)[
+            s.SOURCE_URL].agg(
+                lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
+    pages = pd.DataFrame({"d": worst_first[s.DOMAIN].astype(str),
+                          "u": worst_first[s.SOURCE_URL].astype(str)})
+    pages = pages.drop_duplicates().groupby("d", sort=False).head(N_SAMPLE_LINKS)
+    return pages.groupby("d", sort=False)["u"].agg(" | ".join).rename_axis(None)
 
 
 def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:
@@ -231,6 +261,10 @@ def audit(
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     check_outputs(out, inputs, overwrite=overwrite)
     old = read_disavow_file(existing) if existing else None
+    if overwrite:
+        # A replaced run must never leave the previous disavow.txt next to new
+        # reports that do not explain it, should this run fail half-way.
+        (out / "disavow.txt").unlink(missing_ok=True)
     scored = score_exports(paths, site=site, progress=progress, **score_options)
     progress("writing the disavow file")
     now = now or datetime.now(UTC)
@@ -296,6 +330,8 @@ def build_summary(
         },
         "policy": {
             "disavow_threshold": policy.domain_disavow, "review_threshold": policy.domain_review,
+            "domain_only_disavow_threshold": policy.domain_only_disavow,
+            "domain_only_review_threshold": policy.domain_only_review,
             "link_disavow_threshold": policy.link_disavow,
             "link_review_threshold": policy.link_review, "level": policy.level,
             "allow_entries": len(policy.allow.domains) + len(policy.allow.urls),

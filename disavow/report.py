@@ -520,10 +520,12 @@ def _decision_series(frame: pd.DataFrame) -> pd.Series:
 def _keyword_series(
     values: pd.Series, allowed: tuple[str, ...], other: str, missing: str
 ) -> pd.Series:
-    """Lower-cased values limited to ``allowed`` (vectorised: links can be millions)."""
-    text = values.astype("string").str.strip().str.lower()
+    """Lower-cased values limited to ``allowed`` (once per distinct value: links can be
+    millions, with a handful of distinct values)."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    text = pd.Series(distinct, dtype=object).astype("string").str.strip().str.lower()
     out = text.where(text.isin(allowed), other).where(text.notna(), missing)
-    return out.astype(object)
+    return pd.Series(out.astype(object).to_numpy()[codes], index=values.index, dtype=object)
 
 
 def _text_list(frame: pd.DataFrame, column: str) -> list[str]:
