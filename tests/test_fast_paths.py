@@ -1,0 +1,239 @@
+"""The fast paths that make a million-link audit affordable give exactly the old results.
+
+Each one is checked against the plain, row-by-row computation it replaces: the
+model's scores against scikit-learn's predict_proba, the reasons against one
+call per row, the CSV against pandas' own writer, the text signals against one
+regular expression per text.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from disavow import features as F
+from disavow import schema as s
+from disavow import tables
+from disavow.decide import Why
+from disavow.explain import (
+    _records,
+    join_reasons,
+    link_reasons,
+    link_reasons_column,
+    reasons_column,
+)
+from disavow.model import _boosted_proba, _calibrated_boosters, _distinct_rows
+from disavow.pipeline import N_SAMPLE_LINKS, _sample_links
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+def _toy_model(frozen: bool):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.frozen import FrozenEstimator
+
+    rng = np.random.default_rng(0)
+    n = 600
+    x = pd.DataFrame({
+        "a": rng.normal(size=n).round(1),
+        "b": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 5, n).astype(float)),
+        "c": pd.Categorical(rng.choice(["x", "y", "z"], n), categories=["x", "y", "z", "other"]),
+        "unused": np.zeros(n),
+    })
+    y = ((x["a"] > 0) ^ (x["c"] == "y") ^ (x["b"].fillna(0) > 2)).astype(int).to_numpy()
+    booster = HistGradientBoostingClassifier(max_iter=30, categorical_features="from_dtype",
+                                             random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if frozen:
+            booster.fit(x, y)
+            model = CalibratedClassifierCV(FrozenEstimator(booster), method="sigmoid")
+        else:
+            model = CalibratedClassifierCV(booster, method="sigmoid", cv=3)
+        model.fit(x, y)
+    return model, x
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_fast_scoring_is_predict_proba_bit_for_bit(frozen):
+    model, x = _toy_model(frozen)
+    # Repeat rows so that grouping has work to do, and add unseen values.
+    frame = pd.concat([x, x.iloc[::3], x.assign(a=x["a"] + 0.05)], ignore_index=True)
+    columns = list(frame.columns)
+    parts = _calibrated_boosters(model, columns)
+    assert parts is not None
+    group, first = _distinct_rows(frame, columns, parts)
+    assert len(first) < len(frame)
+    scores = _boosted_proba(parts, len(first), lambda pos: frame.iloc[first[pos]])[group]
+    assert np.array_equal(scores, model.predict_proba(frame)[:, 1])
+
+
+def test_rows_in_one_group_get_the_same_score():
+    model, x = _toy_model(frozen=True)
+    columns = list(x.columns)
+    group, _ = _distinct_rows(x, columns, _calibrated_boosters(model, columns))
+    proba = model.predict_proba(x)[:, 1]
+    for g in np.unique(group):
+        assert len(set(proba[group == g])) == 1
+
+
+def test_other_estimators_are_not_taken_apart():
+    from sklearn.linear_model import LogisticRegression
+
+    assert _calibrated_boosters(LogisticRegression(), ["a"]) is None
+
+
+def test_shipped_model_scores_as_predict_proba():
+    from disavow.model import load_model
+
+    model = load_model()
+    rng = np.random.default_rng(1)
+    domains = [f"{w}{i}.{t}" for i, (w, t) in enumerate(
+        zip(rng.choice(["seo-links", "bakery", "casino", "news"], 300),
+            rng.choice(["com", "xyz", "co.uk"], 300), strict=True))]
+    table = pd.DataFrame({
+        "row_kind": "link", "status": "ok", "domain": domains,
+        "source_url": [f"https://{d}/page/{i % 7}" for i, d in enumerate(domains)],
+        "anchor": rng.choice(["click here", "cheap seo", "Bakery", None], 300),
+        "nofollow": rng.choice([True, False], 300),
+    })
+    feats = F.build_features(table, F.SiteProfile("bakery.com"))
+    names = table["domain"]
+    for level, frame in (("link", feats.links), ("domain", feats.domains)):
+        got = model.score(frame, level, domains=names if level == "link" else None)
+        if level == "link":
+            from disavow.train import name_scores
+
+            plain = frame.assign(name_ngram_score=name_scores(model.estimators["names"], names))
+            want = model.estimators["link"].predict_proba(model.prepare(plain, "link"))[:, 1]
+            assert np.array_equal(got, want)
+        assert got.shape == (len(frame),)
+
+
+# --- reasons ---------------------------------------------------------------------------
+
+
+def _link_frame(n: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    return pd.DataFrame({
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL], n),
+        "anchor_type": rng.choice(["exact_match", "partial_match", "branded", None], n),
+        s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80], n),
+        "anchor_risky_topics": rng.choice([0.0, 1.0, 2.0, np.nan], n),
+        "title_risky_topics": rng.choice([0.0, 1.0, np.nan], n),
+        s.SOURCE_TITLE: pd.Series(rng.choice(["Best casino  sites", "Plumbing tips", None], n),
+                                  dtype="str"),
+        "external_links": rng.choice([3.0, 150.0, 420.0, np.nan], n),
+        "url_profile": rng.choice([0.0, 1.0, np.nan], n),
+        "url_comment": rng.choice([0.0, 1.0], n),
+        "url_directory": rng.choice([0.0, 1.0], n),
+        "url_bookmark": rng.choice([0.0, 1.0], n),
+        "nofollow": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        "sitewide": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+    })
+
+
+def test_link_reasons_per_distinct_evidence_match_row_by_row():
+    frame = _link_frame()
+    want = [join_reasons(link_reasons(r)) for r in frame.to_dict("records")]
+    assert link_reasons_column(frame).tolist() == want
+    assert reasons_column(frame, link_reasons).tolist() == want
+    links, signals = frame.iloc[:, :3].join(frame[[s.SOURCE_TITLE]]), frame.drop(
+        columns=["why", s.ANCHOR, s.SOURCE_TITLE])
+    assert link_reasons_column(links.join(frame[["nofollow", "sitewide"]]),
+                               signals.drop(columns=["anchor_type"])).tolist() == want
+
+
+def test_records_are_to_dict_records():
+    frame = _link_frame(50).assign(
+        when=pd.to_datetime(["2024-01-02 03:04:05"] * 49 + [None]),
+        count=np.arange(50), flag=np.arange(50) % 2 == 0,
+        mixed=pd.Series([np.float64(1.5), "a", None, 3] * 12 + [Why.SCORE, np.int64(4)],
+                        dtype=object))
+    want, got = frame.to_dict("records"), _records(frame)
+    assert len(want) == len(got)
+    for a, b in zip(want, got, strict=True):
+        assert list(a) == list(b)
+        for key in a:
+            assert type(a[key]) is type(b[key]), key
+            assert a[key] == b[key] or (a[key] is b[key]) or (
+                isinstance(a[key], float) and math.isnan(a[key]) and math.isnan(b[key]))
+
+
+def test_sample_links_keep_the_worst_distinct_pages():
+    links = pd.DataFrame({
+        s.DOMAIN: ["a.com"] * 6 + ["b.com"] * 2,
+        s.SOURCE_URL: ["u1", "u2", "u1", "u3", "u4", "u5", "v1", "v1"],
+        s.SCORE: [0.1, 0.9, 0.95, 0.5, 0.5, 0.2, 0.3, 0.3],
+    })
+    worst = links.sort_values(s.SCORE, ascending=False, kind="stable")
+    want = worst.groupby(worst[s.DOMAIN].astype(str), sort=False)[s.SOURCE_URL].agg(
+        lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
+    got = _sample_links(links)
+    assert got.to_dict() == want.to_dict() == {"a.com": "u1 | u2 | u3", "b.com": "v1"}
+
+
+# --- text signals ----------------------------------------------------------------------
+
+_WORDS = st.sampled_from(list("aZ09 -_/.,\x1f\n\tİΣé") + ["casino", "seo", "buy", "leeds"])
+_TEXTS = st.lists(st.one_of(st.none(), st.lists(_WORDS, max_size=8).map("".join)),
+                  max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXTS, st.booleans())
+def test_text_signals_match_one_regex_per_text(values, small_batches):
+    old = F._TOKEN_BATCH
+    F._TOKEN_BATCH = 3 if small_batches else old
+    try:
+        texts = pd.Series(values, dtype=object)
+        plain = texts.fillna("").astype(str)
+        words = [F._WORD.findall(t.lower()) for t in plain]
+        assert F._words_in(texts, F.COMMERCIAL_WORDS).tolist() == [
+            float(sum(w in F.COMMERCIAL_WORDS for w in ws)) for ws in words]
+        assert F._topics_in(texts).tolist() == [
+            float(sum(bool(set(ws) & v) for v in F._WORD_TOPIC_SETS.values())) for ws in words]
+        vocab = frozenset({"casino", "leeds"})
+        overlap = F._overlap(plain, vocab).tolist()
+        for got, ws in zip(overlap, words, strict=True):
+            kept = {w for w in ws if len(w) >= 3 and not w.isdigit()}
+            want = len(kept & vocab) / len(kept) if kept else math.nan
+            assert got == want or (math.isnan(got) and math.isnan(want))
+    finally:
+        F._TOKEN_BATCH = old
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+_CELLS = st.one_of(
+    st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r\t =+-@é ')), max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_CELLS, _CELLS, st.floats(allow_nan=True, allow_infinity=False),
+                          st.sampled_from([True, False, None])), max_size=12))
+def test_csv_is_what_pandas_writes(rows):
+    frame = pd.DataFrame(rows, columns=["text, with comma", "b", "score", "flag"])
+    frame["b"] = frame["b"].astype("str")
+    frame["flag"] = frame["flag"].astype("boolean")
+    frame["when"] = pd.Timestamp("2024-05-06 07:08:09")
+    want = tables.spreadsheet_safe(frame).to_csv(
+        index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S").encode("utf-8")
+    assert tables.csv_bytes(frame) == want
+
+
+def test_csv_in_many_chunks_is_one_csv(monkeypatch):
+    frame = pd.DataFrame({"u": [f"=x{i}" if i % 7 == 0 else f"u,{i}" for i in range(95)],
+                          "v": np.arange(95) / 7})
+    want = tables.csv_bytes(frame)
+    monkeypatch.setattr(tables, "_CHUNK_ROWS", 10)
+    monkeypatch.setattr(tables, "_SPOOL_BYTES", 100)
+    assert tables.csv_bytes(frame) == want
+    assert tables.csv_bytes(frame.iloc[:0]) == b"u,v\n"
