@@ -13,6 +13,7 @@ models shipped with this package, models trained on this machine (recorded by
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import warnings
@@ -416,7 +417,10 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             f"{meta_path} is not a valid model metadata file ({type(exc).__name__}: {exc}). "
             "Restore the original model folder or retrain it."
         ) from None
-    actual = sha256_file(model_path)
+    # The bytes that are hashed are the bytes that are unpickled: reading the
+    # file twice would let a swap between the two reads slip past the check.
+    data = model_path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise ModelError(
             f"{model_path} does not match the sha256 recorded in {meta_path} "
@@ -436,7 +440,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            estimators = joblib.load(model_path)
+            estimators = joblib.load(io.BytesIO(data))
     except Exception as exc:  # a truncated or foreign pickle fails in many ways
         raise ModelError(f"{model_path} could not be loaded ({type(exc).__name__}).") from None
     if not isinstance(estimators, dict) or not {"domain", "domain_only", "link"} <= set(

@@ -387,6 +387,27 @@ def test_tampered_model_is_refused_with_a_clear_message(tmp_path, case):
         load_model(folder, trust=True)  # trust never overrides a hash mismatch
 
 
+def test_a_model_file_swapped_after_its_hash_is_checked_is_never_loaded(tmp_path, monkeypatch):
+    """The bytes that pass the sha256 check are the bytes that are unpickled."""
+    import hashlib
+
+    from disavow import model as model_module
+
+    folder = copy_model(tmp_path)
+    path = folder / MODEL_FILE
+    real_sha256 = hashlib.sha256
+
+    def sha256_then_swap(data=b""):
+        digest = real_sha256(data)
+        path.write_bytes(b"not a pickle: swapped in after the check")
+        return digest
+
+    monkeypatch.setattr(model_module.hashlib, "sha256", sha256_then_swap)
+    loaded = load_model(folder)
+    assert path.read_bytes().startswith(b"not a pickle")
+    assert {"domain", "domain_only", "link"} <= set(loaded.estimators)
+
+
 @pytest.mark.parametrize("case", ["flipped-byte", "truncated", "no-model-file",
                                   "metadata-not-json"])
 def test_cli_refuses_a_tampered_model_without_a_traceback(tmp_path, case):
