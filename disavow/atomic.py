@@ -54,7 +54,7 @@ def ensure_not_input(path: StrPath, inputs: Iterable[StrPath]) -> None:
 
 def write_atomic(
     path: StrPath,
-    data: bytes | str,
+    data: bytes | str | Iterable[bytes],
     *,
     overwrite: bool,
     inputs: Iterable[StrPath] = (),
@@ -62,6 +62,8 @@ def write_atomic(
     """Write ``data`` to ``path`` so that readers never see a partial file.
 
     A ``str`` is encoded as UTF-8 without a BOM; no newline translation happens.
+    An iterable of ``bytes`` is written piece by piece as it is produced (a large
+    file is never held whole in memory); should producing it fail, nothing is left.
     A new file gets the usual permissions (0666 minus the umask); a replaced file
     keeps its mode.
 
@@ -81,7 +83,12 @@ def write_atomic(
     """
     dest = Path(path)
     ensure_not_input(dest, inputs)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, str):
+        pieces: Iterable[bytes] = (data.encode("utf-8"),)
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        pieces = (bytes(data),)
+    else:
+        pieces = data
     folder = dest.parent
     if not folder.is_dir():
         raise OutputError(
@@ -96,9 +103,10 @@ def write_atomic(
     try:
         fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in pieces:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

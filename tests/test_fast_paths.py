@@ -234,6 +234,49 @@ def test_csv_in_many_chunks_is_one_csv(monkeypatch):
                           "v": np.arange(95) / 7})
     want = tables.csv_bytes(frame)
     monkeypatch.setattr(tables, "_CHUNK_ROWS", 10)
-    monkeypatch.setattr(tables, "_SPOOL_BYTES", 100)
     assert tables.csv_bytes(frame) == want
     assert tables.csv_bytes(frame.iloc[:0]) == b"u,v\n"
+
+
+@pytest.mark.parametrize("values", [
+    [1.0, 2.0, 3.0, 2.0, np.nan],  # whole numbers (the source_row column)
+    [-0.0, 0.0, 1.0, -0.0],  # factorize takes -0.0 for 0.0
+    [1e15, 1e16, -1e15, 999999999999999.0, 123456789012345.0],
+    [0.1, 1e-05, 2.5, np.inf, -np.inf, np.nan, 0.30000000000000004],
+    [],
+])
+def test_csv_floats_are_what_pandas_writes(values):
+    frame = pd.DataFrame({"x": pd.Series(values, dtype=float), "y": "a"})
+    want = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    assert tables.csv_bytes(frame) == want
+
+
+def test_csv_mixed_and_boolean_columns_are_what_pandas_writes():
+    frame = pd.DataFrame({
+        "mixed": pd.Series([1, "=a", None, 2.5, "b,c", pd.Timestamp("2024-01-02 03:04:05")],
+                           dtype=object),
+        "flag": pd.array([True, None, False, True, False, None], dtype="boolean"),
+        "text": pd.Series(["x", None, "-1", "x", 'say "hi"', "x"], dtype="str"),
+        "when": pd.to_datetime(["2024-01-02 03:04:05", None, "2023-12-31 00:00:00",
+                                "2024-01-02 03:04:05",
+                                "2020-02-29 23:59:59", "2021-06-01 00:00:00"]),
+    })
+    want = tables.spreadsheet_safe(frame).to_csv(
+        index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S").encode("utf-8")
+    assert tables.csv_bytes(frame) == want
+
+
+def test_csv_is_streamed_into_place_and_a_failure_leaves_nothing(tmp_path):
+    from disavow.atomic import write_atomic
+
+    frame = pd.DataFrame({"u": [f"u{i}" for i in range(25)], "v": np.arange(25) / 3})
+    tables.write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == tables.csv_bytes(frame)
+
+    def failing():
+        yield b"half a file"
+        raise MemoryError
+
+    with pytest.raises(MemoryError):
+        write_atomic(tmp_path / "u.csv", failing(), overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
