@@ -274,17 +274,15 @@ _LINK_FLAGS = ("url_profile", "url_comment", "url_directory", "url_bookmark", "n
 # What link_reasons reads besides the link table's own columns and "why".
 LINK_REASON_FEATURES = ("anchor_type", "anchor_risky_topics", "title_risky_topics",
                         "external_links", *_LINK_FLAGS)
-_MONEY_TYPES = ("exact_match", "partial_match")
 
 
 def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Series:
-    """``link_reasons`` for every row, worked out once per distinct set of evidence.
+    """``join_reasons(link_reasons(row))`` for every row, built column-wise.
 
-    A profile of a million links has a few thousand distinct sets of the values
-    ``link_reasons`` looks at, once each value is reduced to what it decides
-    (a flag is 1 or not; an anchor is quoted only when it is a money or
-    risky-topic anchor; a title only when it is on a risky topic; outbound
-    links only from 150). Each column is taken from ``links``, else from
+    Each reason ``link_reasons`` can give is worked out once per distinct value
+    it quotes (an anchor, a title, a count of outbound links), for the rows that
+    have it, then the first ``MAX_REASONS`` reasons of each row are joined in
+    ``link_reasons``' order. Each column is taken from ``links``, else from
     ``features`` (the link's signals), as if the two were joined.
     """
 
@@ -294,26 +292,78 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
                 return frame[key]
         return pd.Series(np.nan, index=links.index, dtype=float)
 
+    n_rows = len(links)
     anchor_type = column("anchor_type").to_numpy(dtype=object)
-    risky_anchor = _as_float(column("anchor_risky_topics")) >= 1
-    quoted_anchor = risky_anchor | pd.Series(anchor_type).isin(_MONEY_TYPES).to_numpy()
-    risky_title = _as_float(column("title_risky_topics")) >= 1
+    anchor = column(s.ANCHOR).to_numpy(dtype=object)
+    title = column(s.SOURCE_TITLE).to_numpy(dtype=object)
     external = _as_float(column("external_links"))
-    evidence = {
-        "why": column("why").to_numpy(dtype=object),
-        "anchor_type": anchor_type,
-        s.ANCHOR: np.where(quoted_anchor, column(s.ANCHOR).to_numpy(dtype=object), np.nan),
-        "anchor_risky_topics": risky_anchor.astype(float),
-        "title_risky_topics": risky_title.astype(float),
-        s.SOURCE_TITLE: np.where(risky_title, column(s.SOURCE_TITLE).to_numpy(dtype=object),
-                                 np.nan),
-        "external_links": np.where(external >= 150, external, np.nan),
-    }
-    evidence.update({key: (_as_float(column(key)) == 1).astype(float) for key in _LINK_FLAGS})
-    group, first = _groups(evidence)
-    firsts = pd.DataFrame({key: values[first] for key, values in evidence.items()})
-    texts = np.array([join_reasons(link_reasons(r)) for r in _records(firsts)], dtype=object)
-    return pd.Series(texts[group], index=links.index, dtype=object)
+    # (rows that have the reason, its text on each of them) in link_reasons' order
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    why = _per_value(column("why").to_numpy(dtype=object), _why_reason)
+    rows = np.flatnonzero(why != "")
+    parts.append((rows, why[rows]))
+    for kind, words in (("exact_match", "exact-match"), ("partial_match", "partial-match")):
+        rows = np.flatnonzero(anchor_type == kind)
+        parts.append((rows, _per_value(anchor[rows], lambda a, w=words: f"{w} anchor {_quote(a)}")))
+    for key, text in _URL_REASONS:
+        rows = np.flatnonzero(_as_float(column(key)) == 1)
+        parts.append((rows, np.full(len(rows), text, dtype=object)))
+    rows = np.flatnonzero(_as_float(column("anchor_risky_topics")) >= 1)
+    parts.append((rows, _per_value(anchor[rows], lambda a: f"anchor on a risky topic {_quote(a)}")))
+    rows = np.flatnonzero(_as_float(column("title_risky_topics")) >= 1)
+    titled = _per_value(title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
+                        if isinstance(t, str) else "")
+    parts.append((rows[titled != ""], titled[titled != ""]))
+    rows = np.flatnonzero(external >= 150)
+    parts.append((rows, _per_value(external[rows].astype(object),
+                                   lambda x: f"the page has {x:.0f} outbound links")))
+    for key, text in (("nofollow", "nofollow: passes nothing"), ("sitewide", "sitewide link")):
+        rows = np.flatnonzero(_as_float(column(key)) == 1)
+        parts.append((rows, np.full(len(rows), text, dtype=object)))
+
+    texts = np.full(n_rows, "no strong evidence on the link itself", dtype=object)
+    count = np.zeros(n_rows, dtype=np.int64)
+    for rows, reasons in parts:
+        taken = count[rows] < MAX_REASONS
+        rows, reasons = rows[taken], reasons[taken]
+        reasons = np.array([r.replace(SEPARATOR, " / ") for r in reasons], dtype=object) \
+            if len(reasons) and any(SEPARATOR in r for r in set(reasons)) else reasons
+        first = count[rows] == 0
+        texts[rows[first]] = reasons[first]
+        later = rows[~first]
+        if len(later):
+            texts[later] = texts[later] + SEPARATOR + reasons[~first]
+        count[rows] += 1
+    return pd.Series(texts, index=links.index, dtype=object)
+
+
+_URL_REASONS = (
+    ("url_profile", "placed on a user-profile page"),
+    ("url_comment", "placed in a comment"),
+    ("url_directory", "placed on a directory or submission page"),
+    ("url_bookmark", "placed on a social-bookmark page"),
+)
+
+
+def _why_reason(why: object) -> str:
+    """The policy's reason that opens ``link_reasons``, "" when there is none."""
+    if why == Why.DOMAIN:
+        return "its referring domain is disavowed"
+    if why in _WHY_TEXT:
+        return _WHY_TEXT[why]
+    return ""
+
+
+def _per_value(values: np.ndarray, fn) -> np.ndarray:
+    """``fn(value)`` for each element of ``values``, called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = np.empty(len(uniques) + 1, dtype=object)
+    done[:-1] = [fn(u) for u in np.asarray(uniques, dtype=object)]
+    out = done[codes]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):  # None, NaN and NA are one missing value to factorize, not to fn
+        out[missing] = [fn(v) for v in values[missing]]
+    return out
 
 
 def _as_float(values: pd.Series) -> np.ndarray:
@@ -321,22 +371,3 @@ def _as_float(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _groups(columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group) of the distinct rows of ``columns``."""
-    n_rows = len(next(iter(columns.values())))
-    key = np.zeros(n_rows, dtype=np.int64)
-    size = 1
-    for values in columns.values():
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        levels = len(uniques) + 1
-        if size * levels >= 1 << 62:
-            key, kept = pd.factorize(key)
-            size = len(kept)
-        key = key * levels + (codes.astype(np.int64) + 1)
-        size *= levels
-    group, uniques = pd.factorize(key)
-    first = np.full(len(uniques), n_rows, dtype=np.int64)
-    np.minimum.at(first, group, np.arange(n_rows))
-    return group, first

@@ -123,9 +123,9 @@ def test_shipped_model_scores_as_predict_proba():
 def _link_frame(n: int = 400) -> pd.DataFrame:
     rng = np.random.default_rng(2)
     return pd.DataFrame({
-        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL], n),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, "own_site", None], n),
         "anchor_type": rng.choice(["exact_match", "partial_match", "branded", None], n),
-        s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80], n),
+        s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80, "a | b"], n),
         "anchor_risky_topics": rng.choice([0.0, 1.0, 2.0, np.nan], n),
         "title_risky_topics": rng.choice([0.0, 1.0, np.nan], n),
         s.SOURCE_TITLE: pd.Series(rng.choice(["Best casino  sites", "Plumbing tips", None], n),
