@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -247,13 +248,73 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
     if fn is link_reasons and not args:
         return link_reasons_column(frame)
-    records = _records(frame)
+    records = _lazy_records(frame)
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``frame.to_dict("records")``, built column by column (the same values, faster)."""
+class _Row(Mapping):
+    """One row of a table as ``to_dict("records")`` gives it, read only where asked.
+
+    A reasons function looks at a few dozen of a domain's hundred-odd columns:
+    the others are never converted to Python values.
+    """
+
+    __slots__ = ("_columns", "_at")
+
+    def __init__(self, columns: _LazyColumns, at: int):
+        self._columns, self._at = columns, at
+
+    def __getitem__(self, key: str) -> Any:
+        return self._columns.cells(key)[self._at]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        cells = self._columns.cells(key, None)
+        return default if cells is None else cells[self._at]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns.names
+
+    def __iter__(self):
+        return iter(self._columns.names)
+
+    def __len__(self) -> int:
+        return len(self._columns.names)
+
+
+class _LazyColumns:
+    """Each column's cells as :func:`_records` boxes them, converted on first use."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.names = dict.fromkeys(frame.columns.tolist())
+        self.done: dict[str, list[Any]] = {}
+
+    def cells(self, key: str, *default: Any) -> Any:
+        cells = self.done.get(key)
+        if cells is None:
+            if key not in self.names:
+                if default:
+                    return default[0]
+                raise KeyError(key)
+            cells = self.done[key] = _records(self.frame[[key]], values_only=True)[0]
+        return cells
+
+
+def _lazy_records(frame: pd.DataFrame) -> list[Mapping[str, Any]]:
+    """``_records(frame)`` as read-on-demand rows (a plain list of dicts when the
+    column names are not unique, as ``to_dict`` then is)."""
     if not frame.columns.is_unique:
+        return _records(frame)
+    columns = _LazyColumns(frame)
+    return [_Row(columns, i) for i in range(len(frame))]
+
+
+def _records(frame: pd.DataFrame, *, values_only: bool = False) -> list[Any]:
+    """``frame.to_dict("records")``, built column by column (the same values, faster).
+
+    With ``values_only``, each column's list of boxed cells instead.
+    """
+    if not frame.columns.is_unique and not values_only:
         return frame.to_dict("records")
     from pandas.api.extensions import ExtensionDtype
     from pandas.core.dtypes.cast import maybe_box_native
@@ -264,6 +325,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
             cells = [maybe_box_native(v) for v in cells]  # as to_dict boxes them
         values.append(cells)
+    if values_only:
+        return values
     columns = frame.columns.tolist()
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 

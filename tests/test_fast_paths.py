@@ -22,6 +22,7 @@ from disavow import schema as s
 from disavow import tables
 from disavow.decide import Why
 from disavow.explain import (
+    _lazy_records,
     _records,
     join_reasons,
     link_reasons,
@@ -157,14 +158,20 @@ def test_records_are_to_dict_records():
         count=np.arange(50), flag=np.arange(50) % 2 == 0,
         mixed=pd.Series([np.float64(1.5), "a", None, 3] * 12 + [Why.SCORE, np.int64(4)],
                         dtype=object))
-    want, got = frame.to_dict("records"), _records(frame)
-    assert len(want) == len(got)
-    for a, b in zip(want, got, strict=True):
-        assert list(a) == list(b)
-        for key in a:
-            assert type(a[key]) is type(b[key]), key
-            assert a[key] == b[key] or (a[key] is b[key]) or (
-                isinstance(a[key], float) and math.isnan(a[key]) and math.isnan(b[key]))
+    want = frame.to_dict("records")
+    for got in (_records(frame), _lazy_records(frame)):
+        assert len(want) == len(got)
+        for a, b in zip(want, got, strict=True):
+            assert list(a) == list(b)
+            for key in a:
+                assert type(a[key]) is type(b[key]), key
+                assert type(a[key]) is type(b.get(key)), key
+                assert a[key] == b[key] or (a[key] is b[key]) or (
+                    isinstance(a[key], float) and math.isnan(a[key]) and math.isnan(b[key]))
+            assert b.get("no such column") is None and b.get("no such column", 7) == 7
+            assert "count" in b and "no such column" not in b
+            with pytest.raises(KeyError):
+                b["no such column"]
 
 
 def test_sample_links_keep_the_worst_distinct_pages():
@@ -178,6 +185,25 @@ def test_sample_links_keep_the_worst_distinct_pages():
         lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
     got = _sample_links(links)
     assert got.to_dict() == want.to_dict() == {"a.com": "u1 | u2 | u3", "b.com": "v1"}
+    assert _sample_links(links.iloc[:0]).empty
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sample_links_by_codes_match_grouping_the_strings(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    links = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice([f"d{i}.com" for i in range(20)], n), dtype="str"),
+        s.SOURCE_URL: pd.Series(rng.choice([f"u{i}" for i in range(60)], n), dtype="str"),
+        s.SCORE: rng.choice([0.0, 0.1, 0.5, 0.5, 0.9, 1.0], n),  # many ties
+    })
+    worst = links.sort_values(s.SCORE, ascending=False, kind="stable")
+    pages = pd.DataFrame({"d": worst[s.DOMAIN].astype(str), "u": worst[s.SOURCE_URL].astype(str)})
+    pages = pages.drop_duplicates().groupby("d", sort=False).head(N_SAMPLE_LINKS)
+    want = pages.groupby("d", sort=False)["u"].agg(" | ".join).rename_axis(None)
+    got = _sample_links(links)
+    assert got.index.tolist() == want.index.tolist()
+    assert got.tolist() == want.tolist()
 
 
 # --- text signals ----------------------------------------------------------------------
