@@ -384,8 +384,14 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
         rows = np.flatnonzero(_as_float(column(key)) == 1)
         parts.append((rows, np.full(len(rows), text, dtype=object)))
 
-    texts = np.full(n_rows, "no strong evidence on the link itself", dtype=object)
-    count = np.zeros(n_rows, dtype=np.int64)
+    # Rows with the same reasons get one text (not a million copies of a few):
+    # grouped by the reasons each row has, and each text is built once per group.
+    group, first = _reason_groups(parts, n_rows)
+    at = np.full(n_rows, -1, dtype=np.int64)
+    at[first] = np.arange(len(first))
+    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons in parts]
+    texts = np.full(len(first), "no strong evidence on the link itself", dtype=object)
+    count = np.zeros(len(first), dtype=np.int64)
     for rows, reasons in parts:
         taken = count[rows] < MAX_REASONS
         rows, reasons = rows[taken], reasons[taken]
@@ -397,7 +403,28 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
         if len(later):
             texts[later] = texts[later] + SEPARATOR + reasons[~first]
         count[rows] += 1
-    return pd.Series(texts, index=links.index, dtype=object)
+    return pd.Series(texts[group], index=links.index, dtype=object)
+
+
+def _reason_groups(parts: list[tuple[np.ndarray, np.ndarray]], n_rows: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group): rows with the same reason texts."""
+    key = np.zeros(n_rows, dtype=np.int64)
+    size = 1
+    for rows, reasons in parts:
+        codes, uniques = pd.factorize(reasons)
+        levels = len(uniques) + 1
+        if size * levels >= 1 << 62:
+            key, kept = pd.factorize(key)
+            size = len(kept)
+        code = np.zeros(n_rows, dtype=np.int64)
+        code[rows] = codes + 1
+        key = key * levels + code
+        size *= levels
+    group, uniques = pd.factorize(key)
+    first = np.full(len(uniques), n_rows, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(n_rows))
+    return group, first
 
 
 _URL_REASONS = (

@@ -48,6 +48,7 @@ DOMAIN_OUTPUT_COLUMNS = (
     s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
     s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
 )
+_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)  # read from exports, used by no stage
 OUTPUT_FILES = ("disavow.txt", "domains.csv", "links.csv", "report.html", "summary.json")
 N_SAMPLE_LINKS = 3
 
@@ -100,7 +101,10 @@ def score_exports(
         )
     progress("reading exports")
     result = read_exports(list(paths))
-    table = result.links
+    # Nothing downstream reads the text around a link; a million rows of it would
+    # only hold memory.
+    table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
+    result.links = table
     progress("loading the model")
     model = model or load_model(model_dir, trust=trust_model)
     policy = Policy.from_thresholds(
