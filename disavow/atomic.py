@@ -16,8 +16,10 @@ import errno
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from queue import Queue
 
 from disavow.errors import OutputError
 
@@ -54,7 +56,7 @@ def ensure_not_input(path: StrPath, inputs: Iterable[StrPath]) -> None:
 
 def write_atomic(
     path: StrPath,
-    data: bytes | str,
+    data: bytes | str | Iterable[bytes],
     *,
     overwrite: bool,
     inputs: Iterable[StrPath] = (),
@@ -62,6 +64,8 @@ def write_atomic(
     """Write ``data`` to ``path`` so that readers never see a partial file.
 
     A ``str`` is encoded as UTF-8 without a BOM; no newline translation happens.
+    An iterable of ``bytes`` is written piece by piece as it is produced (a large
+    file is never held whole in memory); should producing it fail, nothing is left.
     A new file gets the usual permissions (0666 minus the umask); a replaced file
     keeps its mode.
 
@@ -81,7 +85,12 @@ def write_atomic(
     """
     dest = Path(path)
     ensure_not_input(dest, inputs)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, str):
+        pieces: Iterable[bytes] = (data.encode("utf-8"),)
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        pieces = (bytes(data),)
+    else:
+        pieces = data
     folder = dest.parent
     if not folder.is_dir():
         raise OutputError(
@@ -96,9 +105,11 @@ def write_atomic(
     try:
         fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            if isinstance(pieces, tuple):
+                for piece in pieces:
+                    _write_all(fd, piece)
+            else:
+                _write_behind(fd, pieces)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -118,6 +129,47 @@ def write_atomic(
             os.unlink(tmp)
     _fsync_folder(folder)
     return dest
+
+
+def _write_all(fd: int, piece: bytes) -> None:
+    view = memoryview(piece)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+_PIECES_AHEAD = 3  # pieces made while earlier ones are still being written
+
+
+def _write_behind(fd: int, pieces: Iterable[bytes]) -> None:
+    """Write ``pieces`` in a second thread while the caller makes the next ones.
+
+    Writing to the disk does not hold Python's lock, so a large file costs little
+    more than making its content. The first error of either side is raised here,
+    after the writer has stopped.
+    """
+    queue: Queue[bytes | None] = Queue(maxsize=_PIECES_AHEAD)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (piece := queue.get()) is not None:
+            if not failed:
+                try:
+                    _write_all(fd, piece)
+                except BaseException as exc:  # re-raised by the caller's thread
+                    failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="disavow-write-behind", daemon=True)
+    thread.start()
+    try:
+        for piece in pieces:
+            if failed:
+                break
+            queue.put(piece)
+    finally:
+        queue.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _create_temp(dest: Path) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -247,13 +248,73 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
     if fn is link_reasons and not args:
         return link_reasons_column(frame)
-    records = _records(frame)
+    records = _lazy_records(frame)
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``frame.to_dict("records")``, built column by column (the same values, faster)."""
+class _Row(Mapping):
+    """One row of a table as ``to_dict("records")`` gives it, read only where asked.
+
+    A reasons function looks at a few dozen of a domain's hundred-odd columns:
+    the others are never converted to Python values.
+    """
+
+    __slots__ = ("_columns", "_at")
+
+    def __init__(self, columns: _LazyColumns, at: int):
+        self._columns, self._at = columns, at
+
+    def __getitem__(self, key: str) -> Any:
+        return self._columns.cells(key)[self._at]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        cells = self._columns.cells(key, None)
+        return default if cells is None else cells[self._at]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns.names
+
+    def __iter__(self):
+        return iter(self._columns.names)
+
+    def __len__(self) -> int:
+        return len(self._columns.names)
+
+
+class _LazyColumns:
+    """Each column's cells as :func:`_records` boxes them, converted on first use."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.names = dict.fromkeys(frame.columns.tolist())
+        self.done: dict[str, list[Any]] = {}
+
+    def cells(self, key: str, *default: Any) -> Any:
+        cells = self.done.get(key)
+        if cells is None:
+            if key not in self.names:
+                if default:
+                    return default[0]
+                raise KeyError(key)
+            cells = self.done[key] = _records(self.frame[[key]], values_only=True)[0]
+        return cells
+
+
+def _lazy_records(frame: pd.DataFrame) -> list[Mapping[str, Any]]:
+    """``_records(frame)`` as read-on-demand rows (a plain list of dicts when the
+    column names are not unique, as ``to_dict`` then is)."""
     if not frame.columns.is_unique:
+        return _records(frame)
+    columns = _LazyColumns(frame)
+    return [_Row(columns, i) for i in range(len(frame))]
+
+
+def _records(frame: pd.DataFrame, *, values_only: bool = False) -> list[Any]:
+    """``frame.to_dict("records")``, built column by column (the same values, faster).
+
+    With ``values_only``, each column's list of boxed cells instead.
+    """
+    if not frame.columns.is_unique and not values_only:
         return frame.to_dict("records")
     from pandas.api.extensions import ExtensionDtype
     from pandas.core.dtypes.cast import maybe_box_native
@@ -264,6 +325,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
             cells = [maybe_box_native(v) for v in cells]  # as to_dict boxes them
         values.append(cells)
+    if values_only:
+        return values
     columns = frame.columns.tolist()
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
@@ -274,17 +337,15 @@ _LINK_FLAGS = ("url_profile", "url_comment", "url_directory", "url_bookmark", "n
 # What link_reasons reads besides the link table's own columns and "why".
 LINK_REASON_FEATURES = ("anchor_type", "anchor_risky_topics", "title_risky_topics",
                         "external_links", *_LINK_FLAGS)
-_MONEY_TYPES = ("exact_match", "partial_match")
 
 
 def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Series:
-    """``link_reasons`` for every row, worked out once per distinct set of evidence.
+    """``join_reasons(link_reasons(row))`` for every row, built column-wise.
 
-    A profile of a million links has a few thousand distinct sets of the values
-    ``link_reasons`` looks at, once each value is reduced to what it decides
-    (a flag is 1 or not; an anchor is quoted only when it is a money or
-    risky-topic anchor; a title only when it is on a risky topic; outbound
-    links only from 150). Each column is taken from ``links``, else from
+    Each reason ``link_reasons`` can give is worked out once per distinct value
+    it quotes (an anchor, a title, a count of outbound links), for the rows that
+    have it, then the first ``MAX_REASONS`` reasons of each row are joined in
+    ``link_reasons``' order. Each column is taken from ``links``, else from
     ``features`` (the link's signals), as if the two were joined.
     """
 
@@ -294,26 +355,105 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
                 return frame[key]
         return pd.Series(np.nan, index=links.index, dtype=float)
 
+    n_rows = len(links)
     anchor_type = column("anchor_type").to_numpy(dtype=object)
-    risky_anchor = _as_float(column("anchor_risky_topics")) >= 1
-    quoted_anchor = risky_anchor | pd.Series(anchor_type).isin(_MONEY_TYPES).to_numpy()
-    risky_title = _as_float(column("title_risky_topics")) >= 1
+    anchor = column(s.ANCHOR).to_numpy(dtype=object)
+    title = column(s.SOURCE_TITLE).to_numpy(dtype=object)
     external = _as_float(column("external_links"))
-    evidence = {
-        "why": column("why").to_numpy(dtype=object),
-        "anchor_type": anchor_type,
-        s.ANCHOR: np.where(quoted_anchor, column(s.ANCHOR).to_numpy(dtype=object), np.nan),
-        "anchor_risky_topics": risky_anchor.astype(float),
-        "title_risky_topics": risky_title.astype(float),
-        s.SOURCE_TITLE: np.where(risky_title, column(s.SOURCE_TITLE).to_numpy(dtype=object),
-                                 np.nan),
-        "external_links": np.where(external >= 150, external, np.nan),
-    }
-    evidence.update({key: (_as_float(column(key)) == 1).astype(float) for key in _LINK_FLAGS})
-    group, first = _groups(evidence)
-    firsts = pd.DataFrame({key: values[first] for key, values in evidence.items()})
-    texts = np.array([join_reasons(link_reasons(r)) for r in _records(firsts)], dtype=object)
+    # (rows that have the reason, its text on each of them) in link_reasons' order
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    why = _per_value(column("why").to_numpy(dtype=object), _why_reason)
+    rows = np.flatnonzero(why != "")
+    parts.append((rows, why[rows]))
+    for kind, words in (("exact_match", "exact-match"), ("partial_match", "partial-match")):
+        rows = np.flatnonzero(anchor_type == kind)
+        parts.append((rows, _per_value(anchor[rows], lambda a, w=words: f"{w} anchor {_quote(a)}")))
+    for key, text in _URL_REASONS:
+        rows = np.flatnonzero(_as_float(column(key)) == 1)
+        parts.append((rows, np.full(len(rows), text, dtype=object)))
+    rows = np.flatnonzero(_as_float(column("anchor_risky_topics")) >= 1)
+    parts.append((rows, _per_value(anchor[rows], lambda a: f"anchor on a risky topic {_quote(a)}")))
+    rows = np.flatnonzero(_as_float(column("title_risky_topics")) >= 1)
+    titled = _per_value(title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
+                        if isinstance(t, str) else "")
+    parts.append((rows[titled != ""], titled[titled != ""]))
+    rows = np.flatnonzero(external >= 150)
+    parts.append((rows, _per_value(external[rows].astype(object),
+                                   lambda x: f"the page has {x:.0f} outbound links")))
+    for key, text in (("nofollow", "nofollow: passes nothing"), ("sitewide", "sitewide link")):
+        rows = np.flatnonzero(_as_float(column(key)) == 1)
+        parts.append((rows, np.full(len(rows), text, dtype=object)))
+
+    # Rows with the same reasons get one text (not a million copies of a few):
+    # grouped by the reasons each row has, and each text is built once per group.
+    group, first = _reason_groups(parts, n_rows)
+    at = np.full(n_rows, -1, dtype=np.int64)
+    at[first] = np.arange(len(first))
+    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons in parts]
+    texts = np.full(len(first), "no strong evidence on the link itself", dtype=object)
+    count = np.zeros(len(first), dtype=np.int64)
+    for rows, reasons in parts:
+        taken = count[rows] < MAX_REASONS
+        rows, reasons = rows[taken], reasons[taken]
+        reasons = np.array([r.replace(SEPARATOR, " / ") for r in reasons], dtype=object) \
+            if len(reasons) and any(SEPARATOR in r for r in set(reasons)) else reasons
+        first = count[rows] == 0
+        texts[rows[first]] = reasons[first]
+        later = rows[~first]
+        if len(later):
+            texts[later] = texts[later] + SEPARATOR + reasons[~first]
+        count[rows] += 1
     return pd.Series(texts[group], index=links.index, dtype=object)
+
+
+def _reason_groups(parts: list[tuple[np.ndarray, np.ndarray]], n_rows: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group): rows with the same reason texts."""
+    key = np.zeros(n_rows, dtype=np.int64)
+    size = 1
+    for rows, reasons in parts:
+        codes, uniques = pd.factorize(reasons)
+        levels = len(uniques) + 1
+        if size * levels >= 1 << 62:
+            key, kept = pd.factorize(key)
+            size = len(kept)
+        code = np.zeros(n_rows, dtype=np.int64)
+        code[rows] = codes + 1
+        key = key * levels + code
+        size *= levels
+    group, uniques = pd.factorize(key)
+    first = np.full(len(uniques), n_rows, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(n_rows))
+    return group, first
+
+
+_URL_REASONS = (
+    ("url_profile", "placed on a user-profile page"),
+    ("url_comment", "placed in a comment"),
+    ("url_directory", "placed on a directory or submission page"),
+    ("url_bookmark", "placed on a social-bookmark page"),
+)
+
+
+def _why_reason(why: object) -> str:
+    """The policy's reason that opens ``link_reasons``, "" when there is none."""
+    if why == Why.DOMAIN:
+        return "its referring domain is disavowed"
+    if why in _WHY_TEXT:
+        return _WHY_TEXT[why]
+    return ""
+
+
+def _per_value(values: np.ndarray, fn) -> np.ndarray:
+    """``fn(value)`` for each element of ``values``, called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = np.empty(len(uniques) + 1, dtype=object)
+    done[:-1] = [fn(u) for u in np.asarray(uniques, dtype=object)]
+    out = done[codes]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):  # None, NaN and NA are one missing value to factorize, not to fn
+        out[missing] = [fn(v) for v in values[missing]]
+    return out
 
 
 def _as_float(values: pd.Series) -> np.ndarray:
@@ -321,22 +461,3 @@ def _as_float(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _groups(columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group) of the distinct rows of ``columns``."""
-    n_rows = len(next(iter(columns.values())))
-    key = np.zeros(n_rows, dtype=np.int64)
-    size = 1
-    for values in columns.values():
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        levels = len(uniques) + 1
-        if size * levels >= 1 << 62:
-            key, kept = pd.factorize(key)
-            size = len(kept)
-        key = key * levels + (codes.astype(np.int64) + 1)
-        size *= levels
-    group, uniques = pd.factorize(key)
-    first = np.full(len(uniques), n_rows, dtype=np.int64)
-    np.minimum.at(first, group, np.arange(n_rows))
-    return group, first

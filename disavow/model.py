@@ -172,7 +172,7 @@ class ScoringModel:
 # faster: rows that no split of any tree can tell apart are scored once, and the
 # trees are walked over blocks of rows small enough to stay in the CPU cache, one
 # block per core. A sample is re-scored by scikit-learn itself as a check.
-_BLOCK_ROWS = 1 << 16  # rows prepared at once (bounds the memory of the float matrix)
+_BLOCK_ROWS = 1 << 14  # rows prepared at once (bounds the memory of the float matrix)
 _CHUNK_ROWS = 2048  # rows walked through all trees while they stay in the cache
 _CHECK_ROWS = 64  # rows re-scored by scikit-learn's predict_proba to verify the fast path
 

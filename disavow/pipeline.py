@@ -48,6 +48,7 @@ DOMAIN_OUTPUT_COLUMNS = (
     s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
     s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
 )
+_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)  # read from exports, used by no stage
 OUTPUT_FILES = ("disavow.txt", "domains.csv", "links.csv", "report.html", "summary.json")
 N_SAMPLE_LINKS = 3
 
@@ -100,7 +101,10 @@ def score_exports(
         )
     progress("reading exports")
     result = read_exports(list(paths))
-    table = result.links
+    # Nothing downstream reads the text around a link; a million rows of it would
+    # only hold memory.
+    table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
+    result.links = table
     progress("loading the model")
     model = model or load_model(model_dir, trust=trust_model)
     policy = Policy.from_thresholds(
@@ -189,16 +193,36 @@ def _describe_domains(
 
 def _sample_links(links: pd.DataFrame) -> pd.Series:
     """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first."""
-    worst_first = links[[s.DOMAIN, s.SOURCE_URL, s.SCORE]].sort_values(
-        s.SCORE, ascending=False, kind="stable")
-    if worst_first[s.SOURCE_URL].isna().any():  # as before, one group at a time
+    if links.empty or links[s.SOURCE_URL].isna().any() or links[s.SCORE].isna().any():
+        # as before, one group at a time
+        worst_first = links[[s.DOMAIN, s.SOURCE_URL, s.SCORE]].sort_values(
+            s.SCORE, ascending=False, kind="stable")
         return worst_first.groupby(worst_first[s.DOMAIN].astype(str), sort=False)[
             s.SOURCE_URL].agg(
                 lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
-    pages = pd.DataFrame({"d": worst_first[s.DOMAIN].astype(str),
-                          "u": worst_first[s.SOURCE_URL].astype(str)})
-    pages = pages.drop_duplicates().groupby("d", sort=False).head(N_SAMPLE_LINKS)
-    return pages.groupby("d", sort=False)["u"].agg(" | ".join).rename_axis(None)
+    # Through integer codes of domains and pages: the same pages, in the same
+    # order, as grouping and de-duplicating a million pairs of strings.
+    domain_codes, domains = pd.factorize(links[s.DOMAIN].astype(str))
+    page_codes, pages = pd.factorize(links[s.SOURCE_URL].astype(str))
+    order = np.argsort(-links[s.SCORE].to_numpy(dtype=float), kind="stable")  # worst first
+    domain_codes, page_codes = domain_codes[order], page_codes[order]
+    pair = domain_codes.astype(np.int64) * max(len(pages), 1) + page_codes
+    first = np.sort(np.unique(pair, return_index=True)[1])  # distinct pairs, worst first
+    pair_domain, pair_page = domain_codes[first], page_codes[first]
+    by_domain = np.argsort(pair_domain, kind="stable")  # each domain's pages, worst first
+    grouped = pair_domain[by_domain]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(len(grouped)) - np.repeat(starts, np.diff(np.r_[starts, len(grouped)]))
+    kept = by_domain[rank < N_SAMPLE_LINKS]
+    texts = np.asarray(pages, dtype=object)[pair_page[kept]]
+    bounds = np.r_[np.flatnonzero(np.r_[True, pair_domain[kept][1:] != pair_domain[kept][:-1]]),
+                   len(kept)]
+    joined = [" | ".join(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    labels = np.asarray(domains, dtype=object)[pair_domain[kept][bounds[:-1]]]
+    # In the order each domain first appears, worst first (as groupby(sort=False) gives).
+    appear = np.argsort(first[kept][bounds[:-1]], kind="stable")
+    return pd.Series(np.asarray(joined, dtype=object)[appear], index=labels[appear],
+                     dtype=object).astype(str)
 
 
 def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:

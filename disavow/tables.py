@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,30 +49,34 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 _CHUNK_ROWS = 100_000  # rows made safe and formatted at once
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CHECK_ROWS = 200  # rows also written by pandas' own writer, to check the fast one
-_SPOOL_BYTES = 32 << 20  # CSV text kept in memory while it is written, before a temp file
+_CSV_OPTIONS = {"float_format": None, "date_format": _DATE_FORMAT, "decimal": ".",
+                "na_rep": "", "quoting": csv.QUOTE_MINIMAL}
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
     """UTF-8 CSV (no BOM, LF) with formula cells neutralised and dates as ISO text.
 
     The same bytes as ``spreadsheet_safe(frame).to_csv(index=False, lineterminator="\\n")``,
-    made in chunks of rows: a million-row table is never copied whole, nor held as
-    one text. Cells are formatted by pandas; the rows are joined here, which is
-    several times faster than the csv module's writer and checked against it.
+    made and given out in chunks of rows: a million-row table is never copied
+    whole, nor held as one text. Cells are formatted once per distinct value
+    where that is cheaper; the rows are joined here, which is several times
+    faster than the csv module's writer, and each chunk's first rows are checked
+    against pandas' own writer.
     """
-    # Chunks are spooled (to a temporary file once large) and read back as one
-    # bytes object: joining a list of chunks would hold the file twice in memory.
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-        for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
-            safe = _neutralised(frame.iloc[start:start + _CHUNK_ROWS])
-            header = start == 0
-            text = _joined_csv(safe, header=header)
-            if text is None or not text.startswith(_pandas_csv(safe.iloc[:_CHECK_ROWS], header)):
-                text = _pandas_csv(safe, header)  # never expected: stay exact
-            spool.write(text.encode("utf-8"))
-            del safe, text
-        spool.seek(0)
-        return spool.read()
+    for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
+        part = frame.iloc[start:start + _CHUNK_ROWS]
+        header = start == 0
+        text = _joined_csv(part, header=header)
+        if text is None or not text.startswith(
+                _pandas_csv(_neutralised(part.iloc[:_CHECK_ROWS]), header)):
+            text = _pandas_csv(_neutralised(part), header)  # never expected: stay exact
+        yield text.encode("utf-8")
+        del part, text
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """:func:`csv_chunks` as one bytes object (for small tables and tests)."""
+    return b"".join(csv_chunks(frame))
 
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +109,8 @@ def _pandas_csv(frame: pd.DataFrame, header: bool = True) -> str:
 
 
 def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
-    """``frame`` as pandas writes it (index=False), or None when that is not certain.
+    """``spreadsheet_safe(frame)`` as pandas writes it (index=False), or None when
+    that is not certain.
 
     pandas formats each cell to text, then Python's csv writer quotes a field
     that holds any of a few characters (probed once from the csv module) and
@@ -114,19 +119,55 @@ def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
     special = _quoted_chars()
     if special is None or frame.columns.nlevels != 1 or len(frame.columns) < 2:
         return None
-    options = {"float_format": None, "date_format": _DATE_FORMAT, "decimal": ".",
-               "na_rep": "", "quoting": csv.QUOTE_MINIMAL}
     try:
-        cells = frame._get_values_for_csv(**options)
-        columns = [np.asarray(c, dtype=object) for c in cells._iter_column_arrays()]
-        labels = np.asarray(frame.columns._get_values_for_csv(**options), dtype=object)
+        columns = [_column_texts(frame.iloc[:, [i]], special)
+                   for i in range(len(frame.columns))]
+        labels = np.asarray(frame.columns._get_values_for_csv(**_CSV_OPTIONS), dtype=object)
     except (AttributeError, TypeError, ValueError):  # another pandas
         return None
-    columns = [_quoted(_texts(c), special) for c in columns]
     lines = ["\n".join(map(",".join, zip(*columns, strict=True)))] if len(frame) else []
     if header:
         lines.insert(0, ",".join(_quoted(_texts(labels), special)))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
+    """What the csv writer writes for each cell of a one-column frame, made safe and
+    quoted. Text, floats and booleans are formatted once per distinct value."""
+    series = one.iloc[:, 0]
+    dtype = series.dtype
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+            # Text as it is, a missing cell empty (code -1): pandas' own rule,
+            # without its per-cell date check of object columns.
+            uniques = np.append(uniques, "")
+            if _FORMULA_AFTER_BREAK.search(_BREAK + _BREAK.join(uniques)):
+                uniques = np.array([neutralize_cell(v) for v in uniques], dtype=object)
+            return _quoted(uniques, special)[codes]
+        one = series.astype("object").map(neutralize_cell).to_frame()
+    elif dtype == np.float64:
+        values = series.to_numpy()
+        # factorize takes -0.0 for 0.0, which pandas writes differently.
+        if not np.signbit(values[values == 0]).any():
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            return _quoted(np.append(_float_texts(np.asarray(uniques)), ""), special)[codes]
+    elif isinstance(dtype, pd.BooleanDtype):
+        array = series.array
+        codes = array.to_numpy(dtype=np.int8, na_value=2)
+        return _quoted(np.array(["False", "True", ""], dtype=object), special)[codes]
+    cells = one._get_values_for_csv(**_CSV_OPTIONS)
+    texts = _texts(np.asarray(next(iter(cells._iter_column_arrays())), dtype=object))
+    return _quoted(texts, special)
+
+
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """numpy's ``str()`` of each float, as pandas writes it; whole numbers made faster."""
+    if (len(values) and np.isfinite(values).all() and (np.abs(values) < 1e15).all()
+            and (values == np.round(values)).all()):
+        return np.array([f"{i}.0" for i in values.astype(np.int64).tolist()], dtype=object)
+    return values.astype(str).astype(object)
 
 
 def _texts(values: np.ndarray) -> np.ndarray:
@@ -185,4 +226,4 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, overwrite: bool = False)
     """Write ``frame`` atomically as a spreadsheet-safe CSV."""
     from disavow.atomic import write_atomic
 
-    write_atomic(Path(path), csv_bytes(frame), overwrite=overwrite)
+    write_atomic(Path(path), csv_chunks(frame), overwrite=overwrite)

@@ -22,6 +22,7 @@ from disavow import schema as s
 from disavow import tables
 from disavow.decide import Why
 from disavow.explain import (
+    _lazy_records,
     _records,
     join_reasons,
     link_reasons,
@@ -123,9 +124,9 @@ def test_shipped_model_scores_as_predict_proba():
 def _link_frame(n: int = 400) -> pd.DataFrame:
     rng = np.random.default_rng(2)
     return pd.DataFrame({
-        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL], n),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, "own_site", None], n),
         "anchor_type": rng.choice(["exact_match", "partial_match", "branded", None], n),
-        s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80], n),
+        s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80, "a | b"], n),
         "anchor_risky_topics": rng.choice([0.0, 1.0, 2.0, np.nan], n),
         "title_risky_topics": rng.choice([0.0, 1.0, np.nan], n),
         s.SOURCE_TITLE: pd.Series(rng.choice(["Best casino  sites", "Plumbing tips", None], n),
@@ -157,14 +158,20 @@ def test_records_are_to_dict_records():
         count=np.arange(50), flag=np.arange(50) % 2 == 0,
         mixed=pd.Series([np.float64(1.5), "a", None, 3] * 12 + [Why.SCORE, np.int64(4)],
                         dtype=object))
-    want, got = frame.to_dict("records"), _records(frame)
-    assert len(want) == len(got)
-    for a, b in zip(want, got, strict=True):
-        assert list(a) == list(b)
-        for key in a:
-            assert type(a[key]) is type(b[key]), key
-            assert a[key] == b[key] or (a[key] is b[key]) or (
-                isinstance(a[key], float) and math.isnan(a[key]) and math.isnan(b[key]))
+    want = frame.to_dict("records")
+    for got in (_records(frame), _lazy_records(frame)):
+        assert len(want) == len(got)
+        for a, b in zip(want, got, strict=True):
+            assert list(a) == list(b)
+            for key in a:
+                assert type(a[key]) is type(b[key]), key
+                assert type(a[key]) is type(b.get(key)), key
+                assert a[key] == b[key] or (a[key] is b[key]) or (
+                    isinstance(a[key], float) and math.isnan(a[key]) and math.isnan(b[key]))
+            assert b.get("no such column") is None and b.get("no such column", 7) == 7
+            assert "count" in b and "no such column" not in b
+            with pytest.raises(KeyError):
+                b["no such column"]
 
 
 def test_sample_links_keep_the_worst_distinct_pages():
@@ -178,6 +185,25 @@ def test_sample_links_keep_the_worst_distinct_pages():
         lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
     got = _sample_links(links)
     assert got.to_dict() == want.to_dict() == {"a.com": "u1 | u2 | u3", "b.com": "v1"}
+    assert _sample_links(links.iloc[:0]).empty
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sample_links_by_codes_match_grouping_the_strings(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    links = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice([f"d{i}.com" for i in range(20)], n), dtype="str"),
+        s.SOURCE_URL: pd.Series(rng.choice([f"u{i}" for i in range(60)], n), dtype="str"),
+        s.SCORE: rng.choice([0.0, 0.1, 0.5, 0.5, 0.9, 1.0], n),  # many ties
+    })
+    worst = links.sort_values(s.SCORE, ascending=False, kind="stable")
+    pages = pd.DataFrame({"d": worst[s.DOMAIN].astype(str), "u": worst[s.SOURCE_URL].astype(str)})
+    pages = pages.drop_duplicates().groupby("d", sort=False).head(N_SAMPLE_LINKS)
+    want = pages.groupby("d", sort=False)["u"].agg(" | ".join).rename_axis(None)
+    got = _sample_links(links)
+    assert got.index.tolist() == want.index.tolist()
+    assert got.tolist() == want.tolist()
 
 
 # --- text signals ----------------------------------------------------------------------
@@ -234,6 +260,49 @@ def test_csv_in_many_chunks_is_one_csv(monkeypatch):
                           "v": np.arange(95) / 7})
     want = tables.csv_bytes(frame)
     monkeypatch.setattr(tables, "_CHUNK_ROWS", 10)
-    monkeypatch.setattr(tables, "_SPOOL_BYTES", 100)
     assert tables.csv_bytes(frame) == want
     assert tables.csv_bytes(frame.iloc[:0]) == b"u,v\n"
+
+
+@pytest.mark.parametrize("values", [
+    [1.0, 2.0, 3.0, 2.0, np.nan],  # whole numbers (the source_row column)
+    [-0.0, 0.0, 1.0, -0.0],  # factorize takes -0.0 for 0.0
+    [1e15, 1e16, -1e15, 999999999999999.0, 123456789012345.0],
+    [0.1, 1e-05, 2.5, np.inf, -np.inf, np.nan, 0.30000000000000004],
+    [],
+])
+def test_csv_floats_are_what_pandas_writes(values):
+    frame = pd.DataFrame({"x": pd.Series(values, dtype=float), "y": "a"})
+    want = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    assert tables.csv_bytes(frame) == want
+
+
+def test_csv_mixed_and_boolean_columns_are_what_pandas_writes():
+    frame = pd.DataFrame({
+        "mixed": pd.Series([1, "=a", None, 2.5, "b,c", pd.Timestamp("2024-01-02 03:04:05")],
+                           dtype=object),
+        "flag": pd.array([True, None, False, True, False, None], dtype="boolean"),
+        "text": pd.Series(["x", None, "-1", "x", 'say "hi"', "x"], dtype="str"),
+        "when": pd.to_datetime(["2024-01-02 03:04:05", None, "2023-12-31 00:00:00",
+                                "2024-01-02 03:04:05",
+                                "2020-02-29 23:59:59", "2021-06-01 00:00:00"]),
+    })
+    want = tables.spreadsheet_safe(frame).to_csv(
+        index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S").encode("utf-8")
+    assert tables.csv_bytes(frame) == want
+
+
+def test_csv_is_streamed_into_place_and_a_failure_leaves_nothing(tmp_path):
+    from disavow.atomic import write_atomic
+
+    frame = pd.DataFrame({"u": [f"u{i}" for i in range(25)], "v": np.arange(25) / 3})
+    tables.write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == tables.csv_bytes(frame)
+
+    def failing():
+        yield b"half a file"
+        raise MemoryError
+
+    with pytest.raises(MemoryError):
+        write_atomic(tmp_path / "u.csv", failing(), overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
