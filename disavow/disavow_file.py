@@ -55,7 +55,7 @@ from typing import Literal
 
 from disavow.atomic import StrPath, write_atomic
 from disavow.errors import InputFormatError, OutputError
-from disavow.urls import host_info, parse_url, to_ascii_host
+from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
 
 log = logging.getLogger(__name__)
 
@@ -555,6 +555,12 @@ def _classify_domain(s: str) -> _Classified:
             f"{v!r} is not a public host name",
             "fix the host name or delete the line",
         )
+    if (problem := host_problem(host)) is not None:
+        return _error(
+            "domain-host",
+            f"{v!r} is not a valid host name: {problem}",
+            "fix the host name or delete the line",
+        )
     entry = Entry.for_domain(host)
     finding = None
     bare = host[4:] if host.startswith("www.") else ""
@@ -620,6 +626,11 @@ def _classify_url(s: str) -> _Classified:
         if not parsed.ok or parsed.url is None or parsed.host is None:
             return _error(
                 "url-invalid", f"unusable URL: {parsed.problem}", "fix the URL or delete the line"
+            )
+        if (problem := host_problem(parsed.host)) is not None:
+            return _error(
+                "url-invalid", f"{parsed.host!r} is not a valid host name: {problem}",
+                "fix the URL or delete the line",
             )
         if len(s) > MAX_URL_CHARS:
             info = host_info(parsed.host)
@@ -1088,6 +1099,8 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
                 )
             elif "." not in host:
                 reason = "not a public host name"
+            elif (problem := host_problem(host)) is not None:
+                reason = f"not a valid host name: {problem}"
         if reason is not None:
             sel.rejected.append(Rejected(str(raw), "domain", reason))
         elif host in sel.domains:
@@ -1108,6 +1121,8 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
         parsed = parse_url(s) if reason is None else None
         if parsed is not None and (parsed.url is None or parsed.host is None):
             reason = parsed.problem or "unusable URL"
+        elif parsed is not None and (problem := host_problem(parsed.host)) is not None:
+            reason = f"not a valid host name: {problem}"
         if reason is not None or parsed is None or parsed.url is None or parsed.host is None:
             sel.rejected.append(Rejected(str(raw), "url", reason or "unusable URL"))
             continue

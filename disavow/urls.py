@@ -128,6 +128,40 @@ def to_ascii_host(raw: str) -> str | None:
     return host
 
 
+def host_problem(host: str) -> str | None:
+    """Why an ASCII host from ``to_ascii_host`` cannot name a real site, or None.
+
+    Readers stay lenient (an odd host in an export is still worth a look); this
+    guards what goes into a disavow file, where one malformed line may make
+    Google refuse the whole upload.
+
+    >>> host_problem("256.1.1.1")
+    'the ending is all digits but it is not an IPv4 address'
+    >>> host_problem("x-.com"), host_problem("name-.tumblr.com"), host_problem("1.2.3.4")
+    ("the registered name 'x-' starts or ends with a hyphen", None, None)
+    """
+    if host.startswith("["):
+        return None  # an IPv6 literal, already checked by to_ascii_host
+    labels = host.split(".")
+    if any(not label for label in labels):
+        return "an empty label (two dots in a row)"
+    if any(len(label) > 63 for label in labels):
+        return "a label longer than 63 characters"
+    last = labels[-1]
+    if last.isdigit():
+        return None if _is_ip(host) else "the ending is all digits but it is not an IPv4 address"
+    if not (last.isalpha() or (last.startswith("xn--") and len(last) > 4)):
+        return f"the ending .{last} cannot be a top-level domain"
+    info = host_info(host)
+    # Registries never hand out a name that starts or ends with a hyphen; the
+    # subdomains below it, and users' sites on shared platforms, follow looser
+    # rules of their own, so only the registered name is held to it.
+    registered = info.domain.split(".", 1)[0]
+    if not info.is_free_host and (registered.startswith("-") or registered.endswith("-")):
+        return f"the registered name {registered!r} starts or ends with a hyphen"
+    return None
+
+
 def _idna_encode(host: str) -> str | None:
     try:
         return idna.encode(host, uts46=True).decode("ascii")

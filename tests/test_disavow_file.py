@@ -168,6 +168,33 @@ def test_public_suffix_entries_are_errors_without_a_repair():
     assert parse_disavow("domain:spam.blogspot.com").lines[0].kind is LineKind.DOMAIN
 
 
+MALFORMED_HOSTS = ("a.-", "256.1.1.1", "-spam.com", "spam-.com", "www.spam-.com", "xn--.com",
+                   "spam.c0m")
+
+
+def test_malformed_hosts_are_errors_and_never_written():
+    # One bad line may make Google refuse the whole upload, so the writer
+    # refuses what the validator calls an error.
+    for host in MALFORMED_HOSTS:
+        for line in (f"domain:{host}", f"http://{host}/page"):
+            parsed = parse_disavow(line).lines[0]
+            assert parsed.kind is LineKind.INVALID, line
+            assert parsed.issue.severity == "error" and "not a valid host name" in \
+                parsed.issue.message, line
+    plan = format_disavow(domains=[*MALFORMED_HOSTS, "spam.com"],
+                          urls=[f"http://{h}/p" for h in MALFORMED_HOSTS])
+    assert plan.data.decode().splitlines()[-1] == "domain:spam.com"
+    rejected = {(r.value, r.kind) for r in plan.rejected}
+    assert rejected == {(h, "domain") for h in MALFORMED_HOSTS} | {
+        (f"http://{h}/p", "url") for h in MALFORMED_HOSTS}
+    assert all("not a valid host name" in r.reason for r in plan.rejected)
+    # Looser rules below the registered name stay accepted.
+    kept = format_disavow(domains=["name-.tumblr.com", "a-.spam.com", "1.2.3.4"],
+                          urls=["http://sub-.spam.net/p", "http://1.2.3.4/p"])
+    assert "domain:name-.tumblr.com" in kept.data.decode()
+    assert "http://1.2.3.4/p" in kept.data.decode()
+
+
 def test_encodings_bom_and_line_endings():
     bom = read_disavow_file(FIXTURES / "crlf_bom.txt")
     assert bom.has_bom and bom.encoding == "utf-8" and bom.newline == "\r\n"

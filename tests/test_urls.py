@@ -6,7 +6,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from disavow.urls import host_info, normalize_url, parse_host, parse_url, to_ascii_host
+from disavow.urls import (
+    host_info,
+    host_problem,
+    normalize_url,
+    parse_host,
+    parse_url,
+    to_ascii_host,
+)
 
 # Text that looks like URLs often enough to reach every branch, and hostile text.
 _pieces = st.sampled_from([
@@ -140,3 +147,17 @@ def test_host_info_examples(host, domain, flags):
 def test_to_ascii_host_rejects_long_hosts():
     assert to_ascii_host("a" * 250 + ".com") is None
     assert to_ascii_host(("a" * 60 + ".") * 4 + "com") is not None
+
+
+@pytest.mark.parametrize(("host", "problem"), [
+    ("spam.com", None), ("www.sub-.spam.co.uk", None), ("name-.tumblr.com", None),
+    ("1.2.3.4", None), ("[::1]", None), ("spam.xn--p1ai", None), ("a_b.com", None),
+    ("256.1.1.1", "all digits"), ("1.2.3", "all digits"), ("a.-", "ending .-"),
+    ("spam.c0m", "ending .c0m"), ("spam.xn--", "ending .xn--"), ("-spam.com", "hyphen"),
+    ("www.spam-.co.uk", "hyphen"), ("a..com", "empty label"), ("x" * 64 + ".com", "63"),
+])
+def test_host_problem(host, problem):
+    found = host_problem(host)
+    assert (found is None) == (problem is None), found
+    if problem is not None:
+        assert problem in found
