@@ -8,6 +8,7 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,13 +102,17 @@ def score_exports(
             "e.g. --site example.com."
         )
     progress("reading exports")
-    result = read_exports(list(paths))
-    # Nothing downstream reads the text around a link; a million rows of it would
-    # only hold memory.
-    table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
-    result.links = table
-    progress("loading the model")
-    model = model or load_model(model_dir, trust=trust_model)
+    # The model loads in a second thread while the exports are read (pandas'
+    # parser leaves Python's lock for long stretches); its errors still come second.
+    with ThreadPoolExecutor(1) as pool:
+        loading = None if model else pool.submit(load_model, model_dir, trust=trust_model)
+        result = read_exports(list(paths))
+        # Nothing downstream reads the text around a link; a million rows of it would
+        # only hold memory.
+        table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
+        result.links = table
+        progress("loading the model")
+        model = model or loading.result()
     policy = Policy.from_thresholds(
         model.thresholds, threshold=threshold, level=level,
         site=host_info(parse_host(site)).domain if site else None,
