@@ -16,10 +16,8 @@ import errno
 import os
 import secrets
 import stat
-import threading
 from collections.abc import Iterable
 from pathlib import Path
-from queue import Queue
 
 from disavow.errors import OutputError
 
@@ -105,11 +103,8 @@ def write_atomic(
     try:
         fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         try:
-            if isinstance(pieces, tuple):
-                for piece in pieces:
-                    _write_all(fd, piece)
-            else:
-                _write_behind(fd, pieces)
+            for piece in pieces:
+                _write_all(fd, piece)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -135,41 +130,6 @@ def _write_all(fd: int, piece: bytes) -> None:
     view = memoryview(piece)
     while view:
         view = view[os.write(fd, view) :]
-
-
-_PIECES_AHEAD = 3  # pieces made while earlier ones are still being written
-
-
-def _write_behind(fd: int, pieces: Iterable[bytes]) -> None:
-    """Write ``pieces`` in a second thread while the caller makes the next ones.
-
-    Writing to the disk does not hold Python's lock, so a large file costs little
-    more than making its content. The first error of either side is raised here,
-    after the writer has stopped.
-    """
-    queue: Queue[bytes | None] = Queue(maxsize=_PIECES_AHEAD)
-    failed: list[BaseException] = []
-
-    def writer() -> None:
-        while (piece := queue.get()) is not None:
-            if not failed:
-                try:
-                    _write_all(fd, piece)
-                except BaseException as exc:  # re-raised by the caller's thread
-                    failed.append(exc)
-
-    thread = threading.Thread(target=writer, name="disavow-write-behind", daemon=True)
-    thread.start()
-    try:
-        for piece in pieces:
-            if failed:
-                break
-            queue.put(piece)
-    finally:
-        queue.put(None)
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 def _create_temp(dest: Path) -> Path:

@@ -260,6 +260,13 @@ def audit(
     summary = result.summary
     counts = summary["counts"]["domain_decisions"]
     file_info = summary["disavow_file"]
+    left_out = file_info.get("left_out")
+    if left_out:  # said even with --quiet: the file is not what a user expects
+        from disavow.pipeline import left_out_warning
+
+        err.print(f"[bold yellow]Warning:[/] {escape(left_out_warning(left_out['entries']))} "
+                  f"{escape(str(left_out['domains']))} domains in domains.csv say so in their "
+                  "reasons; report.html lists the entries.", markup=True, highlight=False)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['links_skipped']} input rows skipped)",

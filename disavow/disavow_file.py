@@ -43,6 +43,7 @@ from __future__ import annotations
 import codecs
 import heapq
 import logging
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -991,6 +992,9 @@ class MergeResult(DisavowOutput):
       file's encoding when it was not UTF-8 (its text is now UTF-8).
       ``added_final_newline``: the old file's last line had no line ending.
       ``newline``: the line ending used for the new block (the old file's).
+    * ``left_out``: new entries dropped to fit the budgets (only with ``keep_best``),
+      least important first; ``left_out_values``: the caller's values that the
+      file therefore does not disavow.
     """
 
     added: tuple[Entry, ...] = ()
@@ -1003,6 +1007,8 @@ class MergeResult(DisavowOutput):
     rejected: tuple[Rejected, ...] = ()
     collapsed: tuple[Collapse, ...] = ()
     n_duplicates: int = 0
+    left_out: tuple[Entry, ...] = ()
+    left_out_values: tuple[str, ...] = ()
     bom_removed: bool = False
     transcoded_from: str | None = None
     added_final_newline: bool = False
@@ -1079,6 +1085,8 @@ class _Selection:
     collapsed: list[Collapse] = field(default_factory=list)
     covered: list[Covered] = field(default_factory=list)
     n_duplicates: int = 0
+    # The caller's values behind each accepted entry (several after normalisation).
+    origins: dict[Entry, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
@@ -1103,7 +1111,9 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
                 reason = f"not a valid host name: {problem}"
         if reason is not None:
             sel.rejected.append(Rejected(str(raw), "domain", reason))
-        elif host in sel.domains:
+            continue
+        sel.origins[Entry.for_domain(host)].append(raw)  # type: ignore[arg-type]
+        if host in sel.domains:
             sel.n_duplicates += 1
         else:
             sel.domains.add(host)  # type: ignore[arg-type]
@@ -1131,6 +1141,7 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
             if info.domain_line_allowed:
                 long_units[info.domain] += 1
                 sel.domains.add(info.domain)
+                sel.origins[Entry.for_domain(info.domain)].append(raw)
             else:
                 sel.rejected.append(
                     Rejected(
@@ -1142,6 +1153,7 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
                 )
             continue
         entry = Entry.for_url(parsed.url, parsed.host)
+        sel.origins[entry].append(raw)
         if entry in sel.urls:
             sel.n_duplicates += 1
         else:
@@ -1251,6 +1263,64 @@ class _Fitter:
             if helps:
                 self.collapse(unit, "budget")
 
+    def trim(self, limits: Limits, priority: Mapping[str, float]) -> list[Entry]:
+        """Drop the new entries that matter least until the output fits ``limits``.
+
+        An entry weighs what the most important of the caller's values behind it
+        weighs (``priority``; a value it lacks weighs least), a ``domain:`` entry
+        also what the entries it covers weigh. Returns the dropped entries.
+        """
+        covers: dict[str, list[Entry]] = defaultdict(list)
+        for covered in self.sel.covered:
+            covers[covered.by].append(covered.entry)
+        weights: dict[Entry, float] = {}
+
+        def weight(entry: Entry) -> float:
+            if entry not in weights:
+                weights[entry] = -math.inf  # guards a cycle, which cannot happen
+                best = max((priority.get(v, -math.inf) for v in self.sel.origins.get(entry, ())),
+                           default=-math.inf)
+                if entry.kind == "domain":
+                    best = max([best, *(weight(e) for e in covers.get(entry.value, ()))])
+                weights[entry] = best
+            return weights[entry]
+
+        candidates = [Entry.for_domain(d) for d in self.sel.domains] + list(self.sel.urls)
+        # Least important first; among equals, URL lines before domain: lines, then by value.
+        candidates.sort(key=lambda e: (weight(e), e.kind != "url", e.value))
+        dropped: list[Entry] = []
+        for entry in candidates:
+            if not self.over(limits):
+                break
+            if entry.kind == "domain":
+                self.sel.domains.discard(entry.value)
+                self.nbytes -= len(entry.value) + 7 + self.nl
+            else:
+                self.sel.urls.discard(entry)
+                self.nbytes -= len(entry.value) + self.nl
+            self.lines -= 1
+            dropped.append(entry)
+        return dropped
+
+    def left_out_values(self, dropped: list[Entry], kept_domains: set[str],
+                        kept_entries: set[Entry]) -> list[str]:
+        """The caller's values the output no longer disavows once ``dropped`` are gone."""
+        covers: dict[str, list[Entry]] = defaultdict(list)
+        for covered in self.sel.covered:
+            covers[covered.by].append(covered.entry)
+        out: dict[str, None] = {}
+        todo, seen = list(reversed(dropped)), set()
+        while todo:  # depth first, in the order of ``dropped``
+            entry = todo.pop()
+            if entry in seen:
+                continue
+            seen.add(entry)
+            if entry not in kept_entries and _covering(entry.host, kept_domains) is None:
+                out.update(dict.fromkeys(self.sel.origins.get(entry, ())))
+            if entry.kind == "domain":
+                todo.extend(reversed(covers.get(entry.value, ())))
+        return list(out)
+
 
 def _render_lines(lines: list[str], newline: str) -> str:
     """Join lines the writer built, refusing anything but the four safe kinds."""
@@ -1356,6 +1426,7 @@ def merge_disavow(
     remove: Iterable[str] = (),
     collapse_urls_over: int | None = None,
     limits: Limits = GOOGLE_LIMITS,
+    keep_best: Mapping[str, float] | None = None,
 ) -> MergeResult:
     """Append new entries to the user's current disavow file without losing anything.
 
@@ -1377,13 +1448,18 @@ def merge_disavow(
             ``# Added by disavow <version> on <UTC date>``.
         remove: old lines to drop, matched by exact (stripped) text or by entry after
             normalisation (``"domain:x.com"``, a URL). Every removal is reported.
+        keep_best: how much each of the caller's values matters (a score). When
+            given and the new entries cannot fit even after collapsing, the least
+            important new entries are left out (reported in ``left_out``) instead
+            of raising. Old lines are never dropped for it.
 
     Returns:
         The merged text and the report (see :class:`MergeResult`).
 
     Raises:
-        OutputError: the merged file cannot fit the budgets (old lines count too),
-            or the same entry is both to be removed and added.
+        OutputError: the merged file cannot fit the budgets (old lines count too;
+            with ``keep_best``, only when the old lines alone do not fit), or the
+            same entry is both to be removed and added.
     """
     old = existing if existing is not None else parse_disavow(b"")
     nl = old.newline
@@ -1462,8 +1538,15 @@ def merge_disavow(
     if collapse_urls_over is not None:
         fitter.collapse_over(collapse_urls_over)
     fitter.fit(limits)
+    left_out: list[Entry] = []
+    if keep_best is not None and fitter.over(limits):
+        left_out = fitter.trim(limits, keep_best)
 
     added = _entries(sel)
+    left_out_values: list[str] = []
+    if left_out:
+        left_out_values = fitter.left_out_values(
+            left_out, set(old_domains) | sel.domains, set(old_entries) | set(added))
     if added:
         text = old_text + (nl if needs_newline else "")
         new_from = len(text.encode("utf-8"))
@@ -1495,6 +1578,8 @@ def merge_disavow(
         rejected=tuple(sel.rejected),
         collapsed=tuple(sel.collapsed),
         n_duplicates=sel.n_duplicates,
+        left_out=tuple(left_out),
+        left_out_values=tuple(left_out_values),
         bom_removed=old.has_bom,
         transcoded_from=old.encoding if old.encoding != "utf-8" else None,
         added_final_newline=needs_newline,

@@ -8,6 +8,7 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from disavow.decide import (
 from disavow.errors import DisavowError, OutputError
 from disavow.explain import (
     LINK_REASON_FEATURES,
+    SEPARATOR,
     domain_reasons,
     link_reasons_column,
     reasons_column,
@@ -100,13 +102,17 @@ def score_exports(
             "e.g. --site example.com."
         )
     progress("reading exports")
-    result = read_exports(list(paths))
-    # Nothing downstream reads the text around a link; a million rows of it would
-    # only hold memory.
-    table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
-    result.links = table
-    progress("loading the model")
-    model = model or load_model(model_dir, trust=trust_model)
+    # The model loads in a second thread while the exports are read (pandas'
+    # parser leaves Python's lock for long stretches); its errors still come second.
+    with ThreadPoolExecutor(1) as pool:
+        loading = None if model else pool.submit(load_model, model_dir, trust=trust_model)
+        result = read_exports(list(paths))
+        # Nothing downstream reads the text around a link; a million rows of it would
+        # only hold memory.
+        table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
+        result.links = table
+        progress("loading the model")
+        model = model or loading.result()
     policy = Policy.from_thresholds(
         model.thresholds, threshold=threshold, level=level,
         site=host_info(parse_host(site)).domain if site else None,
@@ -272,11 +278,23 @@ def audit(
     overwrite: bool = False,
     now: datetime | None = None,
     progress: Progress = _noop,
+    limits: Any = None,
     **score_options: Any,
 ) -> AuditResult:
-    """The main job: score the exports and write the five output files."""
+    """The main job: score the exports and write the five output files.
+
+    When the new entries cannot all fit Google's limits (``limits``, for tests),
+    the highest-scoring ones are written, the rest are reported as left out, and
+    every other output is written as usual. Old lines are never dropped: if they
+    alone do not fit, OutputError is raised and nothing is written.
+    """
     from disavow.atomic import write_atomic
-    from disavow.disavow_file import merge_disavow, read_disavow_file, write_disavow_file
+    from disavow.disavow_file import (
+        GOOGLE_LIMITS,
+        merge_disavow,
+        read_disavow_file,
+        write_disavow_file,
+    )
     from disavow.report import build_report
     from disavow.tables import write_csv
 
@@ -294,10 +312,22 @@ def audit(
     now = now or datetime.now(UTC)
     plan = plan_entries(scored.domains, scored.links, scored.policy)
     header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
-    merged = merge_disavow(
-        old, plan.domains, plan.urls, header,
-        block_comment=f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}",
-    )
+    block_comment = f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}"
+    priority = _entry_priority(scored, plan)
+    limits = limits or GOOGLE_LIMITS
+    merged = merge_disavow(old, plan.domains, plan.urls, header, block_comment=block_comment,
+                           keep_best=priority, limits=limits)
+    said = 0
+    while merged.left_out and said != len(merged.left_out):
+        # The file says itself that it is incomplete; that line counts in the budget too,
+        # so the count is settled by merging again (twice in practice).
+        said = len(merged.left_out)
+        note = (f"INCOMPLETE: {said:,} entries scored Disavow did not fit Google's size "
+                "limits and were left out; see report.html")
+        merged = merge_disavow(old, plan.domains, plan.urls, [*header, note],
+                               block_comment=block_comment, keep_best=priority, limits=limits)
+    if merged.left_out:
+        _mark_left_out(scored, merged.left_out_values)
     summary = build_summary(scored, plan, merged, existing, now)
     progress("writing reports")
     out.mkdir(parents=True, exist_ok=True)
@@ -308,8 +338,49 @@ def audit(
     write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
     # The disavow file is written last, so a run that fails half-way never
     # leaves a disavow.txt without the reports that explain it.
-    write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs)
+    write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs,
+                       limits=limits)
     return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
+
+
+LEFT_OUT_REASON = ("left out of disavow.txt because of Google's size limit (2 MB, 100,000 "
+                   "lines): lower-scoring than the entries that fit")
+
+
+def _entry_priority(scored: ScoredProfile, plan: Any) -> dict[str, float]:
+    """How much each planned disavow value matters, should they not all fit.
+
+    A domain weighs its score, a URL the highest score of its links; entries from
+    the deny list come first.
+    """
+    priority: dict[str, float] = {}
+    if plan.urls:
+        toxic = scored.links[scored.links[s.DECISION] == s.Decision.DISAVOW]
+        best = toxic.groupby(toxic[s.SOURCE_URL].astype(str), sort=False)[s.SCORE].max()
+        priority.update(zip(best.index, best.to_numpy(dtype=float), strict=True))
+    if plan.domains:
+        scores = scored.domains[s.SCORE]
+        priority.update((d, float(scores.get(d, -np.inf))) for d in plan.domains)
+    for value in (*scored.policy.deny.domains, *scored.policy.deny.urls):
+        priority[value] = np.inf
+    return priority
+
+
+def _mark_left_out(scored: ScoredProfile, values: Sequence[str]) -> None:
+    """Say in domains.csv which Disavow domains the file could not hold."""
+    left = set(values)
+    domains = scored.domains
+    names = domains.index.astype(str)
+    hit = names.isin(left)
+    toxic = scored.links[scored.links[s.DECISION] == s.Decision.DISAVOW]
+    on_left_url = toxic[s.SOURCE_URL].astype(str).isin(left)
+    hit |= names.isin(set(toxic.loc[on_left_url, s.DOMAIN].astype(str)))
+    hit &= (domains[s.DECISION] == s.Decision.DISAVOW).to_numpy()
+    if hit.any():
+        reasons = domains.loc[hit, s.REASONS].fillna("").astype(str)
+        domains.loc[hit, s.REASONS] = [
+            LEFT_OUT_REASON + (SEPARATOR + r if r else "") for r in reasons]
+    domains["left_out"] = hit
 
 
 def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int) -> list[str]:
@@ -328,6 +399,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """What summary.json holds; the report renders the same dictionary."""
     domains, links, policy = scored.domains, scored.links, scored.policy
+    left_out = tuple(getattr(merged, "left_out", ()))
     merge = None
     if existing:
         merge = {
@@ -371,10 +443,42 @@ def build_summary(
         "disavow_file": {
             "path": "disavow.txt", "domain_lines": len(plan.domains), "url_lines": len(plan.urls),
             "lines": merged.n_lines, "bytes": merged.n_bytes,
-            "not_listed": [{"value": v, "why": w} for v, w in plan.skipped],
+            "not_listed": [{"value": v, "why": w} for v, w in plan.skipped] + [
+                {"value": e.line, "why": LEFT_OUT_WHY} for e in left_out],
+            # Only when the file could not hold every entry (normal runs keep their format).
+            **({"left_out": _left_out_summary(scored, left_out)} if left_out else {}),
         },
         "merge": merge,
-        "warnings": scored.warnings + [w for r in scored.reports for w in r.warnings],
+        "warnings": ([left_out_warning(len(left_out))] if left_out else []) + scored.warnings
+        + [w for r in scored.reports for w in r.warnings],
+    }
+
+
+LEFT_OUT_WHY = ("did not fit Google's size limit (2 MB, 100,000 lines); lower-scoring than the "
+                "entries that did")
+
+
+def left_out_warning(n_entries: int) -> str:
+    """The warning for a disavow file that could not hold every Disavow decision."""
+    return (
+        f"disavow.txt is incomplete: {n_entries:,} entries scored Disavow did not fit Google's "
+        "limits (2 MB, 100,000 lines) even with one domain: line per site, and were left out "
+        "(the lowest-scoring ones; every line of your existing file is kept). To list them "
+        "all, raise the threshold (--threshold), write domain: lines only (--level domain), "
+        "or remove old entries you no longer need."
+    )
+
+
+def _left_out_summary(scored: ScoredProfile, left_out: Sequence[Any]) -> dict[str, Any]:
+    domains = scored.domains
+    marked = domains["left_out"] if "left_out" in domains else pd.Series(False, domains.index)
+    return {
+        "entries": len(left_out),
+        "domain_lines": sum(1 for e in left_out if e.kind == "domain"),
+        "url_lines": sum(1 for e in left_out if e.kind == "url"),
+        "domains": int(marked.sum()),
+        "reason": "Google accepts at most 2 MB and 100,000 lines per disavow file",
+        "fix": "raise the threshold (--threshold) or use --level domain",
     }
 
 

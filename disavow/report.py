@@ -428,7 +428,16 @@ def _disavow_file(value: Any) -> dict[str, Any] | None:
             not_listed.append((_text(item.get("value")), _text(item.get("why"))))
         else:
             not_listed.append((_text(item), ""))
+    left_out = _mapping(info.get("left_out"))
     return {
+        "left_out": {
+            "entries": _int(left_out.get("entries")),
+            "domain_lines": _int(left_out.get("domain_lines")),
+            "url_lines": _int(left_out.get("url_lines")),
+            "domains": _int(left_out.get("domains")),
+            "reason": _text(left_out.get("reason")),
+            "fix": _text(left_out.get("fix")),
+        } if left_out else None,
         "not_listed": tuple(not_listed[:MAX_MERGE_ITEMS]),
         "n_not_listed": len(not_listed),
         "path": _text(info.get("path")) or "disavow.txt",

@@ -790,3 +790,54 @@ def test_verify_catches_a_tampered_output():
     non_ascii = type(plan)(text=plan.text + "# caf\u00e9\n", entries=plan.entries, new_from=0)
     with pytest.raises(OutputError, match="non-ASCII"):
         non_ascii.verify()
+
+
+# --- keeping the best entries when they cannot all fit -------------------------------
+
+
+def test_merge_keeps_the_highest_priority_entries_and_every_old_line():
+    old = parse_disavow("# old\r\ndomain:old.com\r\nhttp://kept.com/x\r\n")
+    domains = [f"d{i}.com" for i in range(6)]
+    priority = {d: i / 10 for i, d in enumerate(domains)}  # d5 matters most
+    with pytest.raises(OutputError):
+        merge_disavow(old, domains, [], block_comment="c", limits=Limits(8, 10_000))
+    result = merge_disavow(old, domains, [], block_comment="c", limits=Limits(8, 10_000),
+                           keep_best=priority)
+    assert result.data.startswith(old.data)  # byte for byte, CRLF kept
+    assert result.n_lines <= 8
+    assert [e.value for e in result.added] == ["d3.com", "d4.com", "d5.com"]
+    assert [e.value for e in result.left_out] == ["d0.com", "d1.com", "d2.com"]
+    assert result.left_out_values == ("d0.com", "d1.com", "d2.com")
+    assert parse_disavow(result.data).entry_set() == result.entries
+    # Enough room: nothing is left out and the output is what it always was.
+    roomy = merge_disavow(old, domains, [], block_comment="c", keep_best=priority)
+    assert roomy.left_out == () and roomy.text == merge_disavow(
+        old, domains, [], block_comment="c").text
+
+
+def test_merge_left_out_values_include_what_a_dropped_domain_covered():
+    urls = [f"http://big.com/{i}" for i in range(4)] + ["http://small.com/1", "http://a.org/x"]
+    priority = dict.fromkeys(urls, 0.9) | {"http://big.com/0": 0.2, "http://big.com/1": 0.3,
+                                          "http://big.com/2": 0.1, "http://big.com/3": 0.25}
+    # Budget: the block comment + 2 entries. big.com collapses to one domain: line
+    # weighing 0.3, the least of the three entries left, so it is dropped.
+    result = merge_disavow(None, [], urls, block_comment="c", limits=Limits(3, 10_000),
+                           keep_best=priority)
+    assert [e.line for e in result.left_out] == ["domain:big.com"]
+    assert sorted(result.left_out_values) == sorted(urls[:4])
+    assert [e.line for e in result.added] == ["http://a.org/x", "http://small.com/1"]
+    assert result.n_lines <= 3
+
+
+def test_merge_values_missing_from_the_priorities_go_first_and_old_lines_never_do():
+    old = parse_disavow("".join(f"domain:old{i}.com\n" for i in range(5)))
+    result = merge_disavow(old, ["a.com", "b.com"], [], block_comment="c",
+                           limits=Limits(8, 10_000), keep_best={"b.com": 0.5})
+    assert [e.value for e in result.left_out] == ["a.com"]
+    everything_out = merge_disavow(old, ["a.com"], [], block_comment="c",
+                                   limits=Limits(6, 10_000), keep_best={"a.com": 1.0})
+    assert everything_out.text == old.text and everything_out.added == ()
+    assert [e.value for e in everything_out.left_out] == ["a.com"]
+    with pytest.raises(OutputError, match="come from the existing file"):
+        merge_disavow(old, ["a.com"], [], block_comment="c", limits=Limits(4, 10_000),
+                      keep_best={"a.com": 1.0})
