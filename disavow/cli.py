@@ -265,14 +265,15 @@ def audit(
         from disavow.pipeline import left_out_warning
 
         err.print(f"[bold yellow]Warning:[/] {escape(left_out_warning(left_out['entries']))} "
-                  f"{escape(str(left_out['domains']))} domains in domains.csv say so in their "
+                  f"{left_out['domains']:,} domains in domains.csv say so in their "
                   "reasons; report.html lists the entries.", markup=True, highlight=False)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['links_skipped']} input rows skipped)",
         f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
         f"disavow.txt: {file_info['domain_lines']} domain: lines, {file_info['url_lines']} URL "
-        "lines from this run",
+        "lines from this run" + (f", {left_out['entries']:,} of them left out (see the warning)"
+                                 if left_out else ""),
     ]
     if summary.get("merge"):
         merge = summary["merge"]
