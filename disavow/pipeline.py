@@ -322,9 +322,11 @@ def audit(
         # The file says itself that it is incomplete; that line counts in the budget too,
         # so the count is settled by merging again (twice in practice).
         said = len(merged.left_out)
-        note = (f"INCOMPLETE: {said:,} entries scored Disavow did not fit Google's size "
-                "limits and were left out; see report.html")
-        merged = merge_disavow(old, plan.domains, plan.urls, [*header, note],
+        note = (f"INCOMPLETE: {said:,} of these entries scored Disavow but did not fit "
+                "Google's size limits and were left out; see report.html")
+        # Right under the count it corrects, so the header never overstates the file.
+        noted = [*header[:_ENTRY_COUNT_LINE + 1], note, *header[_ENTRY_COUNT_LINE + 1:]]
+        merged = merge_disavow(old, plan.domains, plan.urls, noted,
                                block_comment=block_comment, keep_best=priority, limits=limits)
     if merged.left_out:
         _mark_left_out(scored, merged.left_out_values)
@@ -381,6 +383,9 @@ def _mark_left_out(scored: ScoredProfile, values: Sequence[str]) -> None:
         domains.loc[hit, s.REASONS] = [
             LEFT_OUT_REASON + (SEPARATOR + r if r else "") for r in reasons]
     domains["left_out"] = hit
+
+
+_ENTRY_COUNT_LINE = 3  # where _header_lines says how many entries this run planned
 
 
 def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int) -> list[str]:
