@@ -48,6 +48,11 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "training_data"))
+# Ahrefs Site Explorer > Backlinks > Export, current layout (formats.md 3.1): the
+# generator of the training data writes the same layout.
+from generate import AHREFS_COLUMNS as HEADER  # noqa: E402
+
 GENERATOR_VERSION = 2  # bump when the generated data changes: cached files are renamed
 SITE = "fernbrookplumbing.co.uk"
 BRAND = "Fernbrook Plumbing"
@@ -58,17 +63,6 @@ KEYWORDS = (
 )
 TARGETS_PER_SITE = 80
 
-# Ahrefs Site Explorer > Backlinks > Export, current layout (formats.md 3.1).
-HEADER = [
-    "Referring page title", "Referring page URL", "Language", "Platform",
-    "Referring page HTTP code", "Domain rating", "UR", "Domain traffic", "Referring domains",
-    "Linked domains", "External links", "Page traffic", "Keywords", "Target URL",
-    "Left context", "Anchor", "Right context", "Redirect Chain URLs",
-    "Redirect Chain status codes", "Type", "Is spam", "Content", "Nofollow", "UGC",
-    "Sponsored", "Rendered", "Raw", "Lost status", "Drop reason", "Discovered status",
-    "First seen", "Last seen", "Lost", "Author", "Page type", "Page category",
-    "Links in group",
-]
 
 # --- vocabularies --------------------------------------------------------------------
 CONTENT = (
