@@ -22,3 +22,24 @@ def test_formula_cells_are_neutralised():
 def test_no_cell_can_start_a_formula(value):
     out = neutralize_cell(value)
     assert not out.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+
+
+def test_formulas_past_the_cross_checked_rows_are_neutralised(monkeypatch):
+    # Only a chunk's first rows are compared with pandas' writer; the fast path
+    # must neutralise formulas on its own everywhere else.
+    from disavow import tables
+
+    monkeypatch.setattr(tables, "_CHECK_ROWS", 0)  # the fast path's bytes, unchecked
+    n = 1_000
+    frame = pd.DataFrame({
+        "anchor": [f'=HYPERLINK("http://evil/{i}","x")' if i >= 600 and i % 3 == 0 else f"a{i % 5}"
+                   for i in range(n)],
+        "title": pd.Series(["+1+1" if i == n - 1 else "t" for i in range(n)], dtype="str"),
+        "score": [i / 7 for i in range(n)],
+    })
+    want = tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    got = csv_bytes(frame)
+    assert got == want
+    back = pd.read_csv(io.StringIO(got.decode("utf-8")), keep_default_na=False)
+    assert not back["anchor"].str.startswith("=").any()
+    assert back["title"].iloc[-1] == "'+1+1"
