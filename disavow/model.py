@@ -95,6 +95,10 @@ class ScoringModel:
     directory: Path
     metadata: dict[str, Any]
     estimators: dict[str, Any] = field(repr=False)
+    # The domain and the link model both read the name model's score of the same
+    # referring domains: each name is scored once per run.
+    _name_score_cache: dict[str, float] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)
 
     @property
     def name(self) -> str:
@@ -138,13 +142,10 @@ class ScoringModel:
 
     def _score(self, features: pd.DataFrame, level: str, domains: object) -> np.ndarray:
         if "names" in self.estimators and "name_ngram_score" in self.feature_columns(level):
-            from disavow.train import name_scores
-
             # Once per distinct domain: a million links come from far fewer domains.
             codes, distinct = pd.factorize(np.asarray(domains, dtype=object),
                                            use_na_sentinel=False)
-            features = features.assign(
-                name_ngram_score=name_scores(self.estimators["names"], distinct)[codes])
+            features = features.assign(name_ngram_score=self._name_scores(distinct)[codes])
         estimator = self.estimators[level]
         parts = _calibrated_boosters(estimator, self.feature_columns(level))
         if parts is None:
@@ -162,6 +163,17 @@ class ScoringModel:
         if not np.array_equal(scores[check], _single_threaded_proba(estimator, rows(check))):
             scores = estimator.predict_proba(rows(np.arange(len(first))))[:, 1]  # stay exact
         return scores[group]
+
+    def _name_scores(self, domains: np.ndarray) -> np.ndarray:
+        from disavow.train import name_scores
+
+        keys = [str(d) for d in domains]
+        cache = self._name_score_cache
+        new = list(dict.fromkeys(k for k in keys if k not in cache))
+        if new:
+            cache.update(zip(new, name_scores(self.estimators["names"], new).tolist(),
+                             strict=True))
+        return np.fromiter((cache[k] for k in keys), dtype=float, count=len(keys))
 
 
 # --- fast, exact scoring ------------------------------------------------------------
@@ -302,17 +314,27 @@ def _boosted_proba(
 
     workers = _n_threads()
     pool = ThreadPoolExecutor(workers) if workers > 1 and n_rows > _CHUNK_ROWS else None
+    def prepared(offset: int) -> list[np.ndarray]:
+        stop = min(offset + _BLOCK_ROWS, n_rows)
+        return _preprocessed(parts, rows(np.arange(offset, stop)))
+
     try:
+        block = prepared(0)
         for offset in range(0, n_rows, _BLOCK_ROWS):
-            size = min(_BLOCK_ROWS, n_rows - offset)
-            block = _preprocessed(parts, rows(np.arange(offset, offset + size)))
+            size = len(block[0])
             jobs = [(block, offset, start, min(start + _CHUNK_ROWS, size))
                     for start in range(0, size, _CHUNK_ROWS)]
+            following = offset + _BLOCK_ROWS
             if pool is None:
                 for job in jobs:
                     walk(job)
+                block = prepared(following) if following < n_rows else block
             else:
-                list(pool.map(walk, jobs))
+                # The next block is prepared while the pool walks this one.
+                walks = [pool.submit(walk, job) for job in jobs]
+                block = prepared(following) if following < n_rows else block
+                for done in walks:
+                    done.result()
     finally:
         if pool is not None:
             pool.shutdown()

@@ -63,7 +63,14 @@ def _toy_model(frozen: bool):
 
 
 @pytest.mark.parametrize("frozen", [False, True])
-def test_fast_scoring_is_predict_proba_bit_for_bit(frozen):
+@pytest.mark.parametrize("block_rows", [None, 100])  # None: one block; 100: many, in a pool
+def test_fast_scoring_is_predict_proba_bit_for_bit(frozen, block_rows, monkeypatch):
+    from disavow import model as model_module
+
+    if block_rows:
+        monkeypatch.setattr(model_module, "_BLOCK_ROWS", block_rows)
+        monkeypatch.setattr(model_module, "_CHUNK_ROWS", block_rows // 4)
+        monkeypatch.setattr(model_module, "_n_threads", lambda: 2)
     model, x = _toy_model(frozen)
     # Repeat rows so that grouping has work to do, and add unseen values.
     frame = pd.concat([x, x.iloc[::3], x.assign(a=x["a"] + 0.05)], ignore_index=True)

@@ -58,3 +58,24 @@ def test_obvious_cases_from_names_alone(model):
     assert scores.shape == (4,)
     assert np.all((scores >= 0) & (scores <= 1))
     assert min(scores[:2]) > max(scores[2:])
+
+
+def test_each_name_is_scored_once_per_run_and_the_cache_changes_nothing(monkeypatch):
+    from disavow import train
+
+    fresh = load_model()
+    names = ["seo-backlinks-cheap.shop", "bbc.co.uk", "harvard.edu", "bbc.co.uk"]
+    feats = names_only(names)
+    seen: list[str] = []
+    plain = train.name_scores
+
+    def counting(scorer, domains):
+        seen.extend(domains)
+        return plain(scorer, domains)
+
+    monkeypatch.setattr(train, "name_scores", counting)
+    first = fresh.score(feats, "domain")
+    again = fresh.score(feats, "domain")
+    assert sorted(seen) == sorted(set(names))  # distinct names, and only on the first call
+    assert np.array_equal(first, again)
+    assert np.array_equal(first, load_model().score(feats, "domain"))
