@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -226,24 +226,45 @@ def topic_ngrams() -> dict[str, dict[str, float]]:
 
 
 TOPIC_CATEGORIES = ("gambling", "adult", "drugs", "warez", "ads")
+_LETTERS_ONLY = re.compile(r"[a-z]+")
 
 
-def _topic_scores(name: str) -> dict[str, float]:
-    letters = re.sub(r"[^a-z]", "", name)
-    grams = {letters[i:i + n] for n in (4, 5, 6) for i in range(len(letters) - n + 1)}
+def _topic_scores(names: list[str]) -> dict[str, np.ndarray]:
+    """Per risky category, the highest log-odds among each name's 4- to 6-letter runs.
+
+    A name's runs are in a table when the table's n-gram occurs in the name's letters:
+    one str.find() pass per n-gram over all names instead of every run of every name.
+    """
+    letters = [re.sub(r"[^a-z]", "", name) for name in names]
+    joined = "\n".join(letters)
+    ends = np.cumsum([len(text) + 1 for text in letters])
     out = {}
     for category in TOPIC_CATEGORIES:
-        table = topic_ngrams().get(category, {})
-        out[f"name_topic_{category}"] = max((table[g] for g in grams if g in table), default=0.0)
+        best = np.zeros(len(names))
+        seen = np.zeros(len(names), dtype=bool)
+        for gram, score in topic_ngrams().get(category, {}).items():
+            if len(gram) not in (4, 5, 6) or not _LETTERS_ONLY.fullmatch(gram):
+                continue  # never one of a name's runs
+            positions = []
+            at = joined.find(gram)
+            while at >= 0:
+                positions.append(at)
+                at = joined.find(gram, at + 1)
+            owners = np.searchsorted(ends, np.array(positions, dtype=np.int64), side="right")
+            # max() over a name's scores, in any order: the log-odds are finite numbers.
+            best[owners] = np.where(seen[owners], np.maximum(best[owners], score), score)
+            seen[owners] = True
+        out[f"name_topic_{category}"] = best
     return out
 
 
 def _entropy(text: str) -> float:
     if not text:
         return 0.0
-    counts = Counter(text)
     n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+    # The counts in order of first appearance, as Counter(text).values() has them.
+    counts = map(text.count, dict.fromkeys(text))
+    return -sum(c / n * math.log2(c / n) for c in counts)
 
 
 def _longest_consonant_run(text: str) -> int:
@@ -266,42 +287,54 @@ def name_features(domains: pd.Series) -> pd.DataFrame:
 
 def _name_table(unique: object) -> pd.DataFrame:
     """Features of each of the distinct domain names ``unique``, indexed by name."""
-    rows = []
-    for domain in unique:
-        info = host_info(domain) if domain else None
-        labels = domain.split(".")
-        name = labels[0] if labels else ""
-        if info is not None and info.is_ip:
-            tld, name = "ip", ""
-        else:
-            tld = labels[-1] if len(labels) > 1 else ""
-        is_cc = len(tld) == 2 or tld.startswith("xn--")
-        letters = [c for c in name if c.isalpha()]
-        rows.append(
-            {
-                "name_length": len(name),
-                "name_digits": sum(c.isdigit() for c in name),
-                "name_hyphens": name.count("-"),
-                "name_entropy": _entropy(name),
-                "name_vowel_ratio": (sum(c in _VOWELS for c in letters) / len(letters))
-                if letters else np.nan,
-                "name_consonant_run": _longest_consonant_run(name),
-                "name_labels": len(labels),
-                "name_is_punycode": float(name.startswith("xn--")),
-                "name_link_selling": float(len(_NAME_LINK_SELLING.findall(name))),
-                "name_risky_topics": float(
-                    sum(bool(p.search(name)) for p in _NAME_TOPIC_PATTERNS.values())
-                ),
-                "name_is_ip": float(bool(info and info.is_ip)),
-                "name_is_free_host": float(bool(info and info.is_free_host)),
-                "name_is_gov_edu": float(bool(_GOV_EDU.search(domain))),
-                "name_institution": float(len(_NAME_INSTITUTION.findall(name))),
-                "tld": tld_group(tld),
-                "name_is_cctld": float(is_cc) if tld != "ip" else 0.0,
-            }
-            | _topic_scores(name)
-        )
-    return pd.DataFrame(rows, index=unique)
+    domains = list(unique)
+    if not domains:
+        return pd.DataFrame([], index=unique)
+    infos = [host_info(domain) if domain else None for domain in domains]
+    labels = [domain.split(".") for domain in domains]
+    is_ip = [bool(info and info.is_ip) for info in infos]
+    names = ["" if ip else parts[0] for ip, parts in zip(is_ip, labels, strict=True)]
+    tlds = ["ip" if ip else parts[-1] if len(parts) > 1 else ""
+            for ip, parts in zip(is_ip, labels, strict=True)]
+    letters = ["".join(filter(str.isalpha, name)) for name in names]
+    table = {
+        "name_length": [len(name) for name in names],
+        "name_digits": [sum(map(str.isdigit, name)) for name in names],
+        "name_hyphens": [name.count("-") for name in names],
+        "name_entropy": [_entropy(name) for name in names],
+        "name_vowel_ratio": [sum(map(_VOWELS.__contains__, chars)) / len(chars) if chars
+                             else np.nan for chars in letters],
+        "name_consonant_run": [_longest_consonant_run(name) for name in names],
+        "name_labels": [len(parts) for parts in labels],
+        "name_is_punycode": [float(name.startswith("xn--")) for name in names],
+        "name_link_selling": _match_counts(_NAME_LINK_SELLING, names),
+        "name_risky_topics": sum((_match_counts(pattern, names) > 0).astype(float)
+                                 for pattern in _NAME_TOPIC_PATTERNS.values()),
+        "name_is_ip": [float(ip) for ip in is_ip],
+        "name_is_free_host": [float(bool(info and info.is_free_host)) for info in infos],
+        "name_is_gov_edu": (_match_counts(_GOV_EDU, domains) > 0).astype(float),
+        "name_institution": _match_counts(_NAME_INSTITUTION, names),
+        "tld": [tld_group(tld) for tld in tlds],
+        "name_is_cctld": [float(len(tld) == 2 or tld.startswith("xn--")) if tld != "ip" else 0.0
+                          for tld in tlds],
+    } | _topic_scores(names)
+    return pd.DataFrame(table, index=unique)
+
+
+def _match_counts(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
+    """``len(pattern.findall(text))`` of each text, as floats, in one pass over all texts.
+
+    Texts are joined by newlines, which the name patterns never match; ``^`` and ``$``
+    then match at each text's ends, as they do in the text alone.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return np.array([len(pattern.findall(text)) for text in texts], dtype=float)
+    ends = np.cumsum([len(text) + 1 for text in texts])
+    multiline = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+    starts = np.array([m.start() for m in multiline.finditer(joined)], dtype=np.int64)
+    return np.bincount(np.searchsorted(ends, starts, side="right"),
+                       minlength=len(texts)).astype(float)
 
 
 # Country-code TLDs notorious for free or near-free registrations that spam
@@ -396,114 +429,6 @@ def classify_anchor(anchor: object, profile: SiteProfile) -> str | None:
     return "other"
 
 
-_TEXT_BREAK = "\x1f"  # joins texts for tokenising (checked absent; numpy strips NULs)
-_TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word list)
-
-
-def _tokens(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The words ``_WORD.findall(text.lower())`` finds in each text, for all texts at once.
-
-    Returns the text of each word (its position in ``texts``), each word's code
-    and the distinct words; None when a text contains the separator. One regular
-    expression over the joined texts replaces one Python call per text.
-    """
-    joined = _TEXT_BREAK.join(texts).lower()
-    if joined.count(_TEXT_BREAK) != max(len(texts) - 1, 0):
-        return None
-    found = np.array(re.findall(r"[a-z0-9]+|" + _TEXT_BREAK, joined), dtype=object)
-    breaks = found == _TEXT_BREAK
-    owner = np.cumsum(breaks)[~breaks]
-    codes, words = pd.factorize(found[~breaks])
-    return owner, codes, np.asarray(words, dtype=object)
-
-
-def _per_text(unique: np.ndarray, count) -> np.ndarray | None:
-    """``count(owner, codes, words, n)`` over batches of the distinct texts ``unique``."""
-    out = []
-    for tokens, n in _token_batches(unique):
-        if tokens is None:
-            return None
-        out.append(count(*tokens, n))
-    return np.concatenate(out) if out else np.zeros(0)
-
-
-def _token_batches(unique: np.ndarray) -> list:
-    batches = []
-    for start in range(0, len(unique), _TOKEN_BATCH):
-        batch = [str(u) for u in unique[start:start + _TOKEN_BATCH]]
-        batches.append((_tokens(batch), len(batch)))
-    return batches
-
-
-class _TextWords:
-    """The words of each distinct text of a column, found once for several counts."""
-
-    def __init__(self, text: pd.Series):
-        values = text.fillna("").astype(str)
-        self.index = values.index
-        self.codes, unique = pd.factorize(values)
-        self.unique = np.asarray(unique, dtype=object)
-        self.batches = _token_batches(self.unique)
-
-    def _per_text(self, count) -> np.ndarray | None:
-        if any(tokens is None for tokens, _ in self.batches):
-            return None  # a text holds the separator: one text at a time
-        out = [count(*tokens, n) for tokens, n in self.batches]
-        return np.concatenate(out) if out else np.zeros(0)
-
-    def _spread(self, counts: np.ndarray) -> pd.Series:
-        return pd.Series(counts[self.codes], index=self.index, dtype=float)
-
-    def words_in(self, vocab: frozenset[str]) -> pd.Series:
-        """How many of each text's words are in ``vocab`` (repeats count)."""
-
-        def count(owner, word_codes, words, n):
-            known = np.array([w in vocab for w in words], dtype=float)
-            return np.bincount(owner, weights=known[word_codes], minlength=n)
-
-        counts = self._per_text(count)
-        if counts is None:
-            counts = np.array([sum(w in vocab for w in _WORD.findall(u.lower()))
-                               for u in self.unique], dtype=float)
-        return self._spread(counts)
-
-    def topics(self) -> pd.Series:
-        """How many risky topics each text touches."""
-
-        def count(owner, word_codes, words, n):
-            total = np.zeros(n)
-            for vocab in _WORD_TOPIC_SETS.values():
-                known = np.array([w in vocab for w in words], dtype=float)
-                total += np.bincount(owner, weights=known[word_codes], minlength=n) > 0
-            return total
-
-        counts = self._per_text(count)
-        if counts is None:
-            counts = np.array(
-                [sum(bool(set(_WORD.findall(u.lower())) & vocab)
-                     for vocab in _WORD_TOPIC_SETS.values()) for u in self.unique],
-                dtype=float)
-        return self._spread(counts)
-
-
-def _words_in(text: pd.Series, vocab: frozenset[str]) -> pd.Series:
-    """Count vocabulary words in each text, computed once per distinct text."""
-    return _TextWords(text).words_in(vocab)
-
-
-def _topics_in(text: pd.Series) -> pd.Series:
-    """How many risky topics each text touches, computed once per distinct text."""
-    return _TextWords(text).topics()
-
-
-def _url_parts(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Lower-cased path+query and the path alone of each URL."""
-    rest = urls.fillna("").astype(str).str.replace(r"^[a-zA-Z]+://[^/?#]*", "", regex=True)
-    lower = rest.str.lower()
-    path = lower.str.split("?", n=1).str[0]
-    return lower, path
-
-
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Each row's position in the distinct values of ``values``, and those values.
 
@@ -546,45 +471,255 @@ def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     return values.take(codes).set_axis(index)
 
 
+# --- text, a column at a time -------------------------------------------------------
+# The distinct texts of a column are joined with _SEP, so that one call (lower(), a
+# regular expression, bytes.split(), str.find()) goes over the whole column instead of
+# one Python call per text. A text that holds _SEP itself takes the plain path.
+_SEP = "\x00"
+_TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word lists)
+# Bytes that can be part of a word (a-z, 0-9) stay and the separator becomes "|"
+# (numpy's bytes drop NULs); every other byte becomes a space, so that bytes.split()
+# finds exactly _WORD's matches.
+_WORD_BYTES = bytes(
+    c if 48 <= c <= 57 or 97 <= c <= 122 else ord("|") if c == 0 else 32 for c in range(256)
+)
+
+
+def _joined(texts: list[str]) -> str | None:
+    """The texts joined by _SEP; None when one of them holds it."""
+    joined = _SEP.join(texts)
+    return joined if joined.count(_SEP) == max(len(texts) - 1, 0) else None
+
+
+def _batch_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of ``texts``: each one's text, its code, and the distinct words."""
+    joined = _joined(texts)
+    if joined is None:
+        found = [_WORD.findall(t.lower()) for t in texts]
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        codes, words = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
+        return np.repeat(np.arange(len(texts)), counts), codes, words
+    # lower() comes first: it turns a few non-ASCII letters into ASCII ones (the
+    # Kelvin sign into k); "replace" keeps every other non-ASCII character out of words.
+    data = joined.lower().encode("ascii", "replace").translate(_WORD_BYTES)
+    # Each text's end becomes a word of its own, found again by its code.
+    found = np.array(data.replace(b"|", b" | ").split(), dtype=object)
+    codes, words = pd.factorize(found)
+    is_end = np.isin(codes, np.flatnonzero(words == b"|"))
+    return np.cumsum(is_end)[~is_end], codes[~is_end], words
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words (``_WORD.findall(text.lower())``) of each of ``n`` texts, as codes.
+
+    Word ``i`` belongs to text ``owner[i]`` and is ``words[codes[i]]``; the words of a
+    text follow each other, texts in order.
+    """
+
+    n: int
+    owner: np.ndarray
+    codes: np.ndarray
+    words: list[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Words:
+        owners, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        index: dict[str, int] = {}
+        for start in range(0, len(texts), _TOKEN_BATCH):
+            owner, batch_codes, batch_words = _batch_words(texts[start:start + _TOKEN_BATCH])
+            to_index = np.array(
+                [index.setdefault(w if isinstance(w, str) else w.decode("ascii"), len(index))
+                 for w in batch_words], dtype=np.int64)
+            owners.append(owner + start)
+            codes.append(to_index[batch_codes])
+        return cls(len(texts), np.concatenate(owners), np.concatenate(codes), list(index))
+
+    def count_in(self, vocab: frozenset[str]) -> np.ndarray:
+        """How many of each text's words are in ``vocab`` (repeats count), as floats."""
+        known = np.fromiter((w in vocab for w in self.words), dtype=float, count=len(self.words))
+        return np.bincount(self.owner, weights=known[self.codes], minlength=self.n)
+
+    def topics(self) -> np.ndarray:
+        """How many risky topics each text touches, as floats."""
+        total = np.zeros(self.n)
+        for vocab in _WORD_TOPIC_SETS.values():
+            total += self.count_in(vocab) > 0
+        return total
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: numpy's sort is many times quicker than hashing."""
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
+
+
+def _pair_overlap(first: _Words, second: _Words, first_of: np.ndarray, second_of: np.ndarray,
+                  vocab: frozenset[str]) -> np.ndarray:
+    """Share of each text pair's distinct words (3+ letters, not numbers) found in ``vocab``.
+
+    Pair ``i`` is text ``first_of[i]`` of ``first`` followed by text ``second_of[i]`` of
+    ``second``, with a space between: its words are the two texts' words. Counting
+    their union from the texts' own words spares tokenising every pair.
+    """
+    if not vocab:
+        return np.full(len(first_of), np.nan)
+    ids, words = pd.factorize(np.array(first.words + second.words, dtype=object))
+    kept = np.fromiter((len(w) >= 3 and not w.isdigit() for w in words), dtype=bool,
+                       count=len(words))
+    known = np.fromiter((w in vocab for w in words), dtype=bool, count=len(words))
+    n_ids = max(len(words), 1)
+
+    def kept_words(text_words: _Words, word_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each text's distinct kept words (text, word id), texts in order."""
+        word = word_ids[text_words.codes]
+        keep = kept[word]
+        keys = _sorted_unique(text_words.owner[keep] * n_ids + word[keep])
+        return keys // n_ids, keys % n_ids
+
+    first_text, first_word = kept_words(first, ids[:len(first.words)])
+    second_text, second_word = kept_words(second, ids[len(first.words):])
+    first_count = np.bincount(first_text, minlength=first.n)
+    first_known = np.bincount(first_text, weights=known[first_word], minlength=first.n)
+    second_count = np.bincount(second_text, minlength=second.n)
+    second_known = np.bincount(second_text, weights=known[second_word], minlength=second.n)
+
+    # Words in both texts of a pair count once: look each of the second text's words
+    # up among the first text's.
+    second_start = np.cumsum(second_count) - second_count
+    repeats = second_count[second_of]
+    pair = np.repeat(np.arange(len(second_of)), repeats)
+    position = (np.arange(len(pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+                + np.repeat(second_start[second_of], repeats))
+    word = second_word[position]
+    query = first_of[pair] * n_ids + word
+    first_keys = first_text * n_ids + first_word  # sorted
+    if len(first_keys):
+        found = np.minimum(np.searchsorted(first_keys, query), len(first_keys) - 1)
+        both = first_keys[found] == query
+    else:
+        both = np.zeros(len(query), dtype=bool)
+    common = np.bincount(pair, weights=both, minlength=len(second_of))
+    common_known = np.bincount(pair, weights=both & known[word], minlength=len(second_of))
+    n_words = first_count[first_of] + second_count[second_of] - common
+    n_known = first_known[first_of] + second_known[second_of] - common_known
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_words > 0, n_known / n_words, np.nan)
+
+
+_SCHEME_HOST = re.compile(r"^[a-zA-Z]+://[^/?#]*")
+_JOINED_SCHEME_HOST = re.compile(r"\x00[a-zA-Z]+://[^/?#\x00]*")
+
+
+def _url_rests(urls: list[str]) -> list[str]:
+    """Each URL's path and query (without scheme and host), lower-cased."""
+    joined = _joined(urls)
+    if joined is None or not urls:
+        return [_SCHEME_HOST.sub("", u).lower() for u in urls]
+    return _JOINED_SCHEME_HOST.sub(_SEP, _SEP + joined)[1:].lower().split(_SEP)
+
+
+def _containing(texts: list[str], needle_sets: dict[str, tuple[str, ...]]
+                ) -> dict[str, np.ndarray]:
+    """For each set of needles, whether each text contains one of them (as a substring)."""
+    joined = _joined(texts)
+    if joined is None:
+        return {name: np.array([any(n in t for n in needles) for t in texts], dtype=bool)
+                for name, needles in needle_sets.items()}
+    # str.find() is far quicker than a regular expression of alternatives.
+    ends = np.cumsum([len(t) + 1 for t in texts])
+    found = {}
+    for name, needles in needle_sets.items():
+        at_positions = []
+        for needle in needles:
+            at = joined.find(needle)
+            while at >= 0:
+                at_positions.append(at)
+                at = joined.find(needle, at + 1)
+        hit = np.zeros(len(texts), dtype=bool)
+        hit[np.searchsorted(ends, np.array(at_positions, dtype=np.int64), side="right")] = True
+        found[name] = hit
+    return found
+
+
+def _where(values, condition: np.ndarray) -> np.ndarray:
+    """``values`` as floats where ``condition`` holds, NaN elsewhere."""
+    return np.where(condition, np.asarray(values, dtype=float), np.nan)
+
+
+def _texts(distinct: pd.Series) -> list[str]:
+    """The distinct values of a text column as plain strings, missing ones empty."""
+    return distinct.fillna("").astype(str).tolist()
+
+
+class _AnchorTypes:
+    """:func:`classify_anchor` for one profile, with the profile's parts worked out once."""
+
+    _IMAGE = frozenset({"[image]", "image", "img", "[img]", "noimage"})
+    _URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[a-z0-9-]+(?:\.[a-z0-9-]+)+/?\S*$")
+
+    def __init__(self, profile: SiteProfile):
+        self.brands = tuple(b for b in profile.brand_tokens if len(b) >= 4)
+        self.money = profile.money_keywords
+        # A partial match needs a word in common, so only keywords sharing one are tried.
+        self.keywords_with: dict[str, list[frozenset[str]]] = {}
+        for keyword in profile.money_keywords:
+            words = frozenset(keyword.split())
+            for word in words:
+                self.keywords_with.setdefault(word, []).append(words)
+
+    def __call__(self, anchor: object) -> str | None:
+        if (anchor is None or (isinstance(anchor, float) and math.isnan(anchor))
+                or anchor is pd.NA):
+            return None
+        raw = str(anchor).strip().lower()
+        text = " ".join(_WORD.findall(raw))
+        if not text or raw in self._IMAGE:
+            return "empty"
+        if self._URL_LIKE.match(raw):
+            return "naked_url"
+        compact = text.replace(" ", "")
+        if any(b in compact for b in self.brands):
+            return "branded"
+        if text in self.money:
+            return "exact_match"
+        if text in GENERIC_ANCHORS:
+            return "generic"
+        words = set(text.split())
+        for word in words:
+            for keyword in self.keywords_with.get(word, ()):
+                if len(words & keyword) / len(keyword) >= 0.5:
+                    return "partial_match"
+        return "other"
+
+
 def _anchor_signals(anchors: pd.Series, profile: SiteProfile) -> pd.DataFrame:
     """Signals of each anchor text (one row per element of ``anchors``)."""
-    out = pd.DataFrame(index=anchors.index)
-    unique_anchors = pd.unique(anchors.astype("object"))
-    types = {a: classify_anchor(a, profile) for a in unique_anchors if a is not pd.NA}
-    anchor_type = anchors.astype("object").map(lambda a: types.get(a) if a is not pd.NA else None)
-    out["anchor_type"] = anchor_type
-    has_anchor = anchor_type.notna()
-    norm_anchor = anchors.fillna("").astype(str).str.lower().str.strip()
-    out["anchor_words"] = norm_anchor.str.split().str.len().astype(float).where(has_anchor)
-    words = _TextWords(anchors)
-    out["anchor_commercial"] = words.words_in(COMMERCIAL_WORDS).where(has_anchor)
-    out["anchor_risky_topics"] = words.topics().where(has_anchor)
-    return out
+    classify = _AnchorTypes(profile)
+    types = pd.Series([classify(a) for a in anchors.tolist()], index=anchors.index)
+    has_anchor = types.notna().to_numpy()
+    texts = _texts(anchors)
+    words = _Words.of(texts)
+    return pd.DataFrame({
+        "anchor_type": types,
+        "anchor_words": _where([len(t.lower().split()) for t in texts], has_anchor),
+        "anchor_commercial": _where(words.count_in(COMMERCIAL_WORDS), has_anchor),
+        "anchor_risky_topics": _where(words.topics(), has_anchor),
+    }, index=anchors.index)
 
 
-def _title_signals(titles: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame(index=titles.index)
-    out["has_title"] = titles.fillna("").astype(str).str.strip() != ""
-    words = _TextWords(titles)
-    out["title_risky_topics"] = words.topics().where(out["has_title"])
-    out["title_link_selling"] = words.words_in(_LINK_SELLING_WORDS).where(out["has_title"])
-    return out
-
-
-def _url_signals(urls: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame(index=urls.index)
-    has_url = urls.fillna("").astype(str) != ""
-    lower, path = _url_parts(urls)
-    for name, patterns in URL_PATTERNS.items():
-        # One regular expression per kind of page: the same as testing each
-        # pattern as a plain substring, in one pass.
-        hit = lower.str.contains("|".join(map(re.escape, patterns)), regex=True)
-        out[f"url_{name}"] = hit.astype(float).where(has_url)
-    out["url_depth"] = path.str.count("/").astype(float).where(has_url)
-    out["url_length"] = urls.fillna("").astype(str).str.len().astype(float).where(has_url)
-    out["has_url"] = has_url
-    out["path_words"] = path.str.replace(r"[/_\-.]+", " ", regex=True)
-    return out
+def _url_signals(urls: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Signals of each URL, and each one's lower-cased path."""
+    has_url = np.array([u != "" for u in urls], dtype=bool)
+    rests = _url_rests(urls)
+    paths = [r.partition("?")[0] for r in rests]
+    kinds = _containing(rests, URL_PATTERNS)
+    out = {f"url_{name}": _where(hit, has_url) for name, hit in kinds.items()}
+    out["url_depth"] = _where([p.count("/") for p in paths], has_url)
+    out["url_length"] = _where([len(u) for u in urls], has_url)
+    return out, paths
 
 
 def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
@@ -595,27 +730,29 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     for name, values in _anchor_signals(anchors, profile).items():
         out[name] = _spread(values, anchor_codes, index)
 
-    title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
-    title_signals = _title_signals(titles)
-    out["title_risky_topics"] = _spread(title_signals["title_risky_topics"], title_codes, index)
-    out["title_link_selling"] = _spread(title_signals["title_link_selling"], title_codes, index)
+    title_codes, distinct_titles = _column_distinct(links, s.SOURCE_TITLE)
+    titles = _texts(distinct_titles)
+    has_title = np.array([t.strip() != "" for t in titles], dtype=bool)
+    title_words = _Words.of(titles)
+    out["title_risky_topics"] = _where(title_words.topics(), has_title)[title_codes]
+    out["title_link_selling"] = _where(
+        title_words.count_in(_LINK_SELLING_WORDS), has_title)[title_codes]
 
-    url_codes, urls = _column_distinct(links, s.SOURCE_URL)
-    url_signals = _url_signals(urls)
-    for name in [*(f"url_{n}" for n in URL_PATTERNS), "url_depth", "url_length"]:
-        out[name] = _spread(url_signals[name], url_codes, index)
+    url_codes, distinct_urls = _column_distinct(links, s.SOURCE_URL)
+    urls = _texts(distinct_urls)
+    url_signals, paths = _url_signals(urls)
+    for name, values in url_signals.items():
+        out[name] = values[url_codes]
 
     # Topic overlap reads the title and the URL path: once per distinct pair (page).
+    # Its text, title + " " + path with [/_-.] as spaces, has the title's words and
+    # the path's words.
     pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * len(urls) + url_codes)
     pair_title, pair_url = pairs // len(urls), pairs % len(urls)
-    page_words = pd.Series(
-        titles.fillna("").astype(str).to_numpy(dtype=object)[pair_title] + " "
-        + url_signals["path_words"].to_numpy(dtype=object)[pair_url], dtype=object
-    )
-    has_text = (title_signals["has_title"].to_numpy()[pair_title]
-                | url_signals["has_url"].to_numpy()[pair_url])
-    overlap = _overlap(page_words, profile.topic_tokens).where(has_text)
-    out["topic_overlap"] = _spread(overlap, pair_codes, index)
+    has_text = has_title[pair_title] | np.array([u != "" for u in urls], dtype=bool)[pair_url]
+    overlap = _pair_overlap(title_words, _Words.of(paths), pair_title, pair_url,
+                            profile.topic_tokens)
+    out["topic_overlap"] = _where(overlap, has_text)[pair_codes]
 
     out["nofollow"] = _bool_feature(links, s.NOFOLLOW)
     ugc = _bool_feature(links, s.UGC)
@@ -659,34 +796,6 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     out["majestic_tf_cf_ratio"] = tf / cf.where(cf > 0)
     out["link_count"] = _num(links, s.LINK_COUNT)
     return out
-
-
-def _overlap(texts: pd.Series, vocab: frozenset[str]) -> pd.Series:
-    """Share of each text's distinct words (3+ letters, not numbers) found in ``vocab``."""
-    if not vocab:
-        return pd.Series(np.nan, index=texts.index)
-    values = texts.astype(str)
-    codes, unique = pd.factorize(values)
-    unique = np.asarray(unique, dtype=object)
-
-    def count(owner, word_codes, words, n):
-        kept = np.array([len(w) >= 3 and not w.isdigit() for w in words], dtype=bool)
-        known = np.array([w in vocab for w in words], dtype=float)
-        keep = kept[word_codes]
-        pairs = pd.unique(owner[keep].astype(np.int64) * len(words) + word_codes[keep])
-        text_of, word_of = pairs // len(words), pairs % len(words)
-        n_words = np.bincount(text_of, minlength=n).astype(float)
-        n_known = np.bincount(text_of, weights=known[word_of], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n_words > 0, n_known / n_words, np.nan)
-
-    scores = _per_text(unique, count)
-    if scores is None:
-        scores = np.empty(len(unique))
-        for i, u in enumerate(unique):
-            words = {w for w in _WORD.findall(u.lower()) if len(w) >= 3 and not w.isdigit()}
-            scores[i] = len(words & vocab) / len(words) if words else np.nan
-    return pd.Series(scores[codes], index=values.index, dtype=float)
 
 
 # --- profile-level patterns ------------------------------------------------------------
