@@ -452,18 +452,27 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 _SHARED: ContextVar[dict | None] = ContextVar("disavow_features_shared", default=None)
 
 
+def _shared(frame: pd.DataFrame, key: object, compute):
+    """``compute()``, worked out once per frame and key while build_features runs."""
+    shared = _SHARED.get()
+    full_key = (id(frame), key)
+    if shared is not None and full_key in shared and shared[full_key][0] is frame:
+        return shared[full_key][1]
+    result = compute()
+    if shared is not None:
+        shared[full_key] = (frame, result)
+    return result
+
+
 def _column_distinct(frame: pd.DataFrame, column: str, *, as_str: bool = False
                      ) -> tuple[np.ndarray, pd.Series]:
     """``_distinct(_text(frame, column))`` (of its ``astype(str)`` with ``as_str``)."""
-    shared = _SHARED.get()
-    key = (id(frame), column, as_str)
-    if shared is not None and key in shared and shared[key][0] is frame:
-        return shared[key][1]
-    values = _text(frame, column)
-    result = _distinct(values.astype(str) if as_str else values)
-    if shared is not None:
-        shared[key] = (frame, result)
-    return result
+
+    def compute() -> tuple[np.ndarray, pd.Series]:
+        values = _text(frame, column)
+        return _distinct(values.astype(str) if as_str else values)
+
+    return _shared(frame, (column, as_str), compute)
 
 
 def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -817,31 +826,24 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     domain_codes, domains = _column_distinct(links, s.DOMAIN, as_str=True)
     domain_key = _codes(np.where(domains.isna().to_numpy()[domain_codes], -1, domain_codes))
 
-    money = feats["anchor_type"].isin(["exact_match", "partial_match"])
+    money = feats["anchor_type"].isin(["exact_match", "partial_match"]).to_numpy()
     if s.ANCHOR in links:
-        anchor_codes, anchors = _column_distinct(links, s.ANCHOR)
-        normal = anchors.fillna("").astype(str).str.lower().str.strip()
-        anchor_key = pd.factorize(normal)[0][anchor_codes]
-        has_text = (normal != "").to_numpy()[anchor_codes]
+        anchor_key, has_text = _anchor_keys(links)
     else:
         anchor_key = np.zeros(len(links), dtype=np.int64)
         has_text = np.zeros(len(links), dtype=bool)
-    chosen = money.to_numpy() & has_text
-    per_anchor = pd.DataFrame({"a": anchor_key[chosen], "d": domain_key[chosen]})
-    anchor_domains = per_anchor.groupby("a")["d"].nunique()
-    out["anchor_domains"] = pd.Series(anchor_key, index=index).map(anchor_domains).where(
-        money, 0.0).where(feats["anchor_type"].notna()).astype(float)
+    chosen = money & has_text
+    anchor_domains = _distinct_counts(anchor_key[chosen], domain_key[chosen])
+    out["anchor_domains"] = np.where(money, _lookup(anchor_domains, anchor_key), 0.0)
+    out["anchor_domains"] = out["anchor_domains"].where(feats["anchor_type"].notna())
 
     if s.SOURCE_TITLE in links:
         title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
-        template = titles.fillna("").astype(str).str.lower().str.replace(
-            r"\d+", "#", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-        template_key = pd.factorize(template)[0][title_codes]
-        usable = (template.str.len() >= 12).to_numpy()[title_codes]
-        per_title = pd.DataFrame({"t": template_key[usable], "d": domain_key[usable]})
-        counts = per_title.groupby("t")["d"].nunique()
-        out["title_template_domains"] = pd.Series(template_key, index=index).map(counts).where(
-            pd.Series(usable, index=index)).astype(float)
+        templates = _title_templates(_texts(titles))
+        template_key = pd.factorize(np.array(templates, dtype=object))[0][title_codes]
+        usable = np.array([len(t) >= 12 for t in templates], dtype=bool)[title_codes]
+        counts = _distinct_counts(template_key[usable], domain_key[usable])
+        out["title_template_domains"] = _where(_lookup(counts, template_key), usable)
     else:
         out["title_template_domains"] = np.nan
 
@@ -853,6 +855,66 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     share = float(exact[known].mean()) if known.any() else np.nan
     out["profile_exact_anchor_share"] = share
     return out
+
+
+def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code of the anchor lower-cased and stripped, and whether it has text."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        anchor_codes, anchors = _column_distinct(frame, s.ANCHOR)
+        normal = np.array([a.lower().strip() for a in _texts(anchors)], dtype=object)
+        return pd.factorize(normal)[0][anchor_codes], (normal != "")[anchor_codes]
+
+    return _shared(frame, "anchor keys", compute)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_MARK = "\x01"
+_ASCII_DIGITS_MARKED = str.maketrans("0123456789", _DIGIT_MARK * 10)
+
+
+def _title_templates(titles: list[str]) -> list[str]:
+    r"""Each title lower-cased, runs of digits as "#", runs of whitespace as one space, stripped.
+
+    ``" ".join(text.split())`` is ``re.sub(r"\s+", " ", text).strip()``: both use
+    str.isspace()'s whitespace.
+    """
+    joined = _joined(titles)
+    if joined is None or not titles:
+        return [" ".join(_DIGIT_RUN.sub("#", t.lower()).split()) for t in titles]
+    lower = joined.lower()
+    if lower.isascii() and _DIGIT_MARK not in lower:
+        # ASCII text has no other digits, and translate() and a one-character pattern
+        # are many times quicker than matching \d at every character.
+        hashed = re.sub(_DIGIT_MARK + "+", "#", lower.translate(_ASCII_DIGITS_MARKED))
+    else:
+        hashed = _DIGIT_RUN.sub("#", lower)
+    return [" ".join(t.split()) for t in hashed.split(_SEP)]
+
+
+def _distinct_counts(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """How many distinct values (NaN aside) each group has, NaN for a group without rows.
+
+    ``groups`` are codes (0, 1, ...) and ``values`` codes as floats; the result is
+    ``groupby(groups)[values].nunique()`` spread over all codes, by sorting integer
+    pairs, which is many times quicker than pandas' hashing group-by.
+    """
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    present = ~np.isnan(values)
+    span = int(values[present].max()) + 1 if present.any() else 1
+    pairs = _sorted_unique(groups[present].astype(np.int64) * span
+                           + values[present].astype(np.int64))
+    counts = np.bincount(pairs // span, minlength=n_groups).astype(float)
+    counts[np.bincount(groups, minlength=n_groups) == 0] = np.nan
+    return counts
+
+
+def _lookup(per_group: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``per_group[groups]``, NaN for groups beyond it."""
+    values = np.full(len(groups), np.nan)
+    known = groups < len(per_group)
+    values[known] = per_group[groups[known]]
+    return values
 
 
 def _burst(links: pd.DataFrame, domain_key: np.ndarray) -> pd.Series:
@@ -1005,9 +1067,7 @@ def _roll_up(
     work["__page"] = _text_key(usable, s.SOURCE_URL)
     work["__target"] = _text_key(usable, s.TARGET_URL)
     if s.ANCHOR in usable:
-        anchor_codes, anchors = _column_distinct(usable, s.ANCHOR)
-        normal = pd.factorize(anchors.fillna("").astype(str).str.lower().str.strip())[0]
-        anchor_key = normal[anchor_codes].astype(float)
+        anchor_key = _anchor_keys(usable)[0].astype(float)
     else:
         anchor_key = np.zeros(len(usable))
     work["__anchor"] = pd.Series(anchor_key, index=usable.index).where(
@@ -1050,7 +1110,8 @@ def _roll_up(
     }
     for name, col in max_cols.items():
         agg[name] = by_domain(grouped[col].max())
-    anchor_counts = links_only.dropna(subset=["__anchor"]).groupby(["__domain", "__anchor"]).size()
+    anchor_counts = links_only[["__domain", "__anchor"]].dropna(subset=["__anchor"]).groupby(
+        ["__domain", "__anchor"]).size()
     if len(anchor_counts):
         per_domain = anchor_counts.groupby(level=0)
         agg["n_anchors"] = by_domain(per_domain.size())
