@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,8 +40,10 @@ ANCHOR_TYPES = (
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_COUNTRY_END = re.compile(r"-[a-z]{2}$")
 _VOWELS = set("aeiouy")
 _GOV_EDU = re.compile(r"(^|\.)(gov|edu|mil|ac|gouv|gob|govt|edu\.[a-z]{2}|gov\.[a-z]{2})$")
+_GOV_EDU_WORDS = ("gov", "edu", "mil", "ac", "gouv", "gob")  # one is in every match
 
 # --- descriptions ----------------------------------------------------------------
 DESCRIPTIONS: dict[str, str] = {
@@ -240,34 +243,43 @@ def _topic_scores(names: list[str]) -> dict[str, np.ndarray]:
     ends = np.cumsum([len(text) + 1 for text in letters])
     out = {}
     for category in TOPIC_CATEGORIES:
-        best = np.zeros(len(names))
-        seen = np.zeros(len(names), dtype=bool)
+        positions, scores = [], []
         for gram, score in topic_ngrams().get(category, {}).items():
             if len(gram) not in (4, 5, 6) or not _LETTERS_ONLY.fullmatch(gram):
                 continue  # never one of a name's runs
-            positions = []
             at = joined.find(gram)
             while at >= 0:
                 positions.append(at)
+                scores.append(score)
                 at = joined.find(gram, at + 1)
-            owners = np.searchsorted(ends, np.array(positions, dtype=np.int64), side="right")
-            # max() over a name's scores, in any order: the log-odds are finite numbers.
-            best[owners] = np.where(seen[owners], np.maximum(best[owners], score), score)
-            seen[owners] = True
-        out[f"name_topic_{category}"] = best
+        owners = np.searchsorted(ends, np.array(positions, dtype=np.int64), side="right")
+        # max() over a name's scores, in any order: the log-odds are finite numbers.
+        best = np.full(len(names), -np.inf)
+        np.maximum.at(best, owners, np.array(scores, dtype=float))
+        seen = np.bincount(owners, minlength=len(names)) > 0
+        out[f"name_topic_{category}"] = np.where(seen, best, 0.0)
     return out
 
 
 def _entropy(text: str) -> float:
-    if not text:
-        return 0.0
-    n = len(text)
     # The counts in order of first appearance, as Counter(text).values() has them.
-    counts = map(text.count, dict.fromkeys(text))
+    return _entropy_of_counts(tuple(map(text.count, dict.fromkeys(text)))) if text else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _entropy_of_counts(counts: tuple[int, ...]) -> float:
+    """The entropy of a text with these character counts (many names share them)."""
+    n = sum(counts)
     return -sum(c / n * math.log2(c / n) for c in counts)
 
 
+# For ASCII names: letters that are not vowels.
+_ASCII_CONSONANT_RUN = re.compile(r"[A-Zb-df-hj-np-tv-xz]+")
+
+
 def _longest_consonant_run(text: str) -> int:
+    if text.isascii():
+        return max(map(len, _ASCII_CONSONANT_RUN.findall(text)), default=0)
     best = run = 0
     for ch in text:
         if ch.isalpha() and ch not in _VOWELS:
@@ -307,13 +319,13 @@ def _name_table(unique: object) -> pd.DataFrame:
         "name_consonant_run": [_longest_consonant_run(name) for name in names],
         "name_labels": [len(parts) for parts in labels],
         "name_is_punycode": [float(name.startswith("xn--")) for name in names],
-        "name_link_selling": _match_counts(_NAME_LINK_SELLING, names),
-        "name_risky_topics": sum((_match_counts(pattern, names) > 0).astype(float)
-                                 for pattern in _NAME_TOPIC_PATTERNS.values()),
+        "name_link_selling": _match_counts(_NAME_LINK_SELLING, names, LINK_SELLING_TOKENS),
+        "name_risky_topics": sum((_match_counts(pattern, names, RISKY_TOPICS[topic]) > 0)
+                                 .astype(float) for topic, pattern in _NAME_TOPIC_PATTERNS.items()),
         "name_is_ip": [float(ip) for ip in is_ip],
         "name_is_free_host": [float(bool(info and info.is_free_host)) for info in infos],
-        "name_is_gov_edu": (_match_counts(_GOV_EDU, domains) > 0).astype(float),
-        "name_institution": _match_counts(_NAME_INSTITUTION, names),
+        "name_is_gov_edu": (_match_counts(_GOV_EDU, domains, _GOV_EDU_WORDS) > 0).astype(float),
+        "name_institution": _match_counts(_NAME_INSTITUTION, names, INSTITUTION_WORDS),
         "tld": [tld_group(tld) for tld in tlds],
         "name_is_cctld": [float(len(tld) == 2 or tld.startswith("xn--")) if tld != "ip" else 0.0
                           for tld in tlds],
@@ -321,20 +333,17 @@ def _name_table(unique: object) -> pd.DataFrame:
     return pd.DataFrame(table, index=unique)
 
 
-def _match_counts(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
-    """``len(pattern.findall(text))`` of each text, as floats, in one pass over all texts.
+def _match_counts(pattern: re.Pattern[str], texts: list[str], words: tuple[str, ...]
+                  ) -> np.ndarray:
+    """``len(pattern.findall(text))`` of each text, as floats.
 
-    Texts are joined by newlines, which the name patterns never match; ``^`` and ``$``
-    then match at each text's ends, as they do in the text alone.
+    Every match of ``pattern`` holds one of ``words``: the pattern only runs on the
+    texts that contain one, found by str.find() over all texts at once.
     """
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
-        return np.array([len(pattern.findall(text)) for text in texts], dtype=float)
-    ends = np.cumsum([len(text) + 1 for text in texts])
-    multiline = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
-    starts = np.array([m.start() for m in multiline.finditer(joined)], dtype=np.int64)
-    return np.bincount(np.searchsorted(ends, starts, side="right"),
-                       minlength=len(texts)).astype(float)
+    counts = np.zeros(len(texts))
+    candidates = np.flatnonzero(_containing(texts, {"words": words})["words"])
+    counts[candidates] = [len(pattern.findall(texts[i])) for i in candidates]
+    return counts
 
 
 # Country-code TLDs notorious for free or near-free registrations that spam
@@ -370,16 +379,14 @@ def family_sizes(domains: pd.Series) -> pd.Series:
     numbered families seen in real disavow files (bhs-links-fr.xyz,
     bhs-links-gb.xyz ...) collapse to one stem.
     """
-    unique = pd.Series(pd.unique(domains.astype(str)))
-    names = unique.str.split(".").str[0]
-    tlds = unique.str.rsplit(".", n=1).str[-1]
-    stems = names.str.replace(r"\d+", "", regex=True).str.replace(
-        r"-[a-z]{2}$", "", regex=True
-    ).str.strip("-")
-    key = stems + "." + tlds
-    key = key.where(stems.str.len() >= 4)
-    sizes = key.map(key.value_counts()).fillna(1) - 1
-    by_domain = pd.Series(sizes.to_numpy(dtype=float), index=unique.to_numpy())
+    unique = pd.unique(domains.astype(str))
+    keys = []
+    for domain in unique:
+        stem = _COUNTRY_END.sub("", _DIGITS.sub("", domain.split(".")[0])).strip("-")
+        keys.append(f"{stem}.{domain.rsplit('.', 1)[-1]}" if len(stem) >= 4 else None)
+    counts = Counter(keys)
+    sizes = [counts[key] - 1.0 if key is not None else 0.0 for key in keys]
+    by_domain = pd.Series(sizes, index=np.asarray(unique, dtype=object), dtype=float)
     return domains.astype(str).map(by_domain).clip(upper=50)
 
 
@@ -868,7 +875,6 @@ def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return _shared(frame, "anchor keys", compute)
 
 
-_DIGIT_RUN = re.compile(r"\d+")
 _DIGIT_MARK = "\x01"
 _ASCII_DIGITS_MARKED = str.maketrans("0123456789", _DIGIT_MARK * 10)
 
@@ -881,25 +887,27 @@ def _title_templates(titles: list[str]) -> list[str]:
     """
     joined = _joined(titles)
     if joined is None or not titles:
-        return [" ".join(_DIGIT_RUN.sub("#", t.lower()).split()) for t in titles]
+        return [" ".join(_DIGITS.sub("#", t.lower()).split()) for t in titles]
     lower = joined.lower()
     if lower.isascii() and _DIGIT_MARK not in lower:
         # ASCII text has no other digits, and translate() and a one-character pattern
         # are many times quicker than matching \d at every character.
         hashed = re.sub(_DIGIT_MARK + "+", "#", lower.translate(_ASCII_DIGITS_MARKED))
     else:
-        hashed = _DIGIT_RUN.sub("#", lower)
+        hashed = _DIGITS.sub("#", lower)
     return [" ".join(t.split()) for t in hashed.split(_SEP)]
 
 
-def _distinct_counts(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _distinct_counts(groups: np.ndarray, values: np.ndarray, n_groups: int | None = None
+                     ) -> np.ndarray:
     """How many distinct values (NaN aside) each group has, NaN for a group without rows.
 
-    ``groups`` are codes (0, 1, ...) and ``values`` codes as floats; the result is
-    ``groupby(groups)[values].nunique()`` spread over all codes, by sorting integer
+    ``groups`` are codes (0, 1, ... n_groups - 1) and ``values`` codes as floats; the
+    result is ``groupby(groups)[values].nunique()`` spread over all codes, by sorting integer
     pairs, which is many times quicker than pandas' hashing group-by.
     """
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    if n_groups is None:
+        n_groups = int(groups.max()) + 1 if len(groups) else 0
     present = ~np.isnan(values)
     span = int(values[present].max()) + 1 if present.any() else 1
     pairs = _sorted_unique(groups[present].astype(np.int64) * span
@@ -1089,8 +1097,16 @@ def _roll_up(
 
     agg = pd.DataFrame(index=pd.Index(domains.array, name=s.DOMAIN))
     agg["n_links"] = by_domain(grouped.size())
-    agg["n_pages"] = by_domain(grouped["__page"].nunique())
-    agg["n_targets"] = by_domain(grouped["__target"].nunique())
+    link_domains = links_only["__domain"].to_numpy()
+
+    def distinct_per_domain(column: str) -> pd.Series:
+        """``grouped[column].nunique()``, by sorting codes instead of hashing."""
+        counts = _distinct_counts(link_domains, links_only[column].to_numpy(), len(labels))
+        present = ~np.isnan(counts)
+        return pd.Series(counts[present].astype(np.int64), index=labels[present])
+
+    agg["n_pages"] = distinct_per_domain("__page")
+    agg["n_targets"] = distinct_per_domain("__target")
     mean_cols = {
         "share_nofollow": "nofollow", "share_qualified": "ugc_or_sponsored",
         "share_money_anchor": "__money", "share_exact_anchor": "__exact",
@@ -1098,8 +1114,9 @@ def _roll_up(
         "share_ugc_pages": "__ugc_page", "mean_topic_overlap": "topic_overlap",
         "share_directory": "url_directory", "share_image": "image_link", "share_lost": "lost",
     }
+    means = grouped[list(mean_cols.values())].mean()
     for name, col in mean_cols.items():
-        agg[name] = by_domain(grouped[col].mean())
+        agg[name] = by_domain(means[col])
     max_cols = {
         "max_anchor_domains": "anchor_domains",
         "max_title_template_domains": "title_template_domains",
@@ -1108,23 +1125,36 @@ def _roll_up(
         "max_title_link_selling": "title_link_selling",
         "max_external_links": "external_links", "max_linked_domains": "linked_domains",
     }
+    maxima = grouped[list(max_cols.values())].max()
     for name, col in max_cols.items():
-        agg[name] = by_domain(grouped[col].max())
-    anchor_counts = links_only[["__domain", "__anchor"]].dropna(subset=["__anchor"]).groupby(
-        ["__domain", "__anchor"]).size()
-    if len(anchor_counts):
-        per_domain = anchor_counts.groupby(level=0)
-        agg["n_anchors"] = by_domain(per_domain.size())
-        agg["top_anchor_share"] = by_domain(per_domain.max() / per_domain.sum())
+        agg[name] = by_domain(maxima[col])
+    anchors = links_only["__anchor"].to_numpy()
+    named = ~np.isnan(anchors)
+    if named.any():
+        # Rows per (domain, anchor): runs of equal sorted pairs, grouped by domain.
+        span = int(anchors[named].max()) + 1
+        pairs = np.sort(link_domains[named].astype(np.int64) * span
+                        + anchors[named].astype(np.int64))
+        starts = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
+        uses = np.diff(np.append(starts, len(pairs)))
+        pair_domain = pairs[starts] // span
+        n_anchors = np.bincount(pair_domain, minlength=len(labels))
+        present = n_anchors > 0
+        first = np.cumsum(n_anchors) - n_anchors
+        most = np.maximum.reduceat(uses, first[present])
+        total = np.add.reduceat(uses, first[present])
+        agg["n_anchors"] = pd.Series(n_anchors[present], index=labels[present])
+        agg["top_anchor_share"] = pd.Series(most / total, index=labels[present])
     else:
         agg["n_anchors"] = np.nan
         agg["top_anchor_share"] = np.nan
     # Vendor metrics and profile patterns describe the domain; domain-level
     # export rows (Search Console, referring-domain exports) contribute here too.
     all_rows = work.groupby("__domain", sort=False)
-    for col in VENDOR_FEATURES + PROFILE_FEATURES + ("name_family_size",):
-        agg[col] = by_domain(all_rows[col].max())
-    agg["link_count"] = by_domain(all_rows["link_count"].max())
+    domain_cols = [*VENDOR_FEATURES, *PROFILE_FEATURES, "name_family_size", "link_count"]
+    maxima = all_rows[domain_cols].max()
+    for col in domain_cols:
+        agg[col] = by_domain(maxima[col])
     agg["profile_exact_anchor_share"] = by_domain(all_rows["profile_exact_anchor_share"].first())
     no_links = agg["n_links"].isna()
     agg.loc[no_links, "n_links"] = agg.loc[no_links, "link_count"]

@@ -339,7 +339,8 @@ def test_anchor_types_match_one_keyword_at_a_time(anchor):
 # --- domain names ----------------------------------------------------------------------
 
 _NAME_PARTS = st.sampled_from(
-    ["casino", "bet", "seo", "links", "bank", "news", "alphabet", "xn--", "-", "1", "24",
+    ["casino", "bet", "seo", "links", "bank", "news", "alphabet", "xn--", "-", "1", "24", "B",
+     "Y", "rhythm", "strengths", "ß", "ſ",
      "gov", "edu", "ac", ".", ".uk", ".com", "a", "z", "\n", "é", "K", "xxx", "royal", "slots",
      "mp3", "pills", "porn"])
 _NAMES = st.lists(st.lists(_NAME_PARTS, max_size=6).map("".join), max_size=12)
@@ -353,18 +354,28 @@ def _plain_topic_scores(name: str) -> dict[str, float]:
         default=0.0) for category in F.TOPIC_CATEGORIES}
 
 
+def _plain_consonant_run(text: str) -> int:
+    best = run = 0
+    for ch in text:
+        run = run + 1 if ch.isalpha() and ch not in "aeiouy" else 0
+        best = max(best, run)
+    return best
+
+
 @settings(max_examples=150, deadline=None)
 @given(_NAMES)
 def test_name_patterns_match_one_search_per_name(names):
-    patterns = [F._NAME_LINK_SELLING, F._NAME_INSTITUTION, F._GOV_EDU,
-                *F._NAME_TOPIC_PATTERNS.values()]
-    for pattern in patterns:
-        assert F._match_counts(pattern, names).tolist() == [
+    patterns = [(F._NAME_LINK_SELLING, F.LINK_SELLING_TOKENS),
+                (F._NAME_INSTITUTION, F.INSTITUTION_WORDS), (F._GOV_EDU, F._GOV_EDU_WORDS),
+                *((p, F.RISKY_TOPICS[t]) for t, p in F._NAME_TOPIC_PATTERNS.items())]
+    for pattern, words in patterns:
+        assert F._match_counts(pattern, names, words).tolist() == [
             float(len(pattern.findall(n))) for n in names]
     scores = F._topic_scores(names)
     for i, name in enumerate(names):
         assert {k: v[i] for k, v in scores.items()} == _plain_topic_scores(name)
     for name in names:
+        assert F._longest_consonant_run(name) == _plain_consonant_run(name)
         counts = Counter(name)
         want = -sum(c / len(name) * math.log2(c / len(name)) for c in counts.values())
         assert F._entropy(name) == (want if name else 0.0)
