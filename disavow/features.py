@@ -43,7 +43,7 @@ _DIGITS = re.compile(r"\d+")
 _COUNTRY_END = re.compile(r"-[a-z]{2}$")
 _VOWELS = set("aeiouy")
 _GOV_EDU = re.compile(r"(^|\.)(gov|edu|mil|ac|gouv|gob|govt|edu\.[a-z]{2}|gov\.[a-z]{2})$")
-_GOV_EDU_WORDS = ("gov", "edu", "mil", "ac", "gouv", "gob")  # one is in every match
+_GOV_EDU_WORDS = ("gov", "edu", "mil", "ac", "gouv", "gob")  # one is in every _GOV_EDU match
 
 # --- descriptions ----------------------------------------------------------------
 DESCRIPTIONS: dict[str, str] = {
@@ -235,30 +235,60 @@ _LETTERS_ONLY = re.compile(r"[a-z]+")
 def _topic_scores(names: list[str]) -> dict[str, np.ndarray]:
     """Per risky category, the highest log-odds among each name's 4- to 6-letter runs.
 
-    A name's runs are in a table when the table's n-gram occurs in the name's letters:
-    one str.find() pass per n-gram over all names instead of every run of every name.
+    Runs are looked up as numbers: each letter a digit (a=1 ... z=26) in base 27,
+    so that all runs of all names are compared with the tables at once.
     """
-    letters = [re.sub(r"[^a-z]", "", name) for name in names]
-    joined = "\n".join(letters)
+    joined = "\n".join(names)
+    if joined.isascii() and joined.count("\n") == len(names) - 1:
+        letters = joined.encode("ascii").translate(None, _NOT_LETTER_OR_NEWLINE).split(b"\n")
+    else:
+        letters = [re.sub(r"[^a-z]", "", name).encode("ascii") for name in names]
     ends = np.cumsum([len(text) + 1 for text in letters])
-    out = {}
-    for category in TOPIC_CATEGORIES:
-        positions, scores = [], []
-        for gram, score in topic_ngrams().get(category, {}).items():
-            if len(gram) not in (4, 5, 6) or not _LETTERS_ONLY.fullmatch(gram):
-                continue  # never one of a name's runs
-            at = joined.find(gram)
-            while at >= 0:
-                positions.append(at)
-                scores.append(score)
-                at = joined.find(gram, at + 1)
-        owners = np.searchsorted(ends, np.array(positions, dtype=np.int64), side="right")
-        # max() over a name's scores, in any order: the log-odds are finite numbers.
-        best = np.full(len(names), -np.inf)
-        np.maximum.at(best, owners, np.array(scores, dtype=float))
-        seen = np.bincount(owners, minlength=len(names)) > 0
-        out[f"name_topic_{category}"] = np.where(seen, best, 0.0)
-    return out
+    # Names are joined by 0, a digit no letter has: runs that cross one are no runs.
+    digits = np.frombuffer(b"\n".join(letters), dtype=np.uint8).astype(np.int64)
+    digits = np.where(digits == ord("\n"), 0, digits - ord("a") + 1)
+    tables = [topic_ngrams().get(category, {}) for category in TOPIC_CATEGORIES]
+    best = np.full((len(TOPIC_CATEGORIES), len(names)), -np.inf)
+    for n in (4, 5, 6):
+        grams = sorted({g for table in tables for g in table
+                        if len(g) == n and _LETTERS_ONLY.fullmatch(g)}, key=_run_number)
+        if not grams:
+            continue
+        gram_codes = np.array([_run_number(g) for g in grams], dtype=np.int64)
+        scores = np.array([[table.get(g, -np.inf) for g in grams] for table in tables])
+        starts, codes = _run_codes(digits, n)
+        at = np.minimum(np.searchsorted(gram_codes, codes), len(grams) - 1)
+        hit = gram_codes[at] == codes
+        owners = np.searchsorted(ends, starts[hit], side="right")
+        for row, category_scores in zip(best, scores, strict=True):
+            # max() over a name's scores, in any order: the log-odds are finite numbers.
+            np.maximum.at(row, owners, category_scores[at[hit]])
+    return {f"name_topic_{category}": np.where(row > -np.inf, row, 0.0)
+            for category, row in zip(TOPIC_CATEGORIES, best, strict=True)}
+
+
+_NOT_LETTER_OR_NEWLINE = bytes(c for c in range(256) if not (97 <= c <= 122 or c == 10))
+
+
+def _run_number(run: str) -> int:
+    """The number of a run of letters, as :func:`_run_codes` has it."""
+    number = 0
+    for letter in run:
+        number = number * 27 + ord(letter) - ord("a") + 1
+    return number
+
+
+def _run_codes(digits: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of ``n`` non-zero base-27 digits starts, and its number."""
+    count = len(digits) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.zeros(count, dtype=np.int64)
+    whole = np.ones(count, dtype=bool)
+    for k in range(n):
+        codes = codes * 27 + digits[k:k + count]
+        whole &= digits[k:k + count] > 0
+    return np.flatnonzero(whole), codes[whole]
 
 
 def _entropy(text: str) -> float:
@@ -309,6 +339,16 @@ def _name_table(unique: object) -> pd.DataFrame:
     tlds = ["ip" if ip else parts[-1] if len(parts) > 1 else ""
             for ip, parts in zip(is_ip, labels, strict=True)]
     letters = ["".join(filter(str.isalpha, name)) for name in names]
+    # Every match of a name pattern holds one of its words: patterns only run on the
+    # names that contain one, all found by one str.find() per word.
+    pattern_words = {"link_selling": (_NAME_LINK_SELLING, LINK_SELLING_TOKENS),
+                     "institution": (_NAME_INSTITUTION, INSTITUTION_WORDS)} | {
+        topic: (pattern, RISKY_TOPICS[topic]) for topic, pattern in _NAME_TOPIC_PATTERNS.items()}
+    holding = _containing(names, {key: words for key, (_, words) in pattern_words.items()})
+    matches = {key: _match_counts(pattern, names, holding[key])
+               for key, (pattern, _) in pattern_words.items()}
+    gov_edu = _match_counts(_GOV_EDU, domains,
+                            _containing(domains, {"gov_edu": _GOV_EDU_WORDS})["gov_edu"])
     table = {
         "name_length": [len(name) for name in names],
         "name_digits": [sum(map(str.isdigit, name)) for name in names],
@@ -319,13 +359,13 @@ def _name_table(unique: object) -> pd.DataFrame:
         "name_consonant_run": [_longest_consonant_run(name) for name in names],
         "name_labels": [len(parts) for parts in labels],
         "name_is_punycode": [float(name.startswith("xn--")) for name in names],
-        "name_link_selling": _match_counts(_NAME_LINK_SELLING, names, LINK_SELLING_TOKENS),
-        "name_risky_topics": sum((_match_counts(pattern, names, RISKY_TOPICS[topic]) > 0)
-                                 .astype(float) for topic, pattern in _NAME_TOPIC_PATTERNS.items()),
+        "name_link_selling": matches["link_selling"],
+        "name_risky_topics": sum((matches[topic] > 0).astype(float)
+                                 for topic in _NAME_TOPIC_PATTERNS),
         "name_is_ip": [float(ip) for ip in is_ip],
         "name_is_free_host": [float(bool(info and info.is_free_host)) for info in infos],
-        "name_is_gov_edu": (_match_counts(_GOV_EDU, domains, _GOV_EDU_WORDS) > 0).astype(float),
-        "name_institution": _match_counts(_NAME_INSTITUTION, names, INSTITUTION_WORDS),
+        "name_is_gov_edu": (gov_edu > 0).astype(float),
+        "name_institution": matches["institution"],
         "tld": [tld_group(tld) for tld in tlds],
         "name_is_cctld": [float(len(tld) == 2 or tld.startswith("xn--")) if tld != "ip" else 0.0
                           for tld in tlds],
@@ -333,16 +373,12 @@ def _name_table(unique: object) -> pd.DataFrame:
     return pd.DataFrame(table, index=unique)
 
 
-def _match_counts(pattern: re.Pattern[str], texts: list[str], words: tuple[str, ...]
+def _match_counts(pattern: re.Pattern[str], texts: list[str], candidates: np.ndarray
                   ) -> np.ndarray:
-    """``len(pattern.findall(text))`` of each text, as floats.
-
-    Every match of ``pattern`` holds one of ``words``: the pattern only runs on the
-    texts that contain one, found by str.find() over all texts at once.
-    """
+    """``len(pattern.findall(text))`` of each text, as floats; 0 where not a candidate."""
     counts = np.zeros(len(texts))
-    candidates = np.flatnonzero(_containing(texts, {"words": words})["words"])
-    counts[candidates] = [len(pattern.findall(texts[i])) for i in candidates]
+    at = np.flatnonzero(candidates)
+    counts[at] = [len(pattern.findall(texts[i])) for i in at]
     return counts
 
 
