@@ -680,20 +680,27 @@ def _containing(texts: list[str], needle_sets: dict[str, tuple[str, ...]]
     if joined is None:
         return {name: np.array([any(n in t for n in needles) for t in texts], dtype=bool)
                 for name, needles in needle_sets.items()}
-    # str.find() is far quicker than a regular expression of alternatives.
     ends = np.cumsum([len(t) + 1 for t in texts])
     found = {}
     for name, needles in needle_sets.items():
-        at_positions = []
-        for needle in needles:
-            at = joined.find(needle)
-            while at >= 0:
-                at_positions.append(at)
-                at = joined.find(needle, at + 1)
         hit = np.zeros(len(texts), dtype=bool)
-        hit[np.searchsorted(ends, np.array(at_positions, dtype=np.int64), side="right")] = True
+        hit[np.searchsorted(ends, _find_all(joined, needles), side="right")] = True
         found[name] = hit
     return found
+
+
+def _find_all(text: str, needles: tuple[str, ...]) -> np.ndarray:
+    """Where each occurrence of each needle starts in ``text``.
+
+    str.find() is many times quicker than a regular expression of alternatives.
+    """
+    positions = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(needle, at + 1)
+    return np.array(positions, dtype=np.int64)
 
 
 def _where(values, condition: np.ndarray) -> np.ndarray:
@@ -913,6 +920,8 @@ def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 _DIGIT_MARK = "\x01"
 _ASCII_DIGITS_MARKED = str.maketrans("0123456789", _DIGIT_MARK * 10)
+# ASCII whitespace that is not one space between words (str.isspace() counts \x1c-\x1f).
+_UNTIDY_SPACE = ("  ", " " + _SEP, _SEP + " ", *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
 
 
 def _title_templates(titles: list[str]) -> list[str]:
@@ -925,13 +934,19 @@ def _title_templates(titles: list[str]) -> list[str]:
     if joined is None or not titles:
         return [" ".join(_DIGITS.sub("#", t.lower()).split()) for t in titles]
     lower = joined.lower()
-    if lower.isascii() and _DIGIT_MARK not in lower:
-        # ASCII text has no other digits, and translate() and a one-character pattern
-        # are many times quicker than matching \d at every character.
-        hashed = re.sub(_DIGIT_MARK + "+", "#", lower.translate(_ASCII_DIGITS_MARKED))
-    else:
-        hashed = _DIGITS.sub("#", lower)
-    return [" ".join(t.split()) for t in hashed.split(_SEP)]
+    if not lower.isascii() or _DIGIT_MARK in lower:
+        return [" ".join(t.split()) for t in _DIGITS.sub("#", lower).split(_SEP)]
+    # ASCII text has no other digits, and translate() and a one-character pattern
+    # are many times quicker than matching \d at every character.
+    hashed = re.sub(_DIGIT_MARK + "+", "#", lower.translate(_ASCII_DIGITS_MARKED))
+    templates = hashed.split(_SEP)
+    # Only titles with other whitespace than single spaces between words change: those
+    # next to an occurrence of _UNTIDY_SPACE (and the first and last).
+    ends = np.cumsum([len(t) + 1 for t in templates])
+    near = np.searchsorted(ends, _find_all(hashed, _UNTIDY_SPACE), side="right")
+    for i in {0, len(templates) - 1, *near.tolist(), *(near + 1).tolist()} - {len(templates)}:
+        templates[i] = " ".join(templates[i].split())
+    return templates
 
 
 def _distinct_counts(groups: np.ndarray, values: np.ndarray, n_groups: int | None = None
