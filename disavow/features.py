@@ -447,29 +447,7 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def classify_anchor(anchor: object, profile: SiteProfile) -> str | None:
     """The anchor type; None when the export carries no anchor at all."""
-    if anchor is None or (isinstance(anchor, float) and math.isnan(anchor)) or anchor is pd.NA:
-        return None
-    raw = str(anchor).strip()
-    text = _norm_text(raw)
-    if not text or raw.lower() in {"[image]", "image", "img", "[img]", "noimage"}:
-        return "empty"
-    compact = text.replace(" ", "")
-    if re.match(r"^(https?://|www\.)", raw.lower()) or re.match(
-        r"^[a-z0-9-]+(\.[a-z0-9-]+)+/?\S*$", raw.lower()
-    ):
-        return "naked_url"
-    if any(b in compact for b in profile.brand_tokens if len(b) >= 4):
-        return "branded"
-    if text in profile.money_keywords:
-        return "exact_match"
-    if text in GENERIC_ANCHORS:
-        return "generic"
-    words = set(text.split())
-    for keyword in profile.money_keywords:
-        kw = set(keyword.split())
-        if kw and len(words & kw) / len(kw) >= 0.5 and len(words & kw) >= 1:
-            return "partial_match"
-    return "other"
+    return _AnchorTypes(profile)(anchor)
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -730,18 +708,21 @@ class _AnchorTypes:
                 self.keywords_with.setdefault(word, []).append(words)
 
     def __call__(self, anchor: object) -> str | None:
-        if (anchor is None or (isinstance(anchor, float) and math.isnan(anchor))
-                or anchor is pd.NA):
-            return None
-        raw = str(anchor).strip().lower()
+        if type(anchor) is not str:
+            if (anchor is None or (isinstance(anchor, float) and math.isnan(anchor))
+                    or anchor is pd.NA):
+                return None
+            anchor = str(anchor)
+        raw = anchor.strip().lower()
         text = " ".join(_WORD.findall(raw))
         if not text or raw in self._IMAGE:
             return "empty"
         if self._URL_LIKE.match(raw):
             return "naked_url"
         compact = text.replace(" ", "")
-        if any(b in compact for b in self.brands):
-            return "branded"
+        for brand in self.brands:
+            if brand in compact:
+                return "branded"
         if text in self.money:
             return "exact_match"
         if text in GENERIC_ANCHORS:
