@@ -899,10 +899,9 @@ def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return _shared(frame, "anchor keys", compute)
 
 
-_DIGIT_MARK = "\x01"
-_ASCII_DIGITS_MARKED = str.maketrans("0123456789", _DIGIT_MARK * 10)
-# ASCII whitespace that is not one space between words (str.isspace() counts \x1c-\x1f).
-_UNTIDY_SPACE = ("  ", " " + _SEP, _SEP + " ", *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+# ASCII digits and whitespace other than the space (str.isspace() counts \x1c-\x1f).
+_DIGIT_OR_ODD_SPACE = np.zeros(256, dtype=bool)
+_DIGIT_OR_ODD_SPACE[[*range(48, 58), *b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True
 
 
 def _title_templates(titles: list[str]) -> list[str]:
@@ -913,21 +912,28 @@ def _title_templates(titles: list[str]) -> list[str]:
     """
     joined = _joined(titles)
     if joined is None or not titles:
-        return [" ".join(_DIGITS.sub("#", t.lower()).split()) for t in titles]
+        return [_title_template(t.lower()) for t in titles]
     lower = joined.lower()
-    if not lower.isascii() or _DIGIT_MARK in lower:
-        return [" ".join(t.split()) for t in _DIGITS.sub("#", lower).split(_SEP)]
-    # ASCII text has no other digits, and translate() and a one-character pattern
-    # are many times quicker than matching \d at every character.
-    hashed = re.sub(_DIGIT_MARK + "+", "#", lower.translate(_ASCII_DIGITS_MARKED))
-    templates = hashed.split(_SEP)
-    # Only titles with other whitespace than single spaces between words change: those
-    # next to an occurrence of _UNTIDY_SPACE (and the first and last).
+    if not lower.isascii():
+        return [_title_template(t) for t in lower.split(_SEP)]
+    # Most ASCII titles are already their template: only those with a digit or with
+    # whitespace other than single spaces between words change.
+    data = np.frombuffer(lower.encode("ascii"), dtype=np.uint8)
+    space = data == ord(" ")
+    end = data == 0
+    changes = _DIGIT_OR_ODD_SPACE[data]
+    changes[1:] |= space[1:] & (space[:-1] | end[:-1])
+    changes[:-1] |= space[:-1] & end[1:]
+    templates = lower.split(_SEP)
     ends = np.cumsum([len(t) + 1 for t in templates])
-    near = np.searchsorted(ends, _find_all(hashed, _UNTIDY_SPACE), side="right")
-    for i in {0, len(templates) - 1, *near.tolist(), *(near + 1).tolist()} - {len(templates)}:
-        templates[i] = " ".join(templates[i].split())
+    changed = np.searchsorted(ends, np.flatnonzero(changes), side="right")
+    for i in {0, len(templates) - 1, *changed.tolist()}:
+        templates[i] = _title_template(templates[i])
     return templates
+
+
+def _title_template(lower: str) -> str:
+    return " ".join(_DIGITS.sub("#", lower).split())
 
 
 def _distinct_counts(groups: np.ndarray, values: np.ndarray, n_groups: int | None = None
