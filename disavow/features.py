@@ -616,14 +616,18 @@ def _pair_overlap(first: _Words, second: _Words, first_of: np.ndarray, second_of
     second_count = np.bincount(second_text, minlength=second.n)
     second_known = np.bincount(second_text, weights=known[second_word], minlength=second.n)
 
-    # Words in both texts of a pair count once: look each of the second text's words
-    # up among the first text's.
-    second_start = np.cumsum(second_count) - second_count
-    repeats = second_count[second_of]
+    # Words in both texts of a pair count once: look the second text's words up among
+    # the first text's (those that no first text has aside).
+    in_first = np.zeros(n_ids, dtype=bool)
+    in_first[first_word] = True
+    shared = in_first[second_word]
+    shared_text, shared_word = second_text[shared], second_word[shared]
+    shared_count = np.bincount(shared_text, minlength=second.n)
+    repeats = shared_count[second_of]
     pair = np.repeat(np.arange(len(second_of)), repeats)
     position = (np.arange(len(pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-                + np.repeat(second_start[second_of], repeats))
-    word = second_word[position]
+                + np.repeat((np.cumsum(shared_count) - shared_count)[second_of], repeats))
+    word = shared_word[position]
     query = first_of[pair] * n_ids + word
     first_keys = first_text * n_ids + first_word  # sorted
     if len(first_keys):
