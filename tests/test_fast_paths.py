@@ -210,11 +210,11 @@ def test_sample_links_by_codes_match_grouping_the_strings(seed):
 
 # --- text signals ----------------------------------------------------------------------
 
-# Characters that trip up text handled a column at a time: the separators (NUL and
-# \x1f), characters that lower() turns into ASCII (the Kelvin sign, dotted capital I)
+# Characters that trip up text handled a column at a time: the separators and markers
+# (NUL, \x1f, "|"), characters that lower() turns into ASCII (the Kelvin sign, dotted capital I)
 # or whose lower case depends on context (capital sigma), non-ASCII digits and
 # whitespace, and what URLs are made of.
-_CHARS = list("aZ09 -_/.,?#:=\x00\x01\x1f\x1c\n\t\xa0\u3000\x85İΣéK٣²")
+_CHARS = list("aZ09 -_/.,?#:=|\x00\x01\x1f\x1c\n\t\xa0\u3000\x85İΣéK٣²")
 _WORDS = st.sampled_from(_CHARS + ["casino", "seo", "buy", "leeds", "bet", "news", "xn--",
                                    "http://", "HTTPS://Host.com", "/members/", "/t/u/",
                                    "submit", "comments"])
