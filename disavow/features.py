@@ -794,8 +794,9 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * len(urls) + url_codes)
     pair_title, pair_url = pairs // len(urls), pairs % len(urls)
     has_text = has_title[pair_title] | np.array([u != "" for u in urls], dtype=bool)[pair_url]
-    overlap = _pair_overlap(title_words, _Words.of(paths), pair_title, pair_url,
-                            profile.topic_tokens)
+    overlap = (_pair_overlap(title_words, _Words.of(paths), pair_title, pair_url,
+                             profile.topic_tokens)
+               if profile.topic_tokens else np.full(len(pairs), np.nan))
     out["topic_overlap"] = _where(overlap, has_text)[pair_codes]
 
     out["nofollow"] = _bool_feature(links, s.NOFOLLOW)
