@@ -508,7 +508,7 @@ def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
 _SEP = "\x00"
 _TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word lists)
 # Bytes that can be part of a word (a-z, 0-9) stay and the separator becomes "|"
-# (numpy's bytes drop NULs); every other byte becomes a space, so that bytes.split()
+# (numpy drops trailing NULs); every other byte becomes a space, so that split()
 # finds exactly _WORD's matches.
 _WORD_BYTES = bytes(
     c if 48 <= c <= 57 or 97 <= c <= 122 else ord("|") if c == 0 else 32 for c in range(256)
@@ -531,11 +531,11 @@ def _batch_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.repeat(np.arange(len(texts)), counts), codes, words
     # lower() comes first: it turns a few non-ASCII letters into ASCII ones (the
     # Kelvin sign into k); "replace" keeps every other non-ASCII character out of words.
-    data = joined.lower().encode("ascii", "replace").translate(_WORD_BYTES)
+    data = joined.lower().encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
     # Each text's end becomes a word of its own, found again by its code.
-    found = np.array(data.replace(b"|", b" | ").split(), dtype=object)
+    found = np.array(data.replace("|", " | ").split(), dtype=object)
     codes, words = pd.factorize(found)
-    is_end = np.isin(codes, np.flatnonzero(words == b"|"))
+    is_end = np.isin(codes, np.flatnonzero(words == "|"))
     return np.cumsum(is_end)[~is_end], codes[~is_end], words
 
 
@@ -558,9 +558,8 @@ class _Words:
         index: dict[str, int] = {}
         for start in range(0, len(texts), _TOKEN_BATCH):
             owner, batch_codes, batch_words = _batch_words(texts[start:start + _TOKEN_BATCH])
-            to_index = np.array(
-                [index.setdefault(w if isinstance(w, str) else w.decode("ascii"), len(index))
-                 for w in batch_words], dtype=np.int64)
+            to_index = np.array([index.setdefault(w, len(index)) for w in batch_words],
+                                dtype=np.int64)
             owners.append(owner + start)
             codes.append(to_index[batch_codes])
         return cls(len(texts), np.concatenate(owners), np.concatenate(codes), list(index))
