@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,10 @@ ANCHOR_TYPES = (
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_COUNTRY_END = re.compile(r"-[a-z]{2}$")
 _VOWELS = set("aeiouy")
 _GOV_EDU = re.compile(r"(^|\.)(gov|edu|mil|ac|gouv|gob|govt|edu\.[a-z]{2}|gov\.[a-z]{2})$")
+_GOV_EDU_WORDS = ("gov", "edu", "mil", "ac", "gouv", "gob")  # one is in every _GOV_EDU match
 
 # --- descriptions ----------------------------------------------------------------
 DESCRIPTIONS: dict[str, str] = {
@@ -226,27 +229,87 @@ def topic_ngrams() -> dict[str, dict[str, float]]:
 
 
 TOPIC_CATEGORIES = ("gambling", "adult", "drugs", "warez", "ads")
+_LETTERS_ONLY = re.compile(r"[a-z]+")
 
 
-def _topic_scores(name: str) -> dict[str, float]:
-    letters = re.sub(r"[^a-z]", "", name)
-    grams = {letters[i:i + n] for n in (4, 5, 6) for i in range(len(letters) - n + 1)}
-    out = {}
-    for category in TOPIC_CATEGORIES:
-        table = topic_ngrams().get(category, {})
-        out[f"name_topic_{category}"] = max((table[g] for g in grams if g in table), default=0.0)
-    return out
+def _topic_scores(names: list[str]) -> dict[str, np.ndarray]:
+    """Per risky category, the highest log-odds among each name's 4- to 6-letter runs.
+
+    Runs are looked up as numbers: each letter a digit (a=1 ... z=26) in base 27,
+    so that all runs of all names are compared with the tables at once.
+    """
+    joined = "\n".join(names)
+    if joined.isascii() and joined.count("\n") == len(names) - 1:
+        letters = joined.encode("ascii").translate(None, _NOT_LETTER_OR_NEWLINE).split(b"\n")
+    else:
+        letters = [re.sub(r"[^a-z]", "", name).encode("ascii") for name in names]
+    ends = np.cumsum([len(text) + 1 for text in letters])
+    # Names are joined by 0, a digit no letter has: runs that cross one are no runs.
+    digits = np.frombuffer(b"\n".join(letters), dtype=np.uint8).astype(np.int64)
+    digits = np.where(digits == ord("\n"), 0, digits - ord("a") + 1)
+    tables = [topic_ngrams().get(category, {}) for category in TOPIC_CATEGORIES]
+    best = np.full((len(TOPIC_CATEGORIES), len(names)), -np.inf)
+    for n in (4, 5, 6):
+        grams = sorted({g for table in tables for g in table
+                        if len(g) == n and _LETTERS_ONLY.fullmatch(g)}, key=_run_number)
+        if not grams:
+            continue
+        gram_codes = np.array([_run_number(g) for g in grams], dtype=np.int64)
+        scores = np.array([[table.get(g, -np.inf) for g in grams] for table in tables])
+        starts, codes = _run_codes(digits, n)
+        at = np.minimum(np.searchsorted(gram_codes, codes), len(grams) - 1)
+        hit = gram_codes[at] == codes
+        owners = np.searchsorted(ends, starts[hit], side="right")
+        for row, category_scores in zip(best, scores, strict=True):
+            # max() over a name's scores, in any order: the log-odds are finite numbers.
+            np.maximum.at(row, owners, category_scores[at[hit]])
+    return {f"name_topic_{category}": np.where(row > -np.inf, row, 0.0)
+            for category, row in zip(TOPIC_CATEGORIES, best, strict=True)}
+
+
+_NOT_LETTER_OR_NEWLINE = bytes(c for c in range(256) if not (97 <= c <= 122 or c == 10))
+
+
+def _run_number(run: str) -> int:
+    """The number of a run of letters, as :func:`_run_codes` has it."""
+    number = 0
+    for letter in run:
+        number = number * 27 + ord(letter) - ord("a") + 1
+    return number
+
+
+def _run_codes(digits: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of ``n`` non-zero base-27 digits starts, and its number."""
+    count = len(digits) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.zeros(count, dtype=np.int64)
+    whole = np.ones(count, dtype=bool)
+    for k in range(n):
+        codes = codes * 27 + digits[k:k + count]
+        whole &= digits[k:k + count] > 0
+    return np.flatnonzero(whole), codes[whole]
 
 
 def _entropy(text: str) -> float:
-    if not text:
-        return 0.0
-    counts = Counter(text)
-    n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+    # The counts in order of first appearance, as Counter(text).values() has them.
+    return _entropy_of_counts(tuple(map(text.count, dict.fromkeys(text)))) if text else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _entropy_of_counts(counts: tuple[int, ...]) -> float:
+    """The entropy of a text with these character counts (many names share them)."""
+    n = sum(counts)
+    return -sum(c / n * math.log2(c / n) for c in counts)
+
+
+# For ASCII names: letters that are not vowels.
+_ASCII_CONSONANT_RUN = re.compile(r"[A-Zb-df-hj-np-tv-xz]+")
 
 
 def _longest_consonant_run(text: str) -> int:
+    if text.isascii():
+        return max(map(len, _ASCII_CONSONANT_RUN.findall(text)), default=0)
     best = run = 0
     for ch in text:
         if ch.isalpha() and ch not in _VOWELS:
@@ -266,42 +329,57 @@ def name_features(domains: pd.Series) -> pd.DataFrame:
 
 def _name_table(unique: object) -> pd.DataFrame:
     """Features of each of the distinct domain names ``unique``, indexed by name."""
-    rows = []
-    for domain in unique:
-        info = host_info(domain) if domain else None
-        labels = domain.split(".")
-        name = labels[0] if labels else ""
-        if info is not None and info.is_ip:
-            tld, name = "ip", ""
-        else:
-            tld = labels[-1] if len(labels) > 1 else ""
-        is_cc = len(tld) == 2 or tld.startswith("xn--")
-        letters = [c for c in name if c.isalpha()]
-        rows.append(
-            {
-                "name_length": len(name),
-                "name_digits": sum(c.isdigit() for c in name),
-                "name_hyphens": name.count("-"),
-                "name_entropy": _entropy(name),
-                "name_vowel_ratio": (sum(c in _VOWELS for c in letters) / len(letters))
-                if letters else np.nan,
-                "name_consonant_run": _longest_consonant_run(name),
-                "name_labels": len(labels),
-                "name_is_punycode": float(name.startswith("xn--")),
-                "name_link_selling": float(len(_NAME_LINK_SELLING.findall(name))),
-                "name_risky_topics": float(
-                    sum(bool(p.search(name)) for p in _NAME_TOPIC_PATTERNS.values())
-                ),
-                "name_is_ip": float(bool(info and info.is_ip)),
-                "name_is_free_host": float(bool(info and info.is_free_host)),
-                "name_is_gov_edu": float(bool(_GOV_EDU.search(domain))),
-                "name_institution": float(len(_NAME_INSTITUTION.findall(name))),
-                "tld": tld_group(tld),
-                "name_is_cctld": float(is_cc) if tld != "ip" else 0.0,
-            }
-            | _topic_scores(name)
-        )
-    return pd.DataFrame(rows, index=unique)
+    domains = list(unique)
+    if not domains:
+        return pd.DataFrame([], index=unique)
+    infos = [host_info(domain) if domain else None for domain in domains]
+    labels = [domain.split(".") for domain in domains]
+    is_ip = [bool(info and info.is_ip) for info in infos]
+    names = ["" if ip else parts[0] for ip, parts in zip(is_ip, labels, strict=True)]
+    tlds = ["ip" if ip else parts[-1] if len(parts) > 1 else ""
+            for ip, parts in zip(is_ip, labels, strict=True)]
+    letters = ["".join(filter(str.isalpha, name)) for name in names]
+    # Every match of a name pattern holds one of its words: patterns only run on the
+    # names that contain one, all found by one str.find() per word.
+    pattern_words = {"link_selling": (_NAME_LINK_SELLING, LINK_SELLING_TOKENS),
+                     "institution": (_NAME_INSTITUTION, INSTITUTION_WORDS)} | {
+        topic: (pattern, RISKY_TOPICS[topic]) for topic, pattern in _NAME_TOPIC_PATTERNS.items()}
+    holding = _containing(names, {key: words for key, (_, words) in pattern_words.items()})
+    matches = {key: _match_counts(pattern, names, holding[key])
+               for key, (pattern, _) in pattern_words.items()}
+    gov_edu = _match_counts(_GOV_EDU, domains,
+                            _containing(domains, {"gov_edu": _GOV_EDU_WORDS})["gov_edu"])
+    table = {
+        "name_length": [len(name) for name in names],
+        "name_digits": [sum(map(str.isdigit, name)) for name in names],
+        "name_hyphens": [name.count("-") for name in names],
+        "name_entropy": [_entropy(name) for name in names],
+        "name_vowel_ratio": [sum(map(_VOWELS.__contains__, chars)) / len(chars) if chars
+                             else np.nan for chars in letters],
+        "name_consonant_run": [_longest_consonant_run(name) for name in names],
+        "name_labels": [len(parts) for parts in labels],
+        "name_is_punycode": [float(name.startswith("xn--")) for name in names],
+        "name_link_selling": matches["link_selling"],
+        "name_risky_topics": sum((matches[topic] > 0).astype(float)
+                                 for topic in _NAME_TOPIC_PATTERNS),
+        "name_is_ip": [float(ip) for ip in is_ip],
+        "name_is_free_host": [float(bool(info and info.is_free_host)) for info in infos],
+        "name_is_gov_edu": (gov_edu > 0).astype(float),
+        "name_institution": matches["institution"],
+        "tld": [tld_group(tld) for tld in tlds],
+        "name_is_cctld": [float(len(tld) == 2 or tld.startswith("xn--")) if tld != "ip" else 0.0
+                          for tld in tlds],
+    } | _topic_scores(names)
+    return pd.DataFrame(table, index=unique)
+
+
+def _match_counts(pattern: re.Pattern[str], texts: list[str], candidates: np.ndarray
+                  ) -> np.ndarray:
+    """``len(pattern.findall(text))`` of each text, as floats; 0 where not a candidate."""
+    counts = np.zeros(len(texts))
+    at = np.flatnonzero(candidates)
+    counts[at] = [len(pattern.findall(texts[i])) for i in at]
+    return counts
 
 
 # Country-code TLDs notorious for free or near-free registrations that spam
@@ -337,16 +415,14 @@ def family_sizes(domains: pd.Series) -> pd.Series:
     numbered families seen in real disavow files (bhs-links-fr.xyz,
     bhs-links-gb.xyz ...) collapse to one stem.
     """
-    unique = pd.Series(pd.unique(domains.astype(str)))
-    names = unique.str.split(".").str[0]
-    tlds = unique.str.rsplit(".", n=1).str[-1]
-    stems = names.str.replace(r"\d+", "", regex=True).str.replace(
-        r"-[a-z]{2}$", "", regex=True
-    ).str.strip("-")
-    key = stems + "." + tlds
-    key = key.where(stems.str.len() >= 4)
-    sizes = key.map(key.value_counts()).fillna(1) - 1
-    by_domain = pd.Series(sizes.to_numpy(dtype=float), index=unique.to_numpy())
+    unique = pd.unique(domains.astype(str))
+    keys = []
+    for domain in unique:
+        stem = _COUNTRY_END.sub("", _DIGITS.sub("", domain.split(".")[0])).strip("-")
+        keys.append(f"{stem}.{domain.rsplit('.', 1)[-1]}" if len(stem) >= 4 else None)
+    counts = Counter(keys)
+    sizes = [counts[key] - 1.0 if key is not None else 0.0 for key in keys]
+    by_domain = pd.Series(sizes, index=np.asarray(unique, dtype=object), dtype=float)
     return domains.astype(str).map(by_domain).clip(upper=50)
 
 
@@ -371,137 +447,7 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def classify_anchor(anchor: object, profile: SiteProfile) -> str | None:
     """The anchor type; None when the export carries no anchor at all."""
-    if anchor is None or (isinstance(anchor, float) and math.isnan(anchor)) or anchor is pd.NA:
-        return None
-    raw = str(anchor).strip()
-    text = _norm_text(raw)
-    if not text or raw.lower() in {"[image]", "image", "img", "[img]", "noimage"}:
-        return "empty"
-    compact = text.replace(" ", "")
-    if re.match(r"^(https?://|www\.)", raw.lower()) or re.match(
-        r"^[a-z0-9-]+(\.[a-z0-9-]+)+/?\S*$", raw.lower()
-    ):
-        return "naked_url"
-    if any(b in compact for b in profile.brand_tokens if len(b) >= 4):
-        return "branded"
-    if text in profile.money_keywords:
-        return "exact_match"
-    if text in GENERIC_ANCHORS:
-        return "generic"
-    words = set(text.split())
-    for keyword in profile.money_keywords:
-        kw = set(keyword.split())
-        if kw and len(words & kw) / len(kw) >= 0.5 and len(words & kw) >= 1:
-            return "partial_match"
-    return "other"
-
-
-_TEXT_BREAK = "\x1f"  # joins texts for tokenising (checked absent; numpy strips NULs)
-_TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word list)
-
-
-def _tokens(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The words ``_WORD.findall(text.lower())`` finds in each text, for all texts at once.
-
-    Returns the text of each word (its position in ``texts``), each word's code
-    and the distinct words; None when a text contains the separator. One regular
-    expression over the joined texts replaces one Python call per text.
-    """
-    joined = _TEXT_BREAK.join(texts).lower()
-    if joined.count(_TEXT_BREAK) != max(len(texts) - 1, 0):
-        return None
-    found = np.array(re.findall(r"[a-z0-9]+|" + _TEXT_BREAK, joined), dtype=object)
-    breaks = found == _TEXT_BREAK
-    owner = np.cumsum(breaks)[~breaks]
-    codes, words = pd.factorize(found[~breaks])
-    return owner, codes, np.asarray(words, dtype=object)
-
-
-def _per_text(unique: np.ndarray, count) -> np.ndarray | None:
-    """``count(owner, codes, words, n)`` over batches of the distinct texts ``unique``."""
-    out = []
-    for tokens, n in _token_batches(unique):
-        if tokens is None:
-            return None
-        out.append(count(*tokens, n))
-    return np.concatenate(out) if out else np.zeros(0)
-
-
-def _token_batches(unique: np.ndarray) -> list:
-    batches = []
-    for start in range(0, len(unique), _TOKEN_BATCH):
-        batch = [str(u) for u in unique[start:start + _TOKEN_BATCH]]
-        batches.append((_tokens(batch), len(batch)))
-    return batches
-
-
-class _TextWords:
-    """The words of each distinct text of a column, found once for several counts."""
-
-    def __init__(self, text: pd.Series):
-        values = text.fillna("").astype(str)
-        self.index = values.index
-        self.codes, unique = pd.factorize(values)
-        self.unique = np.asarray(unique, dtype=object)
-        self.batches = _token_batches(self.unique)
-
-    def _per_text(self, count) -> np.ndarray | None:
-        if any(tokens is None for tokens, _ in self.batches):
-            return None  # a text holds the separator: one text at a time
-        out = [count(*tokens, n) for tokens, n in self.batches]
-        return np.concatenate(out) if out else np.zeros(0)
-
-    def _spread(self, counts: np.ndarray) -> pd.Series:
-        return pd.Series(counts[self.codes], index=self.index, dtype=float)
-
-    def words_in(self, vocab: frozenset[str]) -> pd.Series:
-        """How many of each text's words are in ``vocab`` (repeats count)."""
-
-        def count(owner, word_codes, words, n):
-            known = np.array([w in vocab for w in words], dtype=float)
-            return np.bincount(owner, weights=known[word_codes], minlength=n)
-
-        counts = self._per_text(count)
-        if counts is None:
-            counts = np.array([sum(w in vocab for w in _WORD.findall(u.lower()))
-                               for u in self.unique], dtype=float)
-        return self._spread(counts)
-
-    def topics(self) -> pd.Series:
-        """How many risky topics each text touches."""
-
-        def count(owner, word_codes, words, n):
-            total = np.zeros(n)
-            for vocab in _WORD_TOPIC_SETS.values():
-                known = np.array([w in vocab for w in words], dtype=float)
-                total += np.bincount(owner, weights=known[word_codes], minlength=n) > 0
-            return total
-
-        counts = self._per_text(count)
-        if counts is None:
-            counts = np.array(
-                [sum(bool(set(_WORD.findall(u.lower())) & vocab)
-                     for vocab in _WORD_TOPIC_SETS.values()) for u in self.unique],
-                dtype=float)
-        return self._spread(counts)
-
-
-def _words_in(text: pd.Series, vocab: frozenset[str]) -> pd.Series:
-    """Count vocabulary words in each text, computed once per distinct text."""
-    return _TextWords(text).words_in(vocab)
-
-
-def _topics_in(text: pd.Series) -> pd.Series:
-    """How many risky topics each text touches, computed once per distinct text."""
-    return _TextWords(text).topics()
-
-
-def _url_parts(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Lower-cased path+query and the path alone of each URL."""
-    rest = urls.fillna("").astype(str).str.replace(r"^[a-zA-Z]+://[^/?#]*", "", regex=True)
-    lower = rest.str.lower()
-    path = lower.str.split("?", n=1).str[0]
-    return lower, path
+    return _AnchorTypes(profile)(anchor)
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -527,18 +473,27 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 _SHARED: ContextVar[dict | None] = ContextVar("disavow_features_shared", default=None)
 
 
+def _shared(frame: pd.DataFrame, key: object, compute):
+    """``compute()``, worked out once per frame and key while build_features runs."""
+    shared = _SHARED.get()
+    full_key = (id(frame), key)
+    if shared is not None and full_key in shared and shared[full_key][0] is frame:
+        return shared[full_key][1]
+    result = compute()
+    if shared is not None:
+        shared[full_key] = (frame, result)
+    return result
+
+
 def _column_distinct(frame: pd.DataFrame, column: str, *, as_str: bool = False
                      ) -> tuple[np.ndarray, pd.Series]:
     """``_distinct(_text(frame, column))`` (of its ``astype(str)`` with ``as_str``)."""
-    shared = _SHARED.get()
-    key = (id(frame), column, as_str)
-    if shared is not None and key in shared and shared[key][0] is frame:
-        return shared[key][1]
-    values = _text(frame, column)
-    result = _distinct(values.astype(str) if as_str else values)
-    if shared is not None:
-        shared[key] = (frame, result)
-    return result
+
+    def compute() -> tuple[np.ndarray, pd.Series]:
+        values = _text(frame, column)
+        return _distinct(values.astype(str) if as_str else values)
+
+    return _shared(frame, (column, as_str), compute)
 
 
 def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -546,45 +501,268 @@ def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     return values.take(codes).set_axis(index)
 
 
+# --- text, a column at a time -------------------------------------------------------
+# The distinct texts of a column are joined with _SEP, so that one call (lower(), a
+# regular expression, bytes.split(), str.find()) goes over the whole column instead of
+# one Python call per text. A text that holds _SEP itself takes the plain path.
+_SEP = "\x00"
+_TOKEN_BATCH = 100_000  # texts tokenised at once (bounds the memory of the word lists)
+# Bytes that can be part of a word (a-z, 0-9) stay and the separator becomes "|"
+# (numpy drops trailing NULs); every other byte becomes a space, so that split()
+# finds exactly _WORD's matches.
+_WORD_BYTES = bytes(
+    c if 48 <= c <= 57 or 97 <= c <= 122 else ord("|") if c == 0 else 32 for c in range(256)
+)
+
+
+def _joined(texts: list[str]) -> str | None:
+    """The texts joined by _SEP; None when one of them holds it."""
+    joined = _SEP.join(texts)
+    return joined if joined.count(_SEP) == max(len(texts) - 1, 0) else None
+
+
+def _batch_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of ``texts``: each one's text, its code, and the distinct words."""
+    joined = _joined(texts)
+    if joined is None:
+        found = [_WORD.findall(t.lower()) for t in texts]
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        codes, words = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
+        return np.repeat(np.arange(len(texts)), counts), codes, words
+    # lower() comes first: it turns a few non-ASCII letters into ASCII ones (the
+    # Kelvin sign into k); "replace" keeps every other non-ASCII character out of words.
+    data = joined.lower().encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
+    # Each text's end becomes a word of its own, found again by its code.
+    found = np.array(data.replace("|", " | ").split(), dtype=object)
+    codes, words = pd.factorize(found)
+    is_end = np.isin(codes, np.flatnonzero(words == "|"))
+    return np.cumsum(is_end)[~is_end], codes[~is_end], words
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words (``_WORD.findall(text.lower())``) of each of ``n`` texts, as codes.
+
+    Word ``i`` belongs to text ``owner[i]`` and is ``words[codes[i]]``; the words of a
+    text follow each other, texts in order.
+    """
+
+    n: int
+    owner: np.ndarray
+    codes: np.ndarray
+    words: list[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Words:
+        owners, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        index: dict[str, int] = {}
+        for start in range(0, len(texts), _TOKEN_BATCH):
+            owner, batch_codes, batch_words = _batch_words(texts[start:start + _TOKEN_BATCH])
+            to_index = np.array([index.setdefault(w, len(index)) for w in batch_words],
+                                dtype=np.int64)
+            owners.append(owner + start)
+            codes.append(to_index[batch_codes])
+        return cls(len(texts), np.concatenate(owners), np.concatenate(codes), list(index))
+
+    def count_in(self, vocab: frozenset[str]) -> np.ndarray:
+        """How many of each text's words are in ``vocab`` (repeats count), as floats."""
+        known = np.fromiter((w in vocab for w in self.words), dtype=float, count=len(self.words))
+        return np.bincount(self.owner, weights=known[self.codes], minlength=self.n)
+
+    def topics(self) -> np.ndarray:
+        """How many risky topics each text touches, as floats."""
+        total = np.zeros(self.n)
+        for vocab in _WORD_TOPIC_SETS.values():
+            total += self.count_in(vocab) > 0
+        return total
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: numpy's sort is many times quicker than hashing."""
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
+
+
+def _pair_overlap(first: _Words, second: _Words, first_of: np.ndarray, second_of: np.ndarray,
+                  vocab: frozenset[str]) -> np.ndarray:
+    """Share of each text pair's distinct words (3+ letters, not numbers) found in ``vocab``.
+
+    Pair ``i`` is text ``first_of[i]`` of ``first`` followed by text ``second_of[i]`` of
+    ``second``, with a space between: its words are the two texts' words. Counting
+    their union from the texts' own words spares tokenising every pair.
+    """
+    if not vocab:
+        return np.full(len(first_of), np.nan)
+    ids, words = pd.factorize(np.array(first.words + second.words, dtype=object))
+    kept = np.fromiter((len(w) >= 3 and not w.isdigit() for w in words), dtype=bool,
+                       count=len(words))
+    known = np.fromiter((w in vocab for w in words), dtype=bool, count=len(words))
+    n_ids = max(len(words), 1)
+
+    def kept_words(text_words: _Words, word_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each text's distinct kept words (text, word id), texts in order."""
+        word = word_ids[text_words.codes]
+        keep = kept[word]
+        keys = _sorted_unique(text_words.owner[keep] * n_ids + word[keep])
+        return keys // n_ids, keys % n_ids
+
+    first_text, first_word = kept_words(first, ids[:len(first.words)])
+    second_text, second_word = kept_words(second, ids[len(first.words):])
+    first_count = np.bincount(first_text, minlength=first.n)
+    first_known = np.bincount(first_text, weights=known[first_word], minlength=first.n)
+    second_count = np.bincount(second_text, minlength=second.n)
+    second_known = np.bincount(second_text, weights=known[second_word], minlength=second.n)
+
+    # Words in both texts of a pair count once: look the second text's words up among
+    # the first text's (those that no first text has aside).
+    in_first = np.zeros(n_ids, dtype=bool)
+    in_first[first_word] = True
+    shared = in_first[second_word]
+    shared_text, shared_word = second_text[shared], second_word[shared]
+    shared_count = np.bincount(shared_text, minlength=second.n)
+    repeats = shared_count[second_of]
+    pair = np.repeat(np.arange(len(second_of)), repeats)
+    position = (np.arange(len(pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+                + np.repeat((np.cumsum(shared_count) - shared_count)[second_of], repeats))
+    word = shared_word[position]
+    query = first_of[pair] * n_ids + word
+    first_keys = first_text * n_ids + first_word  # sorted
+    if len(first_keys):
+        found = np.minimum(np.searchsorted(first_keys, query), len(first_keys) - 1)
+        both = first_keys[found] == query
+    else:
+        both = np.zeros(len(query), dtype=bool)
+    common = np.bincount(pair, weights=both, minlength=len(second_of))
+    common_known = np.bincount(pair, weights=both & known[word], minlength=len(second_of))
+    n_words = first_count[first_of] + second_count[second_of] - common
+    n_known = first_known[first_of] + second_known[second_of] - common_known
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_words > 0, n_known / n_words, np.nan)
+
+
+_SCHEME_HOST = re.compile(r"^[a-zA-Z]+://[^/?#]*")
+_JOINED_SCHEME_HOST = re.compile(r"\x00[a-zA-Z]+://[^/?#\x00]*")
+
+
+def _url_rests(urls: list[str]) -> list[str]:
+    """Each URL's path and query (without scheme and host), lower-cased."""
+    joined = _joined(urls)
+    if joined is None or not urls:
+        return [_SCHEME_HOST.sub("", u).lower() for u in urls]
+    return _JOINED_SCHEME_HOST.sub(_SEP, _SEP + joined)[1:].lower().split(_SEP)
+
+
+def _containing(texts: list[str], needle_sets: dict[str, tuple[str, ...]]
+                ) -> dict[str, np.ndarray]:
+    """For each set of needles, whether each text contains one of them (as a substring)."""
+    joined = _joined(texts)
+    if joined is None:
+        return {name: np.array([any(n in t for n in needles) for t in texts], dtype=bool)
+                for name, needles in needle_sets.items()}
+    ends = np.cumsum([len(t) + 1 for t in texts])
+    found = {}
+    for name, needles in needle_sets.items():
+        hit = np.zeros(len(texts), dtype=bool)
+        hit[np.searchsorted(ends, _find_all(joined, needles), side="right")] = True
+        found[name] = hit
+    return found
+
+
+def _find_all(text: str, needles: tuple[str, ...]) -> np.ndarray:
+    """Where each occurrence of each needle starts in ``text``.
+
+    str.find() is many times quicker than a regular expression of alternatives.
+    """
+    positions = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(needle, at + 1)
+    return np.array(positions, dtype=np.int64)
+
+
+def _where(values, condition: np.ndarray) -> np.ndarray:
+    """``values`` as floats where ``condition`` holds, NaN elsewhere."""
+    return np.where(condition, np.asarray(values, dtype=float), np.nan)
+
+
+def _texts(distinct: pd.Series) -> list[str]:
+    """The distinct values of a text column as plain strings, missing ones empty."""
+    return distinct.fillna("").astype(str).tolist()
+
+
+class _AnchorTypes:
+    """:func:`classify_anchor` for one profile, with the profile's parts worked out once."""
+
+    _IMAGE = frozenset({"[image]", "image", "img", "[img]", "noimage"})
+    _URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[a-z0-9-]+(?:\.[a-z0-9-]+)+/?\S*$")
+
+    def __init__(self, profile: SiteProfile):
+        self.brands = tuple(b for b in profile.brand_tokens if len(b) >= 4)
+        self.money = profile.money_keywords
+        # A partial match needs a word in common, so only keywords sharing one are tried.
+        self.keywords_with: dict[str, list[frozenset[str]]] = {}
+        for keyword in profile.money_keywords:
+            words = frozenset(keyword.split())
+            for word in words:
+                self.keywords_with.setdefault(word, []).append(words)
+
+    def __call__(self, anchor: object) -> str | None:
+        if type(anchor) is not str:
+            if (anchor is None or (isinstance(anchor, float) and math.isnan(anchor))
+                    or anchor is pd.NA):
+                return None
+            anchor = str(anchor)
+        raw = anchor.strip().lower()
+        text = " ".join(_WORD.findall(raw))
+        if not text or raw in self._IMAGE:
+            return "empty"
+        if self._URL_LIKE.match(raw):
+            return "naked_url"
+        compact = text.replace(" ", "")
+        for brand in self.brands:
+            if brand in compact:
+                return "branded"
+        if text in self.money:
+            return "exact_match"
+        if text in GENERIC_ANCHORS:
+            return "generic"
+        words = set(text.split())
+        for word in words:
+            for keyword in self.keywords_with.get(word, ()):
+                if len(words & keyword) / len(keyword) >= 0.5:
+                    return "partial_match"
+        return "other"
+
+
 def _anchor_signals(anchors: pd.Series, profile: SiteProfile) -> pd.DataFrame:
     """Signals of each anchor text (one row per element of ``anchors``)."""
-    out = pd.DataFrame(index=anchors.index)
-    unique_anchors = pd.unique(anchors.astype("object"))
-    types = {a: classify_anchor(a, profile) for a in unique_anchors if a is not pd.NA}
-    anchor_type = anchors.astype("object").map(lambda a: types.get(a) if a is not pd.NA else None)
-    out["anchor_type"] = anchor_type
-    has_anchor = anchor_type.notna()
-    norm_anchor = anchors.fillna("").astype(str).str.lower().str.strip()
-    out["anchor_words"] = norm_anchor.str.split().str.len().astype(float).where(has_anchor)
-    words = _TextWords(anchors)
-    out["anchor_commercial"] = words.words_in(COMMERCIAL_WORDS).where(has_anchor)
-    out["anchor_risky_topics"] = words.topics().where(has_anchor)
-    return out
+    classify = _AnchorTypes(profile)
+    types = pd.Series([classify(a) for a in anchors.tolist()], index=anchors.index)
+    has_anchor = types.notna().to_numpy()
+    texts = _texts(anchors)
+    words = _Words.of(texts)
+    return pd.DataFrame({
+        "anchor_type": types,
+        "anchor_words": _where([len(t.lower().split()) for t in texts], has_anchor),
+        "anchor_commercial": _where(words.count_in(COMMERCIAL_WORDS), has_anchor),
+        "anchor_risky_topics": _where(words.topics(), has_anchor),
+    }, index=anchors.index)
 
 
-def _title_signals(titles: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame(index=titles.index)
-    out["has_title"] = titles.fillna("").astype(str).str.strip() != ""
-    words = _TextWords(titles)
-    out["title_risky_topics"] = words.topics().where(out["has_title"])
-    out["title_link_selling"] = words.words_in(_LINK_SELLING_WORDS).where(out["has_title"])
-    return out
-
-
-def _url_signals(urls: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame(index=urls.index)
-    has_url = urls.fillna("").astype(str) != ""
-    lower, path = _url_parts(urls)
-    for name, patterns in URL_PATTERNS.items():
-        # One regular expression per kind of page: the same as testing each
-        # pattern as a plain substring, in one pass.
-        hit = lower.str.contains("|".join(map(re.escape, patterns)), regex=True)
-        out[f"url_{name}"] = hit.astype(float).where(has_url)
-    out["url_depth"] = path.str.count("/").astype(float).where(has_url)
-    out["url_length"] = urls.fillna("").astype(str).str.len().astype(float).where(has_url)
-    out["has_url"] = has_url
-    out["path_words"] = path.str.replace(r"[/_\-.]+", " ", regex=True)
-    return out
+def _url_signals(urls: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Signals of each URL, and each one's lower-cased path."""
+    has_url = np.array([u != "" for u in urls], dtype=bool)
+    rests = _url_rests(urls)
+    paths = [r.partition("?")[0] for r in rests]
+    kinds = _containing(rests, URL_PATTERNS)
+    out = {f"url_{name}": _where(hit, has_url) for name, hit in kinds.items()}
+    out["url_depth"] = _where([p.count("/") for p in paths], has_url)
+    out["url_length"] = _where([len(u) for u in urls], has_url)
+    return out, paths
 
 
 def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
@@ -595,27 +773,30 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     for name, values in _anchor_signals(anchors, profile).items():
         out[name] = _spread(values, anchor_codes, index)
 
-    title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
-    title_signals = _title_signals(titles)
-    out["title_risky_topics"] = _spread(title_signals["title_risky_topics"], title_codes, index)
-    out["title_link_selling"] = _spread(title_signals["title_link_selling"], title_codes, index)
+    title_codes, distinct_titles = _column_distinct(links, s.SOURCE_TITLE)
+    titles = _texts(distinct_titles)
+    has_title = np.array([t.strip() != "" for t in titles], dtype=bool)
+    title_words = _Words.of(titles)
+    out["title_risky_topics"] = _where(title_words.topics(), has_title)[title_codes]
+    out["title_link_selling"] = _where(
+        title_words.count_in(_LINK_SELLING_WORDS), has_title)[title_codes]
 
-    url_codes, urls = _column_distinct(links, s.SOURCE_URL)
-    url_signals = _url_signals(urls)
-    for name in [*(f"url_{n}" for n in URL_PATTERNS), "url_depth", "url_length"]:
-        out[name] = _spread(url_signals[name], url_codes, index)
+    url_codes, distinct_urls = _column_distinct(links, s.SOURCE_URL)
+    urls = _texts(distinct_urls)
+    url_signals, paths = _url_signals(urls)
+    for name, values in url_signals.items():
+        out[name] = values[url_codes]
 
     # Topic overlap reads the title and the URL path: once per distinct pair (page).
+    # Its text, title + " " + path with [/_-.] as spaces, has the title's words and
+    # the path's words.
     pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * len(urls) + url_codes)
     pair_title, pair_url = pairs // len(urls), pairs % len(urls)
-    page_words = pd.Series(
-        titles.fillna("").astype(str).to_numpy(dtype=object)[pair_title] + " "
-        + url_signals["path_words"].to_numpy(dtype=object)[pair_url], dtype=object
-    )
-    has_text = (title_signals["has_title"].to_numpy()[pair_title]
-                | url_signals["has_url"].to_numpy()[pair_url])
-    overlap = _overlap(page_words, profile.topic_tokens).where(has_text)
-    out["topic_overlap"] = _spread(overlap, pair_codes, index)
+    has_text = has_title[pair_title] | np.array([u != "" for u in urls], dtype=bool)[pair_url]
+    overlap = (_pair_overlap(title_words, _Words.of(paths), pair_title, pair_url,
+                             profile.topic_tokens)
+               if profile.topic_tokens else np.full(len(pairs), np.nan))
+    out["topic_overlap"] = _where(overlap, has_text)[pair_codes]
 
     out["nofollow"] = _bool_feature(links, s.NOFOLLOW)
     ugc = _bool_feature(links, s.UGC)
@@ -661,34 +842,6 @@ def link_features(links: pd.DataFrame, profile: SiteProfile) -> pd.DataFrame:
     return out
 
 
-def _overlap(texts: pd.Series, vocab: frozenset[str]) -> pd.Series:
-    """Share of each text's distinct words (3+ letters, not numbers) found in ``vocab``."""
-    if not vocab:
-        return pd.Series(np.nan, index=texts.index)
-    values = texts.astype(str)
-    codes, unique = pd.factorize(values)
-    unique = np.asarray(unique, dtype=object)
-
-    def count(owner, word_codes, words, n):
-        kept = np.array([len(w) >= 3 and not w.isdigit() for w in words], dtype=bool)
-        known = np.array([w in vocab for w in words], dtype=float)
-        keep = kept[word_codes]
-        pairs = pd.unique(owner[keep].astype(np.int64) * len(words) + word_codes[keep])
-        text_of, word_of = pairs // len(words), pairs % len(words)
-        n_words = np.bincount(text_of, minlength=n).astype(float)
-        n_known = np.bincount(text_of, weights=known[word_of], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n_words > 0, n_known / n_words, np.nan)
-
-    scores = _per_text(unique, count)
-    if scores is None:
-        scores = np.empty(len(unique))
-        for i, u in enumerate(unique):
-            words = {w for w in _WORD.findall(u.lower()) if len(w) >= 3 and not w.isdigit()}
-            scores[i] = len(words & vocab) / len(words) if words else np.nan
-    return pd.Series(scores[codes], index=values.index, dtype=float)
-
-
 # --- profile-level patterns ------------------------------------------------------------
 def _codes(values: np.ndarray) -> np.ndarray:
     """Integer codes of ``values`` as floats, NaN where a value is missing."""
@@ -708,31 +861,24 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     domain_codes, domains = _column_distinct(links, s.DOMAIN, as_str=True)
     domain_key = _codes(np.where(domains.isna().to_numpy()[domain_codes], -1, domain_codes))
 
-    money = feats["anchor_type"].isin(["exact_match", "partial_match"])
+    money = feats["anchor_type"].isin(["exact_match", "partial_match"]).to_numpy()
     if s.ANCHOR in links:
-        anchor_codes, anchors = _column_distinct(links, s.ANCHOR)
-        normal = anchors.fillna("").astype(str).str.lower().str.strip()
-        anchor_key = pd.factorize(normal)[0][anchor_codes]
-        has_text = (normal != "").to_numpy()[anchor_codes]
+        anchor_key, has_text = _anchor_keys(links)
     else:
         anchor_key = np.zeros(len(links), dtype=np.int64)
         has_text = np.zeros(len(links), dtype=bool)
-    chosen = money.to_numpy() & has_text
-    per_anchor = pd.DataFrame({"a": anchor_key[chosen], "d": domain_key[chosen]})
-    anchor_domains = per_anchor.groupby("a")["d"].nunique()
-    out["anchor_domains"] = pd.Series(anchor_key, index=index).map(anchor_domains).where(
-        money, 0.0).where(feats["anchor_type"].notna()).astype(float)
+    chosen = money & has_text
+    anchor_domains = _distinct_counts(anchor_key[chosen], domain_key[chosen])
+    out["anchor_domains"] = np.where(money, _lookup(anchor_domains, anchor_key), 0.0)
+    out["anchor_domains"] = out["anchor_domains"].where(feats["anchor_type"].notna())
 
     if s.SOURCE_TITLE in links:
         title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
-        template = titles.fillna("").astype(str).str.lower().str.replace(
-            r"\d+", "#", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-        template_key = pd.factorize(template)[0][title_codes]
-        usable = (template.str.len() >= 12).to_numpy()[title_codes]
-        per_title = pd.DataFrame({"t": template_key[usable], "d": domain_key[usable]})
-        counts = per_title.groupby("t")["d"].nunique()
-        out["title_template_domains"] = pd.Series(template_key, index=index).map(counts).where(
-            pd.Series(usable, index=index)).astype(float)
+        templates = _title_templates(_texts(titles))
+        template_key = pd.factorize(np.array(templates, dtype=object))[0][title_codes]
+        usable = np.array([len(t) >= 12 for t in templates], dtype=bool)[title_codes]
+        counts = _distinct_counts(template_key[usable], domain_key[usable])
+        out["title_template_domains"] = _where(_lookup(counts, template_key), usable)
     else:
         out["title_template_domains"] = np.nan
 
@@ -744,6 +890,81 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     share = float(exact[known].mean()) if known.any() else np.nan
     out["profile_exact_anchor_share"] = share
     return out
+
+
+def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code of the anchor lower-cased and stripped, and whether it has text."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        anchor_codes, anchors = _column_distinct(frame, s.ANCHOR)
+        normal = np.array([a.lower().strip() for a in _texts(anchors)], dtype=object)
+        return pd.factorize(normal)[0][anchor_codes], (normal != "")[anchor_codes]
+
+    return _shared(frame, "anchor keys", compute)
+
+
+# ASCII digits and whitespace other than the space (str.isspace() counts \x1c-\x1f).
+_DIGIT_OR_ODD_SPACE = np.zeros(256, dtype=bool)
+_DIGIT_OR_ODD_SPACE[[*range(48, 58), *b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True
+
+
+def _title_templates(titles: list[str]) -> list[str]:
+    r"""Each title lower-cased, runs of digits as "#", runs of whitespace as one space, stripped.
+
+    ``" ".join(text.split())`` is ``re.sub(r"\s+", " ", text).strip()``: both use
+    str.isspace()'s whitespace.
+    """
+    joined = _joined(titles)
+    if joined is None or not titles:
+        return [_title_template(t.lower()) for t in titles]
+    lower = joined.lower()
+    if not lower.isascii():
+        return [_title_template(t) for t in lower.split(_SEP)]
+    # Most ASCII titles are already their template: only those with a digit or with
+    # whitespace other than single spaces between words change.
+    data = np.frombuffer(lower.encode("ascii"), dtype=np.uint8)
+    space = data == ord(" ")
+    end = data == 0
+    changes = _DIGIT_OR_ODD_SPACE[data]
+    changes[1:] |= space[1:] & (space[:-1] | end[:-1])
+    changes[:-1] |= space[:-1] & end[1:]
+    templates = lower.split(_SEP)
+    ends = np.cumsum([len(t) + 1 for t in templates])
+    changed = np.searchsorted(ends, np.flatnonzero(changes), side="right")
+    for i in {0, len(templates) - 1, *changed.tolist()}:
+        templates[i] = _title_template(templates[i])
+    return templates
+
+
+def _title_template(lower: str) -> str:
+    return " ".join(_DIGITS.sub("#", lower).split())
+
+
+def _distinct_counts(groups: np.ndarray, values: np.ndarray, n_groups: int | None = None
+                     ) -> np.ndarray:
+    """How many distinct values (NaN aside) each group has, NaN for a group without rows.
+
+    ``groups`` are codes (0, 1, ... n_groups - 1) and ``values`` codes as floats; the
+    result is ``groupby(groups)[values].nunique()`` spread over all codes, by sorting integer
+    pairs, which is many times quicker than pandas' hashing group-by.
+    """
+    if n_groups is None:
+        n_groups = int(groups.max()) + 1 if len(groups) else 0
+    present = ~np.isnan(values)
+    span = int(values[present].max()) + 1 if present.any() else 1
+    pairs = _sorted_unique(groups[present].astype(np.int64) * span
+                           + values[present].astype(np.int64))
+    counts = np.bincount(pairs // span, minlength=n_groups).astype(float)
+    counts[np.bincount(groups, minlength=n_groups) == 0] = np.nan
+    return counts
+
+
+def _lookup(per_group: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``per_group[groups]``, NaN for groups beyond it."""
+    values = np.full(len(groups), np.nan)
+    known = groups < len(per_group)
+    values[known] = per_group[groups[known]]
+    return values
 
 
 def _burst(links: pd.DataFrame, domain_key: np.ndarray) -> pd.Series:
@@ -896,9 +1117,7 @@ def _roll_up(
     work["__page"] = _text_key(usable, s.SOURCE_URL)
     work["__target"] = _text_key(usable, s.TARGET_URL)
     if s.ANCHOR in usable:
-        anchor_codes, anchors = _column_distinct(usable, s.ANCHOR)
-        normal = pd.factorize(anchors.fillna("").astype(str).str.lower().str.strip())[0]
-        anchor_key = normal[anchor_codes].astype(float)
+        anchor_key = _anchor_keys(usable)[0].astype(float)
     else:
         anchor_key = np.zeros(len(usable))
     work["__anchor"] = pd.Series(anchor_key, index=usable.index).where(
@@ -920,8 +1139,16 @@ def _roll_up(
 
     agg = pd.DataFrame(index=pd.Index(domains.array, name=s.DOMAIN))
     agg["n_links"] = by_domain(grouped.size())
-    agg["n_pages"] = by_domain(grouped["__page"].nunique())
-    agg["n_targets"] = by_domain(grouped["__target"].nunique())
+    link_domains = links_only["__domain"].to_numpy()
+
+    def distinct_per_domain(column: str) -> pd.Series:
+        """``grouped[column].nunique()``, by sorting codes instead of hashing."""
+        counts = _distinct_counts(link_domains, links_only[column].to_numpy(), len(labels))
+        present = ~np.isnan(counts)
+        return pd.Series(counts[present].astype(np.int64), index=labels[present])
+
+    agg["n_pages"] = distinct_per_domain("__page")
+    agg["n_targets"] = distinct_per_domain("__target")
     mean_cols = {
         "share_nofollow": "nofollow", "share_qualified": "ugc_or_sponsored",
         "share_money_anchor": "__money", "share_exact_anchor": "__exact",
@@ -929,8 +1156,9 @@ def _roll_up(
         "share_ugc_pages": "__ugc_page", "mean_topic_overlap": "topic_overlap",
         "share_directory": "url_directory", "share_image": "image_link", "share_lost": "lost",
     }
+    means = grouped[list(mean_cols.values())].mean()
     for name, col in mean_cols.items():
-        agg[name] = by_domain(grouped[col].mean())
+        agg[name] = by_domain(means[col])
     max_cols = {
         "max_anchor_domains": "anchor_domains",
         "max_title_template_domains": "title_template_domains",
@@ -939,22 +1167,36 @@ def _roll_up(
         "max_title_link_selling": "title_link_selling",
         "max_external_links": "external_links", "max_linked_domains": "linked_domains",
     }
+    maxima = grouped[list(max_cols.values())].max()
     for name, col in max_cols.items():
-        agg[name] = by_domain(grouped[col].max())
-    anchor_counts = links_only.dropna(subset=["__anchor"]).groupby(["__domain", "__anchor"]).size()
-    if len(anchor_counts):
-        per_domain = anchor_counts.groupby(level=0)
-        agg["n_anchors"] = by_domain(per_domain.size())
-        agg["top_anchor_share"] = by_domain(per_domain.max() / per_domain.sum())
+        agg[name] = by_domain(maxima[col])
+    anchors = links_only["__anchor"].to_numpy()
+    named = ~np.isnan(anchors)
+    if named.any():
+        # Rows per (domain, anchor): runs of equal sorted pairs, grouped by domain.
+        span = int(anchors[named].max()) + 1
+        pairs = np.sort(link_domains[named].astype(np.int64) * span
+                        + anchors[named].astype(np.int64))
+        starts = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
+        uses = np.diff(np.append(starts, len(pairs)))
+        pair_domain = pairs[starts] // span
+        n_anchors = np.bincount(pair_domain, minlength=len(labels))
+        present = n_anchors > 0
+        first = np.cumsum(n_anchors) - n_anchors
+        most = np.maximum.reduceat(uses, first[present])
+        total = np.add.reduceat(uses, first[present])
+        agg["n_anchors"] = pd.Series(n_anchors[present], index=labels[present])
+        agg["top_anchor_share"] = pd.Series(most / total, index=labels[present])
     else:
         agg["n_anchors"] = np.nan
         agg["top_anchor_share"] = np.nan
     # Vendor metrics and profile patterns describe the domain; domain-level
     # export rows (Search Console, referring-domain exports) contribute here too.
     all_rows = work.groupby("__domain", sort=False)
-    for col in VENDOR_FEATURES + PROFILE_FEATURES + ("name_family_size",):
-        agg[col] = by_domain(all_rows[col].max())
-    agg["link_count"] = by_domain(all_rows["link_count"].max())
+    domain_cols = [*VENDOR_FEATURES, *PROFILE_FEATURES, "name_family_size", "link_count"]
+    maxima = all_rows[domain_cols].max()
+    for col in domain_cols:
+        agg[col] = by_domain(maxima[col])
     agg["profile_exact_anchor_share"] = by_domain(all_rows["profile_exact_anchor_share"].first())
     no_links = agg["n_links"].isna()
     agg.loc[no_links, "n_links"] = agg.loc[no_links, "link_count"]

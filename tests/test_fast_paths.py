@@ -9,7 +9,9 @@ regular expression per text.
 from __future__ import annotations
 
 import math
+import re
 import warnings
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -215,9 +217,30 @@ def test_sample_links_by_codes_match_grouping_the_strings(seed):
 
 # --- text signals ----------------------------------------------------------------------
 
-_WORDS = st.sampled_from(list("aZ09 -_/.,\x1f\n\tİΣé") + ["casino", "seo", "buy", "leeds"])
-_TEXTS = st.lists(st.one_of(st.none(), st.lists(_WORDS, max_size=8).map("".join)),
-                  max_size=25)
+# Characters that trip up text handled a column at a time: the separators and markers
+# (NUL, \x1f, "|"), characters that lower() turns into ASCII (the Kelvin sign, dotted capital I)
+# or whose lower case depends on context (capital sigma), non-ASCII digits and
+# whitespace, and what URLs are made of.
+_CHARS = list("aZ09 -_/.,?#:=|\x00\x01\x1f\x1c\n\t\xa0\u3000\x85İΣéK٣²")
+_WORDS = st.sampled_from(_CHARS + ["casino", "seo", "buy", "leeds", "bet", "news", "xn--",
+                                   "http://", "HTTPS://Host.com", "/members/", "/t/u/",
+                                   "submit", "comments"])
+_TEXT = st.lists(_WORDS, max_size=8).map("".join)
+_TEXTS = st.lists(st.one_of(st.none(), _TEXT), max_size=25)
+
+
+def _plain_words(text: str) -> list[str]:
+    return F._WORD.findall(text.lower())
+
+
+def _plain_overlap(text: str, vocab: frozenset[str]) -> float:
+    kept = {w for w in _plain_words(text) if len(w) >= 3 and not w.isdigit()}
+    return len(kept & vocab) / len(kept) if kept else math.nan
+
+
+def _same(got: list[float], want: list[float]) -> bool:
+    return len(got) == len(want) and all(
+        a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(got, want, strict=True))
 
 
 @settings(max_examples=150, deadline=None)
@@ -226,21 +249,162 @@ def test_text_signals_match_one_regex_per_text(values, small_batches):
     old = F._TOKEN_BATCH
     F._TOKEN_BATCH = 3 if small_batches else old
     try:
-        texts = pd.Series(values, dtype=object)
-        plain = texts.fillna("").astype(str)
-        words = [F._WORD.findall(t.lower()) for t in plain]
-        assert F._words_in(texts, F.COMMERCIAL_WORDS).tolist() == [
-            float(sum(w in F.COMMERCIAL_WORDS for w in ws)) for ws in words]
-        assert F._topics_in(texts).tolist() == [
-            float(sum(bool(set(ws) & v) for v in F._WORD_TOPIC_SETS.values())) for ws in words]
-        vocab = frozenset({"casino", "leeds"})
-        overlap = F._overlap(plain, vocab).tolist()
-        for got, ws in zip(overlap, words, strict=True):
-            kept = {w for w in ws if len(w) >= 3 and not w.isdigit()}
-            want = len(kept & vocab) / len(kept) if kept else math.nan
-            assert got == want or (math.isnan(got) and math.isnan(want))
+        texts = pd.Series(values, dtype=object).fillna("").astype(str).tolist()
+        words = F._Words.of(texts)
+        plain = [_plain_words(t) for t in texts]
+        assert words.count_in(F.COMMERCIAL_WORDS).tolist() == [
+            float(sum(w in F.COMMERCIAL_WORDS for w in ws)) for ws in plain]
+        assert words.topics().tolist() == [
+            float(sum(bool(set(ws) & v) for v in F._WORD_TOPIC_SETS.values())) for ws in plain]
     finally:
         F._TOKEN_BATCH = old
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=8), st.lists(_TEXT, min_size=1, max_size=8),
+       st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=20))
+def test_pair_overlap_is_the_overlap_of_the_joined_text(titles, paths, pairs):
+    """A page's words are its title's and its path's: no need to tokenise each pair."""
+    pairs = [(t % len(titles), u % len(paths)) for t, u in pairs]
+    first = np.array([t for t, _ in pairs], dtype=np.int64)
+    second = np.array([u for _, u in pairs], dtype=np.int64)
+    for vocab in (frozenset({"casino", "leeds", "news"}), frozenset()):
+        got = F._pair_overlap(F._Words.of(titles), F._Words.of(paths), first, second, vocab)
+        want = [math.nan if not vocab else _plain_overlap(
+            titles[t] + " " + re.sub(r"[/_\-.]+", " ", paths[u]), vocab) for t, u in pairs]
+        assert _same(got.tolist(), want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, max_size=12))
+def test_url_signals_match_one_regex_per_url(urls):
+    lower = pd.Series(urls, dtype=object).str.replace(
+        r"^[a-zA-Z]+://[^/?#]*", "", regex=True).str.lower()
+    path = lower.str.split("?", n=1).str[0]
+    signals, paths = F._url_signals(urls)
+    assert paths == path.tolist()
+    has_url = np.array([u != "" for u in urls])
+    for name, patterns in F.URL_PATTERNS.items():
+        hit = lower.str.contains("|".join(map(re.escape, patterns)), regex=True)
+        assert _same(signals[f"url_{name}"].tolist(),
+                     hit.astype(float).where(has_url).tolist())
+    assert _same(signals["url_depth"].tolist(),
+                 path.str.count("/").astype(float).where(has_url).tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, max_size=12))
+def test_title_templates_match_the_regular_expressions(titles):
+    want = pd.Series(titles, dtype=object).str.lower().str.replace(
+        r"\d+", "#", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    assert F._title_templates(titles) == want.tolist()
+    ascii_titles = [t.encode("ascii", "replace").decode() for t in titles]
+    want = [re.sub(r"\s+", " ", re.sub(r"\d+", "#", t.lower())).strip() for t in ascii_titles]
+    assert F._title_templates(ascii_titles) == want
+
+
+_PROFILE = F.SiteProfile("fernbrookplumbing.co.uk", frozenset({"fernbrook"}),
+                         frozenset({"emergency plumber leeds", "boiler repair", "news"}))
+
+
+def _plain_anchor_type(anchor, profile):
+    """classify_anchor as first written: one keyword at a time."""
+    if anchor is None or (isinstance(anchor, float) and math.isnan(anchor)) or anchor is pd.NA:
+        return None
+    raw = str(anchor).strip()
+    text = " ".join(F._WORD.findall(raw.lower()))
+    if not text or raw.lower() in {"[image]", "image", "img", "[img]", "noimage"}:
+        return "empty"
+    compact = text.replace(" ", "")
+    if re.match(r"^(https?://|www\.)", raw.lower()) or re.match(
+        r"^[a-z0-9-]+(\.[a-z0-9-]+)+/?\S*$", raw.lower()
+    ):
+        return "naked_url"
+    if any(b in compact for b in profile.brand_tokens if len(b) >= 4):
+        return "branded"
+    if text in profile.money_keywords:
+        return "exact_match"
+    if text in F.GENERIC_ANCHORS:
+        return "generic"
+    words = set(text.split())
+    for keyword in profile.money_keywords:
+        kw = set(keyword.split())
+        if kw and len(words & kw) / len(kw) >= 0.5 and len(words & kw) >= 1:
+            return "partial_match"
+    return "other"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.just(math.nan), _TEXT,
+                 st.lists(st.sampled_from(["emergency", "plumber", "leeds", "boiler", "news",
+                                           "Fernbrook", " ", "www.", ".com", "click here",
+                                           "image", "x"]), max_size=5).map("".join)))
+def test_anchor_types_match_one_keyword_at_a_time(anchor):
+    assert F.classify_anchor(anchor, _PROFILE) == _plain_anchor_type(anchor, _PROFILE)
+
+
+# --- domain names ----------------------------------------------------------------------
+
+_NAME_PARTS = st.sampled_from(
+    ["casino", "bet", "seo", "links", "bank", "news", "alphabet", "xn--", "-", "1", "24", "B",
+     "Y", "rhythm", "strengths", "ß", "ſ",
+     "gov", "edu", "ac", ".", ".uk", ".com", "a", "z", "\n", "é", "K", "xxx", "royal", "slots",
+     "mp3", "pills", "porn"])
+_NAMES = st.lists(st.lists(_NAME_PARTS, max_size=6).map("".join), max_size=12)
+
+
+def _plain_topic_scores(name: str) -> dict[str, float]:
+    letters = re.sub(r"[^a-z]", "", name)
+    grams = {letters[i:i + n] for n in (4, 5, 6) for i in range(len(letters) - n + 1)}
+    return {f"name_topic_{category}": max(
+        (F.topic_ngrams()[category][g] for g in grams if g in F.topic_ngrams()[category]),
+        default=0.0) for category in F.TOPIC_CATEGORIES}
+
+
+def _plain_consonant_run(text: str) -> int:
+    best = run = 0
+    for ch in text:
+        run = run + 1 if ch.isalpha() and ch not in "aeiouy" else 0
+        best = max(best, run)
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NAMES)
+def test_name_patterns_match_one_search_per_name(names):
+    patterns = [(F._NAME_LINK_SELLING, F.LINK_SELLING_TOKENS),
+                (F._NAME_INSTITUTION, F.INSTITUTION_WORDS), (F._GOV_EDU, F._GOV_EDU_WORDS),
+                *((p, F.RISKY_TOPICS[t]) for t, p in F._NAME_TOPIC_PATTERNS.items())]
+    for pattern, words in patterns:
+        holding = F._containing(names, {"words": words})["words"]
+        assert F._match_counts(pattern, names, holding).tolist() == [
+            float(len(pattern.findall(n))) for n in names]
+    scores = F._topic_scores(names)
+    for i, name in enumerate(names):
+        assert {k: v[i] for k, v in scores.items()} == _plain_topic_scores(name)
+    for name in names:
+        assert F._longest_consonant_run(name) == _plain_consonant_run(name)
+        counts = Counter(name)
+        want = -sum(c / len(name) * math.log2(c / len(name)) for c in counts.values())
+        assert F._entropy(name) == (want if name else 0.0)
+
+
+def test_topic_ngram_scores_are_finite():
+    """The n-gram scores are maxed in any order: that needs numbers, not NaN."""
+    for table in F.topic_ngrams().values():
+        assert all(math.isfinite(v) for v in table.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.one_of(st.just(math.nan), st.integers(0, 9))),
+                max_size=30))
+def test_distinct_counts_are_groupby_nunique(rows):
+    groups = np.array([g for g, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=float)
+    want = pd.DataFrame({"g": groups, "v": values}).groupby("g")["v"].nunique()
+    got = F._distinct_counts(groups, values)
+    assert _same(F._lookup(got, np.arange(8)).tolist(),
+                 want.reindex(range(8)).astype(float).tolist())
 
 
 # --- CSV -------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disavow import schema as s
 from disavow.features import (
@@ -135,3 +137,59 @@ def test_topic_lexicons_recognise_gambling_names():
     feats = name_features(pd.Series(["royalcasino24.net", "bakery.co.uk"]))
     assert feats.loc[0, "name_topic_gambling"] > 3
     assert feats.loc[1, "name_topic_gambling"] == 0
+
+
+# --- group-bys by codes ------------------------------------------------------------------
+
+_DOMAINS = ["a.com", "b.org", "spam-1.xyz", "spam-2.xyz"]
+_ANCHORS = [None, "", "Emergency Dentist", " emergency dentist ", "best dentist", "click here",
+            "BrightSmile", "x"]
+_TITLES = [None, "", "Buy backlinks 24 cheap", "Buy backlinks 7 cheap", "short", "Dentist  news"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_DOMAINS), st.integers(0, 4), st.integers(0, 2),
+                          st.sampled_from(_ANCHORS), st.sampled_from(_TITLES),
+                          st.sampled_from(["link", "link", "domain"])),
+                min_size=1, max_size=30))
+def test_counts_by_codes_are_group_bys_of_the_strings(rows):
+    frame = pd.DataFrame({
+        s.ROW_KIND: [r[5] for r in rows], s.DOMAIN: [r[0] for r in rows],
+        s.SOURCE_URL: [f"https://{r[0]}/p{r[1]}" for r in rows],
+        s.TARGET_URL: [f"https://brightsmile.co.uk/t{r[2]}" for r in rows],
+        s.ANCHOR: pd.Series([r[3] for r in rows], dtype="str"),
+        s.SOURCE_TITLE: pd.Series([r[4] for r in rows], dtype="str"),
+    })
+    feats = build_features(frame, PROFILE)
+    links = frame[frame[s.ROW_KIND] == "link"]
+    by_domain = links.groupby(s.DOMAIN)
+    domains = feats.domains
+    for column, source in (("n_pages", s.SOURCE_URL), ("n_targets", s.TARGET_URL)):
+        want = by_domain[source].nunique().reindex(domains.index)
+        pd.testing.assert_series_equal(domains[column], want, check_names=False,
+                                       check_dtype=False, check_index_type=False)
+    normal = links[s.ANCHOR].dropna().str.lower().str.strip()
+    uses = normal.groupby([links[s.DOMAIN], normal]).size()
+    per_domain = uses.groupby(level=0)
+    pd.testing.assert_series_equal(
+        domains["n_anchors"].dropna(), per_domain.size().reindex(domains.index).dropna(),
+        check_names=False, check_dtype=False, check_index_type=False)
+    pd.testing.assert_series_equal(
+        domains["top_anchor_share"].dropna(),
+        (per_domain.max() / per_domain.sum()).reindex(domains.index).dropna(),
+        check_names=False, check_index_type=False)
+
+    usable = frame.loc[feats.links.index]
+    money = feats.links["anchor_type"].isin(["exact_match", "partial_match"])
+    anchor = usable[s.ANCHOR].fillna("").str.lower().str.strip()
+    chosen = money & (anchor != "")
+    spread = usable[chosen].groupby(anchor[chosen])[s.DOMAIN].nunique()
+    want = anchor.map(spread).where(money, 0.0).where(feats.links["anchor_type"].notna())
+    assert feats.links["anchor_domains"].tolist() == pytest.approx(want.tolist(), nan_ok=True)
+    template = usable[s.SOURCE_TITLE].fillna("").str.lower().str.replace(
+        r"\d+", "#", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    long = template.str.len() >= 12
+    spread = usable[long].groupby(template[long])[s.DOMAIN].nunique()
+    want = template.map(spread).where(long)
+    assert feats.links["title_template_domains"].tolist() == pytest.approx(want.tolist(),
+                                                                            nan_ok=True)
