@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,7 +46,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_CHUNK_ROWS = 100_000  # rows made safe and formatted at once
+_CHUNK_ROWS = 25_000  # rows made safe and formatted at once
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CHECK_ROWS = 200  # rows also written by pandas' own writer, to check the fast one
 _CSV_OPTIONS = {"float_format": None, "date_format": _DATE_FORMAT, "decimal": ".",
@@ -136,6 +136,10 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     quoted. Text, floats and booleans are formatted once per distinct value."""
     series = one.iloc[:, 0]
     dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        # Text or missing only: most cells (URLs, titles) need neither quotes nor an
+        # apostrophe, and the column's joined text shows which few might.
+        return _text_cells(series.to_numpy(dtype=object, na_value=""), special)
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
         codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
@@ -160,6 +164,45 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     cells = one._get_values_for_csv(**_CSV_OPTIONS)
     texts = _texts(np.asarray(next(iter(cells._iter_column_arrays())), dtype=object))
     return _quoted(texts, special)
+
+
+def _text_cells(texts: np.ndarray, special: frozenset[str]) -> np.ndarray:
+    """Text cells as the csv writer writes them, made safe and quoted.
+
+    The column's cells are joined once and read as code points: only cells that
+    start with a formula character or hold a character to quote are then looked at,
+    each by the plain rule. ``texts`` (an array of str, perhaps the column's own)
+    is never changed: a copy is, when a cell must be.
+    """
+    joined = _BREAK.join(texts)
+    if not any(ch in joined for ch in (*_FORMULA_START, *special)):
+        return texts
+    # One code unit a character, so a cell's first character is found by its offset.
+    codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii() else
+             np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    filled = np.flatnonzero(lengths)
+    rows = filled[_is_any_of(codes[starts[filled]], _FORMULA_START)]
+    out = texts
+    if len(rows):
+        out = texts.copy()
+        out[rows] = [neutralize_cell(t) for t in texts[rows]]
+    if any(ch in joined for ch in special):
+        at = np.flatnonzero(_is_any_of(codes, special))
+        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        if len(rows):
+            out = texts.copy() if out is texts else out
+            out[rows] = _quoted(out[rows], special)
+    return out
+
+
+def _is_any_of(codes: np.ndarray, chars: Iterable[str]) -> np.ndarray:
+    # One comparison a character: np.isin would sort a chunk's whole text.
+    found = np.zeros(len(codes), dtype=bool)
+    for ch in chars:
+        found |= codes == ord(ch)
+    return found
 
 
 def _float_texts(values: np.ndarray) -> np.ndarray:
