@@ -45,7 +45,12 @@ def _quote(text: object, limit: int = 60) -> str:
 
 
 def _num(row: dict[str, Any], key: str) -> float:
-    value = row.get(key)
+    if type(row) is _Row:  # a domain's few dozen numbers, read for every domain
+        return row._columns.numbers(key)[row._at]
+    return _as_number(row.get(key))
+
+
+def _as_number(value: object) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -110,7 +115,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
         out.append(f"the domain name advertises link selling ({words})")
     topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
-              if pattern.search(name) and cat != "seo_services"]
+              if cat != "seo_services" and pattern.search(name)]
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
     tld = str(row.get("tld", ""))
@@ -268,7 +273,9 @@ class _Row(Mapping):
         return self._columns.cells(key)[self._at]
 
     def get(self, key: str, default: Any = None) -> Any:
-        cells = self._columns.cells(key, None)
+        cells = self._columns.done.get(key)
+        if cells is None:
+            cells = self._columns.cells(key, None)
         return default if cells is None else cells[self._at]
 
     def __contains__(self, key: object) -> bool:
@@ -288,6 +295,7 @@ class _LazyColumns:
         self.frame = frame
         self.names = dict.fromkeys(frame.columns.tolist())
         self.done: dict[str, list[Any]] = {}
+        self.floats: dict[str, list[float]] = {}
 
     def cells(self, key: str, *default: Any) -> Any:
         cells = self.done.get(key)
@@ -298,6 +306,21 @@ class _LazyColumns:
                 raise KeyError(key)
             cells = self.done[key] = _records(self.frame[[key]], values_only=True)[0]
         return cells
+
+    def numbers(self, key: str) -> list[float]:
+        """Each cell of a column as ``_num`` reads it: float(cell), NaN where that fails."""
+        numbers = self.floats.get(key)
+        if numbers is None:
+            dtype = self.frame[key].dtype if key in self.names else None
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+                # What float() gives each boxed cell (a Python bool, int or float).
+                numbers = self.frame[key].to_numpy(dtype=float).tolist()
+            elif dtype is None:
+                numbers = [math.nan] * len(self.frame)
+            else:
+                numbers = [_as_number(v) for v in self.cells(key)]
+            self.floats[key] = numbers
+        return numbers
 
 
 def _lazy_records(frame: pd.DataFrame) -> list[Mapping[str, Any]]:
