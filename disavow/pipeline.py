@@ -35,7 +35,7 @@ from disavow.explain import (
     link_reasons_column,
     reasons_column,
 )
-from disavow.features import SiteProfile, _distinct, _spread, build_features
+from disavow.features import SiteProfile, _distinct, build_features
 from disavow.model import ScoringModel, load_model
 from disavow.urls import host_info, parse_host
 
@@ -162,34 +162,60 @@ def _describe_domains(
     """Columns a person reads: sample links, top anchor, dates, flags."""
     out = domains.copy()
     out.index.name = s.DOMAIN
-    by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
-    out[s.SAMPLE_LINKS] = _sample_links(links).reindex(out.index).fillna("")
+    # Every per-domain column groups a million links by domain: the domain strings
+    # are hashed once, and each column groups by the links' row in ``out`` instead
+    # (-1: none), with the same aggregation and reindexing as by the strings.
+    domain_codes, domain_names = pd.factorize(links[s.DOMAIN].astype(str))
+    row_of_name = out.index.get_indexer(domain_names)
+    link_rows = np.where(domain_codes >= 0, row_of_name[domain_codes], -1)
+    out[s.SAMPLE_LINKS] = _sample_links(links, (domain_codes, domain_names)).reindex(
+        out.index).fillna("")
     anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
-    anchors = _spread(distinct_anchors.fillna("").astype(str).str.strip(), anchor_codes,
-                      links.index)
+    stripped = distinct_anchors.fillna("").astype(str).str.strip()
+    # Anchors by code of their stripped text: the same pairs, first seen in the same
+    # order, as the strings themselves, so ties in the counts break the same way.
+    stripped_codes, stripped_texts = pd.factorize(stripped)
+    link_anchors = stripped_codes[anchor_codes]
+    named = (link_anchors != _code_of(stripped_texts, "")) & (domain_codes >= 0)
     anchor_counts = (
-        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
+        pd.DataFrame({"d": domain_codes[named], "a": link_anchors[named]})
         .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
     )
-    out["top_anchor"] = anchor_counts["a"].reindex(out.index)
-    out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    code_of_row = pd.Index(domain_names).get_indexer(out.index)
+    top = anchor_counts.reindex(code_of_row)
+    texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
+        top["a"].fillna(-1).astype(np.int64)]
+    out["top_anchor"] = pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
+        top["a"].notna().to_numpy())
+    out["top_anchor_links"] = top["n"].set_axis(out.index)
     toxic = links[s.SCORE] >= link_disavow
-    out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:
-        risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
-        titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
-        out["top_title"] = titles[titles["t"] != ""].drop_duplicates("d").set_index("d")[
-            "t"].reindex(out.index)
+        titles = links[s.SOURCE_TITLE].fillna("").astype(str)
+        titled = np.flatnonzero((titles != "").to_numpy() & (link_rows >= 0))
+        first = np.full(len(out), len(links), dtype=np.int64)
+        np.minimum.at(first, link_rows[titled], titled)  # each domain's first titled link
+        has_title = first < len(links)
+        top_title = pd.Series(pd.NA, index=out.index, dtype=titles.dtype)
+        top_title[has_title] = titles.iloc[first[has_title]].to_numpy()
+        out["top_title"] = top_title
+    usable_rows = link_rows
+    if not (usable.index.equals(links.index) and usable[s.DOMAIN].equals(links[s.DOMAIN])):
+        usable_codes, usable_names = pd.factorize(usable[s.DOMAIN].astype(str))
+        usable_rows = np.where(usable_codes >= 0,
+                               out.index.get_indexer(usable_names)[usable_codes], -1)
     for column, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
         if column in usable:
             dates = pd.to_datetime(usable[column], errors="coerce")
-            out[column] = dates.groupby(usable[s.DOMAIN].astype(str)).agg(how).reindex(out.index)
+            out[column] = _by_row(dates, usable_rows, len(out), how).set_axis(out.index)
         else:
             out[column] = pd.NaT
     week = pd.to_datetime(out[s.FIRST_SEEN], errors="coerce").dt.to_period("W").dt.start_time
     out["first_seen_week"] = week.dt.strftime("%Y-%m-%d").where(week.notna(), None)
-    out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
-    out["domain_only"] = by_domain.size().reindex(out.index).isna()
+    n_links = _by_row(pd.Series(np.ones(len(links), dtype=np.int64), index=links.index),
+                      link_rows, len(out), "size").set_axis(out.index)
+    out[s.N_LINKS] = n_links.fillna(out["link_count"]).fillna(0)
+    out["domain_only"] = n_links.isna()
     out["is_free_host"] = out["name_is_free_host"].eq(1)
     # The model groups most country codes; a person wants the real TLD.
     out["model_tld"] = out["tld"]
@@ -197,8 +223,25 @@ def _describe_domains(
     return out
 
 
-def _sample_links(links: pd.DataFrame) -> pd.Series:
-    """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first."""
+def _code_of(values: pd.Index | np.ndarray, value: object) -> int:
+    found = np.flatnonzero(np.asarray(values, dtype=object) == value)
+    return int(found[0]) if len(found) else -2
+
+
+def _by_row(values: pd.Series, rows: np.ndarray, n_rows: int, how: str) -> pd.Series:
+    """``values`` grouped by row and aggregated, for rows 0 to ``n_rows - 1`` (missing
+    where a row has no values), as grouping by the strings and reindexing gives."""
+    grouped = values.groupby(rows, sort=False)
+    result = grouped.size() if how == "size" else grouped.agg(how)
+    return result.reindex(range(n_rows))
+
+
+def _sample_links(links: pd.DataFrame,
+                  factorized_domains: tuple[np.ndarray, Any] | None = None) -> pd.Series:
+    """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first.
+
+    ``factorized_domains``: ``pd.factorize(links[DOMAIN].astype(str))``, if known.
+    """
     if links.empty or links[s.SOURCE_URL].isna().any() or links[s.SCORE].isna().any():
         # as before, one group at a time
         worst_first = links[[s.DOMAIN, s.SOURCE_URL, s.SCORE]].sort_values(
@@ -208,7 +251,7 @@ def _sample_links(links: pd.DataFrame) -> pd.Series:
                 lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
     # Through integer codes of domains and pages: the same pages, in the same
     # order, as grouping and de-duplicating a million pairs of strings.
-    domain_codes, domains = pd.factorize(links[s.DOMAIN].astype(str))
+    domain_codes, domains = factorized_domains or pd.factorize(links[s.DOMAIN].astype(str))
     page_codes, pages = pd.factorize(links[s.SOURCE_URL].astype(str))
     order = np.argsort(-links[s.SCORE].to_numpy(dtype=float), kind="stable")  # worst first
     domain_codes, page_codes = domain_codes[order], page_codes[order]

@@ -206,6 +206,87 @@ def test_sample_links_by_codes_match_grouping_the_strings(seed):
     assert got.tolist() == want.tolist()
 
 
+def _describe_domains_by_strings(domains, usable, links, link_disavow):
+    """The plain computation _describe_domains replaces: every column grouped by the
+    domain strings."""
+    from disavow.features import _distinct, _spread
+
+    out = domains.copy()
+    out.index.name = s.DOMAIN
+    by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
+    out[s.SAMPLE_LINKS] = _sample_links(links).reindex(out.index).fillna("")
+    anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
+    anchors = _spread(distinct_anchors.fillna("").astype(str).str.strip(), anchor_codes,
+                      links.index)
+    anchor_counts = (
+        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
+        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+    )
+    out["top_anchor"] = anchor_counts["a"].reindex(out.index)
+    out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    toxic = links[s.SCORE] >= link_disavow
+    out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    if s.SOURCE_TITLE in links:
+        risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
+        titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
+        out["top_title"] = titles[titles["t"] != ""].drop_duplicates("d").set_index("d")[
+            "t"].reindex(out.index)
+    for column, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
+        if column in usable:
+            dates = pd.to_datetime(usable[column], errors="coerce")
+            out[column] = dates.groupby(usable[s.DOMAIN].astype(str)).agg(how).reindex(out.index)
+        else:
+            out[column] = pd.NaT
+    week = pd.to_datetime(out[s.FIRST_SEEN], errors="coerce").dt.to_period("W").dt.start_time
+    out["first_seen_week"] = week.dt.strftime("%Y-%m-%d").where(week.notna(), None)
+    out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
+    out["domain_only"] = by_domain.size().reindex(out.index).isna()
+    out["is_free_host"] = out["name_is_free_host"].eq(1)
+    out["model_tld"] = out["tld"]
+    out["tld"] = [d.rsplit(".", 1)[-1] if "." in d else "" for d in out.index.astype(str)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_domain_columns_by_rows_match_grouping_the_strings(seed):
+    from disavow.pipeline import _describe_domains
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    names = [f"d{i}.com" for i in range(30)]
+    domains = pd.DataFrame({  # some domains without links, some links on no listed domain
+        "link_count": rng.choice([np.nan, 3.0], 25), "name_is_free_host": rng.integers(0, 2, 25),
+        "tld": "com",
+    }, index=pd.Index(names[:20] + ["only1.com", "only2.com", "only3.com", "x4.com", "x5.com"]))
+    day = np.datetime64("2024-01-01T00:00:00", "us")
+    usable = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice(names, n), dtype="str"),
+        s.SOURCE_URL: pd.Series(rng.choice([f"u{i}" for i in range(80)], n), dtype="str"),
+        s.ANCHOR: pd.Series(rng.choice(["buy", " buy ", "", "  ", "cheap", "ok", None], n),
+                            dtype="str"),
+        s.SOURCE_TITLE: pd.Series(rng.choice(["t1", "", None, "t2"], n), dtype="str"),
+        s.SCORE: rng.choice([0.1, 0.5, 0.95, 0.95, 1.0], n),  # many ties
+        s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
+                               day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),
+        s.LAST_SEEN: day + rng.integers(0, 10**12, n).astype("timedelta64[us]"),
+    })
+    if seed % 2:
+        usable = usable.drop(columns=[s.SOURCE_TITLE])
+    links = usable if seed % 4 < 2 else usable.iloc[::2]  # links: the usable rows that are links
+    want = _describe_domains_by_strings(domains, usable, links, 0.9)
+    got = _describe_domains(domains, usable, links, 0.9)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for no_links in (links.iloc[:0], usable.iloc[:0]):
+        pd.testing.assert_frame_equal(_describe_domains(domains, no_links, no_links, 0.9),
+                                      _describe_domains_by_strings(domains, no_links, no_links,
+                                                                   0.9), check_exact=True)
+    if seed == 0:  # every domain has links: the integer columns stay integers
+        listed = domains.iloc[:20]
+        pd.testing.assert_frame_equal(_describe_domains(listed, usable, links, 0.9),
+                                      _describe_domains_by_strings(listed, usable, links, 0.9),
+                                      check_exact=True)
+
+
 # --- text signals ----------------------------------------------------------------------
 
 _WORDS = st.sampled_from(list("aZ09 -_/.,\x1f\n\tİΣé") + ["casino", "seo", "buy", "leeds"])
