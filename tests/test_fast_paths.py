@@ -407,3 +407,24 @@ def test_csv_text_columns_are_what_pandas_writes_without_the_cross_check(rows):
     finally:
         tables._CHECK_ROWS = old
     pd.testing.assert_frame_equal(frame, original)  # the table itself is left as it was
+
+
+# --- report ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
+    from disavow import report
+
+    rng = np.random.default_rng(seed)
+    n = 500
+    links = pd.DataFrame({
+        "anchor_type": rng.choice(["exact_match", " Exact_Match", "branded", None, "weird",
+                                   "generic", "naked_url"], n),
+        "decision": rng.choice(["disavow", "KEEP ", "review", None, "maybe"], n),
+    })
+    if seed % 3 == 2:
+        links = links.drop(columns=["decision"])
+    kind = report._keyword_series(links["anchor_type"], report.ANCHOR_TYPES, "other", "missing")
+    want = pd.crosstab(kind, report._decision_series(links)).rename_axis(index=None, columns=None)
+    got = report._anchor_decision_counts(links)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=True)
