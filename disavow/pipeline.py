@@ -400,12 +400,15 @@ def _entry_priority(scored: ScoredProfile, plan: Any) -> dict[str, float]:
     """
     priority: dict[str, float] = {}
     if plan.urls:
-        toxic = scored.links[scored.links[s.DECISION] == s.Decision.DISAVOW]
+        links = scored.links
+        toxic = links.loc[links[s.DECISION] == s.Decision.DISAVOW, [s.SOURCE_URL, s.SCORE]]
         best = toxic.groupby(toxic[s.SOURCE_URL].astype(str), sort=False)[s.SCORE].max()
-        priority.update(zip(best.index, best.to_numpy(dtype=float), strict=True))
+        priority.update(zip(best.index.tolist(), best.to_numpy(dtype=float), strict=True))
     if plan.domains:
         scores = scored.domains[s.SCORE]
-        priority.update((d, float(scores.get(d, -np.inf))) for d in plan.domains)
+        # One dictionary, not a label look-up in the Series per planned domain.
+        score_of = dict(zip(scores.index.tolist(), scores.to_numpy(dtype=float), strict=True))
+        priority.update((d, float(score_of.get(d, -np.inf))) for d in plan.domains)
     for value in (*scored.policy.deny.domains, *scored.policy.deny.urls):
         priority[value] = np.inf
     return priority
