@@ -37,8 +37,16 @@ _WHY_TEXT = {
 }
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
 def _quote(text: object, limit: int = 60) -> str:
-    value = re.sub(r"\s+", " ", str(text)).strip()
+    value = str(text)
+    # Printable ASCII has no whitespace but the space: without two in a row, the
+    # substitution would change nothing (it runs for every distinct anchor).
+    if not (value.isascii() and value.isprintable() and "  " not in value):
+        value = _WHITESPACE_RUN.sub(" ", value)
+    value = value.strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return f"'{value}'"

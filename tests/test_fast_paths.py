@@ -428,3 +428,18 @@ def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
     want = pd.crosstab(kind, report._decision_series(links)).rename_axis(index=None, columns=None)
     got = report._anchor_decision_counts(links)
     pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=True)
+
+
+# --- reasons -------------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("ab  \t\n\x1c\x1f\xa0\u2028é…")),
+                         max_size=80), st.text(max_size=80)))
+def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
+    import re
+
+    from disavow.explain import _quote
+
+    plain = re.sub(r"\s+", " ", text).strip()
+    plain = plain if len(plain) <= 60 else plain[:59] + "…"
+    assert _quote(text) == f"'{plain}'"
