@@ -139,7 +139,13 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     if isinstance(dtype, pd.StringDtype):
         # Text or missing only: most cells (URLs, titles) need neither quotes nor an
         # apostrophe, and the column's joined text shows which few might.
-        return _text_cells(series.to_numpy(dtype=object, na_value=""), special)
+        texts = series.to_numpy(dtype=object)
+        try:
+            joined = _BREAK.join(texts)
+        except TypeError:  # missing cells, which are written empty
+            texts = series.to_numpy(dtype=object, na_value="")
+            joined = _BREAK.join(texts)
+        return _text_cells(texts, joined, special)
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
         codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
@@ -166,16 +172,17 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     return _quoted(texts, special)
 
 
-def _text_cells(texts: np.ndarray, special: frozenset[str]) -> np.ndarray:
+def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.ndarray:
     """Text cells as the csv writer writes them, made safe and quoted.
 
-    The column's cells are joined once and read as code points: only cells that
-    start with a formula character or hold a character to quote are then looked at,
-    each by the plain rule. ``texts`` (an array of str, perhaps the column's own)
-    is never changed: a copy is, when a cell must be.
+    ``joined`` is the cells joined by ``_BREAK``. Only when it shows that a cell
+    may start like a formula or hold a character to quote are the cells read as
+    code points, and only those cells then looked at, each by the plain rule.
+    ``texts`` (an array of str, perhaps the column's own) is never changed: a copy
+    is, when a cell must be.
     """
-    joined = _BREAK.join(texts)
-    if not any(ch in joined for ch in (*_FORMULA_START, *special)):
+    maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
+    if not maybe_formula and not any(ch in joined for ch in special):
         return texts
     # One code unit a character, so a cell's first character is found by its offset.
     codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii() else
