@@ -261,8 +261,160 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
     if fn is link_reasons and not args:
         return link_reasons_column(frame)
+    if fn is domain_reasons and len(args) == 1 and frame.columns.is_unique:
+        return domain_reasons_column(frame, args[0])
     records = _lazy_records(frame)
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
+
+
+def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]) -> pd.Series:
+    """``join_reasons(domain_reasons(row, tld_share))`` for every row, built column-wise.
+
+    Each piece of evidence is tested on whole columns, and its text written only
+    for the domains that have it, in ``domain_reasons``' order; the columns must
+    have unique names. Fifty thousand domains otherwise cost thirty-odd look-ups
+    and tests each.
+    """
+    columns = _LazyColumns(frame)
+    n = len(frame)
+    risks: list[list[str]] = [[] for _ in range(n)]
+    comfort: list[list[str]] = [[] for _ in range(n)]
+
+    def values(key: str, default: Any = None) -> list[Any]:
+        """Each row's ``row.get(key, default)``."""
+        return columns.cells(key) if key in columns.names else [default] * n
+
+    def number(key: str) -> tuple[list[float], np.ndarray]:
+        found = columns.numbers(key)
+        return found, np.asarray(found, dtype=float)
+
+    def add(out: list[list[str]], mask: np.ndarray, text) -> None:
+        for i in np.flatnonzero(mask).tolist():
+            out[i].append(text(i))
+
+    # --- risk evidence, as _risk_evidence gives it (NaN fails every comparison)
+    n_links, n_links_array = number("n_links")
+    exact, exact_array = number("share_exact_anchor")
+    money, money_array = number("share_money_anchor")
+    top_anchor = values("top_anchor")
+    _, top_count = number("top_anchor_links")
+    named_anchor = np.array([isinstance(a, str) and bool(a) for a in top_anchor], dtype=bool)
+    exact_case = (exact_array >= 0.5) & named_anchor
+    all_one_anchor = (top_count == n_links_array) & (n_links_array > 1)
+    for i in np.flatnonzero(exact_case).tolist():
+        if all_one_anchor[i]:
+            risks[i].append(f"{_plural(n_links[i], 'link')}, all with the exact-match anchor "
+                            f"{_quote(top_anchor[i])}")
+        else:
+            risks[i].append(f"{exact[i]:.0%} of its links use exact-match anchors, most often "
+                            f"{_quote(top_anchor[i])}")
+    add(risks, ~exact_case & (money_array >= 0.5),
+        lambda i: f"{money[i]:.0%} of its links use money (exact- or partial-match) anchors")
+    names = [str(d).split(".")[0] for d in values(s.DOMAIN, "")]
+    tlds = [str(t) for t in values("tld", "")]
+    model_tlds = values("model_tld") if "model_tld" in columns.names else tlds
+    for i, name in enumerate(names):
+        out = risks[i]
+        selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
+        if selling:
+            words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
+            out.append(f"the domain name advertises link selling ({words})")
+        topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+                  if cat != "seo_services" and pattern.search(name)]
+        if topics:
+            out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
+        tld, model_tld = tlds[i], str(model_tlds[i])
+        share = None if model_tld == "cctld" else tld_share.get(model_tld)
+        if share and share[0] >= 0.6 and share[1] >= 20:
+            in_ten = round(share[0] * 10)
+            out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
+        elif tld in CHEAP_TLDS and tld != "cctld":
+            out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+    family, family_array = number("name_family_size")
+    add(risks, family_array >= 2, lambda i: f"one of {int(family[i]) + 1} referring domains "
+        "built from the same name pattern")
+    _, title_topics = number("max_title_risky_topics")
+    top_title = values("top_title")
+    titled = np.array([isinstance(t, str) for t in top_title], dtype=bool)
+    add(risks, (title_topics >= 1) & titled,
+        lambda i: f"linking page title on a risky topic: {_quote(top_title[i])}")
+    template, template_array = number("max_title_template_domains")
+    add(risks, template_array >= 5, lambda i: f"the same page-title template appears on "
+        f"{int(template[i])} referring domains")
+    anchor_domains, anchor_domains_array = number("max_anchor_domains")
+    add(risks, anchor_domains_array >= 5, lambda i: f"its money anchor is repeated across "
+        f"{int(anchor_domains[i])} referring domains")
+    awt, awt_array = number("authority_without_traffic")
+    add(risks, awt_array >= 30,
+        lambda i: f"Ahrefs DR {awt[i]:.0f} with almost no organic traffic (a PBN signature)")
+    external, external_array = number("max_external_links")
+    add(risks, external_array >= 150,
+        lambda i: f"the linking page has {external[i]:.0f} outbound links")
+    burst, burst_array = number("first_seen_burst")
+    week = values("first_seen_week")
+    for i in np.flatnonzero(burst_array >= 3).tolist():
+        if week[i]:
+            risks[i].append(f"first seen in a burst of new referring domains in the week of "
+                            f"{week[i]} ({burst[i]:.0f}x a normal week)")
+    block, block_array = number("ip_block_domains")
+    add(risks, block_array >= 3, lambda i: f"hosted in the same /24 IP block as "
+        f"{int(block[i]) - 1} other referring domains")
+    ugc, ugc_array = number("share_ugc_pages")
+    add(risks, ugc_array >= 0.5,
+        lambda i: f"{ugc[i]:.0%} of its links sit on profile, comment or bookmark pages")
+    directory, directory_array = number("share_directory")
+    add(risks, directory_array >= 0.5,
+        lambda i: f"{directory[i]:.0%} of its links sit on directory or submission pages")
+    _, sitewide = number("share_sitewide")
+    add(risks, (sitewide >= 0.5) & (n_links_array >= 3),
+        lambda i: f"sitewide links ({_plural(n_links[i], 'link')} from footers or sidebars)")
+    add(risks, number("ahrefs_is_spam")[1] == 1, lambda i: "Ahrefs labels this domain as spam")
+    moz, moz_array = number("moz_spam_score")
+    add(risks, moz_array >= 60, lambda i: f"Moz Spam Score {moz[i]:.0f}%")
+    tox, tox_array = number("semrush_toxicity")
+    add(risks, tox_array >= 60, lambda i: f"Semrush Toxicity Score {tox[i]:.0f}")
+    add(risks, number("name_is_ip")[1] == 1,
+        lambda i: "the links come from a bare IP address, not a named site")
+    random_name = (number("name_entropy")[1] >= 3.3) & (number("name_consonant_run")[1] >= 4)
+    add(risks, random_name, lambda i: f"random-looking domain name {_quote(names[i])}")
+    add(risks, ~random_name & (number("name_digits")[1] >= 4),
+        lambda i: f"the domain name is full of digits {_quote(names[i])}")
+
+    # --- reassuring evidence, as _reassuring_evidence gives it
+    add(comfort, (number("share_nofollow")[1] >= 0.99) & ~np.isnan(n_links_array),
+        lambda i: f"nofollow: {'its only link passes' if n_links[i] == 1 else 'all its links pass'}"
+        " nothing")
+    add(comfort, number("share_qualified")[1] >= 0.99,
+        lambda i: "links marked ugc or sponsored: properly qualified")
+    traffic, traffic_array = number("ahrefs_log_traffic")
+    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {10 ** traffic[i]:,.0f} "
+        "organic visits a month (Ahrefs)")
+    add(comfort, number("name_is_gov_edu")[1] == 1, lambda i: "a government or academic domain")
+    brand, brand_array = number("share_branded_anchor")
+    add(comfort, brand_array >= 0.5,
+        lambda i: f"{brand[i]:.0%} of its links use the brand name or the URL as anchor")
+    add(comfort, number("mean_topic_overlap")[1] >= 0.2,
+        lambda i: "the linking pages are on the site's topic")
+    add(comfort, number("name_is_free_host")[1] == 1,
+        lambda i: "a site on a shared platform: only this subdomain is judged")
+
+    # --- put together as domain_reasons does
+    toxic_links = columns.numbers("toxic_links")
+    texts = []
+    for i, (why, decision, domain_only) in enumerate(zip(
+            values("why"), values(s.DECISION), values("domain_only"), strict=True)):
+        override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
+        if why == Why.MOST_LINKS and _ok(n_links[i]):
+            override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
+                        " are toxic on their own, so the whole domain is listed")
+        ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
+        if not ordered:
+            ordered = ["no strong evidence either way"]
+        if domain_only:
+            ordered.append("known from a domain-level export only: judged on the domain name alone")
+        reasons = ([override] if override else []) + ordered
+        texts.append(join_reasons(reasons[:MAX_REASONS]))
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 class _Row(Mapping):
@@ -353,8 +505,11 @@ def _records(frame: pd.DataFrame, *, values_only: bool = False) -> list[Any]:
     values = []
     for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
         cells = frame[column].tolist()
-        if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
-            cells = [maybe_box_native(v) for v in cells]  # as to_dict boxes them
+        # As to_dict boxes them; cells of a text column with NaN for missing (str or
+        # float NaN) come out of boxing as they went in.
+        nan_text = isinstance(dtype, pd.StringDtype) and isinstance(dtype.na_value, float)
+        if dtype == np.dtype(object) or (isinstance(dtype, ExtensionDtype) and not nan_text):
+            cells = [maybe_box_native(v) for v in cells]
         values.append(cells)
     if values_only:
         return values

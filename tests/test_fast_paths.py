@@ -152,6 +152,62 @@ def test_link_reasons_per_distinct_evidence_match_row_by_row():
                                signals.drop(columns=["anchor_type"])).tolist() == want
 
 
+def _domain_frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+
+    def numbers(*choices):
+        # Later seeds leave most signals missing, so that few reasons fire and
+        # the last ones on the list make the first four too.
+        values = rng.choice([*choices, np.nan], n)
+        return np.where(rng.random(n) < (0.8 if seed >= 2 else 0.0), np.nan, values)
+
+    frame = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice(["casino-bet123.xyz", "seo-links4u.top", "bakery.co.uk",
+                                        "x7k9q2zz.click", "1.2.3.4", "pills-loans.ru", None], n),
+                            dtype="str"),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.MOST_LINKS, Why.PROTECTED, Why.DENYLIST,
+                           None], n),
+        s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
+        "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
+        "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
+        "top_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n), dtype="str"),
+        "top_anchor_links": numbers(1.0, 2.0, 40.0),
+        "tld": rng.choice(["xyz", "top", "uk", "cctld", "click", None], n),
+        "model_tld": rng.choice(["xyz", "cctld", "top", "com", None], n),
+        "name_family_size": numbers(0.0, 2.0, 5.0), "max_title_risky_topics": numbers(0.0, 1.0),
+        "top_title": pd.Series(rng.choice(["Casino  bonus", None, "ok"], n), dtype="str"),
+        "max_title_template_domains": numbers(1.0, 5.0, 9.0),
+        "max_anchor_domains": numbers(2.0, 6.0), "authority_without_traffic": numbers(10.0, 45.4),
+        "max_external_links": numbers(20.0, 150.0, 900.0), "first_seen_burst": numbers(1.0, 3.5),
+        "first_seen_week": rng.choice(["2024-01-01", "", None], n),
+        "ip_block_domains": numbers(1.0, 3.0, 8.0), "share_ugc_pages": numbers(0.1, 0.5, 0.77),
+        "share_directory": numbers(0.0, 0.6), "share_sitewide": numbers(0.2, 0.5, 1.0),
+        "ahrefs_is_spam": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        "moz_spam_score": numbers(12.0, 60.0, 99.5), "semrush_toxicity": numbers(59.9, 61.0),
+        "name_is_ip": rng.integers(0, 2, n), "name_entropy": numbers(2.0, 3.3, 4.1),
+        "name_consonant_run": numbers(2.0, 4.0, 6.0), "name_digits": numbers(0.0, 4.0, 6.0),
+        "share_nofollow": numbers(0.5, 0.99, 1.0), "share_qualified": numbers(0.0, 1.0),
+        "ahrefs_log_traffic": numbers(1.0, 3.0, 5.2), "name_is_gov_edu": numbers(0.0, 1.0),
+        "share_branded_anchor": numbers(0.1, 0.5, 0.9), "mean_topic_overlap": numbers(0.0, 0.3),
+        "name_is_free_host": rng.choice([0, 1], n),
+        "domain_only": rng.choice([True, False], n),
+    })
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_domain_reasons_by_column_match_row_by_row(seed):
+    from disavow.explain import domain_reasons, domain_reasons_column
+
+    frame = _domain_frame(600, seed)
+    share = {"xyz": [0.8, 50], "top": [0.7, 10], "com": [0.1, 900], "cctld": [0.9, 99]}
+    if seed % 2:  # columns a table may lack
+        frame = frame.drop(columns=["model_tld", "top_title", "first_seen_week", "tld"])
+    want = [join_reasons(domain_reasons(r, share)) for r in frame.to_dict("records")]
+    assert domain_reasons_column(frame, share).tolist() == want
+    assert reasons_column(frame, domain_reasons, share).tolist() == want
+
+
 def test_records_are_to_dict_records():
     frame = _link_frame(50).assign(
         when=pd.to_datetime(["2024-01-02 03:04:05"] * 49 + [None]),
