@@ -136,7 +136,7 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     quoted. Text, floats and booleans are formatted once per distinct value."""
     series = one.iloc[:, 0]
     dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype):
+    if isinstance(dtype, pd.StringDtype) and not _repetitive(series):
         # Text or missing only: most cells (URLs, titles) need neither quotes nor an
         # apostrophe, and the column's joined text shows which few might.
         texts = series.to_numpy(dtype=object)
@@ -170,6 +170,14 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     cells = one._get_values_for_csv(**_CSV_OPTIONS)
     texts = _texts(np.asarray(next(iter(cells._iter_column_arrays())), dtype=object))
     return _quoted(texts, special)
+
+
+def _repetitive(series: pd.Series, sample: int = 1_000) -> bool:
+    """Whether the column's first cells repeat a few values. Such a column is written
+    from its distinct values: the rows then share a few strings that stay in the
+    cache, where a million separately allocated ones would not."""
+    head = series.iloc[:sample]
+    return len(head) > 0 and len(pd.unique(head)) * 10 <= len(head)
 
 
 def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.ndarray:
