@@ -414,6 +414,21 @@ def test_csv_floats_are_what_pandas_writes(values):
     assert tables.csv_bytes(frame) == want
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+def test_float_texts_are_numpys_str(values):
+    array = np.array(values, dtype=np.float64)
+    assert tables._float_texts(array).tolist() == array.astype(str).tolist()
+
+
+def test_csv_checks_the_chunk_where_every_hundred_thousand_rows_begin(monkeypatch):
+    checked = []
+    monkeypatch.setattr(tables, "_neutralised", lambda part: checked.append(part.index[0]) or part)
+    frame = pd.DataFrame({"u": ["a"] * 250_000, "v": np.arange(250_000) / 7})
+    b"".join(tables.csv_chunks(frame))
+    assert checked == [0, 100_000, 200_000]
+
+
 def test_csv_mixed_and_boolean_columns_are_what_pandas_writes():
     frame = pd.DataFrame({
         "mixed": pd.Series([1, "=a", None, 2.5, "b,c", pd.Timestamp("2024-01-02 03:04:05")],
