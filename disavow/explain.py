@@ -547,35 +547,42 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
     title = column(s.SOURCE_TITLE).to_numpy(dtype=object)
     external = _as_float(column("external_links"))
     # (rows that have the reason, its text on each of them) in link_reasons' order
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    why = _per_value(column("why").to_numpy(dtype=object), _why_reason)
+    # (rows that have the reason, its text on each, a code per text: equal codes,
+    # equal texts) in link_reasons' order
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def same_text(rows: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return rows, np.full(len(rows), text, dtype=object), np.zeros(len(rows), dtype=np.intp)
+
+    why, why_codes = _coded_per_value(column("why").to_numpy(dtype=object), _why_reason)
     rows = np.flatnonzero(why != "")
-    parts.append((rows, why[rows]))
+    parts.append((rows, why[rows], why_codes[rows]))
     for kind, words in (("exact_match", "exact-match"), ("partial_match", "partial-match")):
         rows = np.flatnonzero(anchor_type == kind)
-        parts.append((rows, _per_value(anchor[rows], lambda a, w=words: f"{w} anchor {_quote(a)}")))
+        parts.append((rows, *_coded_per_value(anchor[rows],
+                                              lambda a, w=words: f"{w} anchor {_quote(a)}")))
     for key, text in _URL_REASONS:
-        rows = np.flatnonzero(_as_float(column(key)) == 1)
-        parts.append((rows, np.full(len(rows), text, dtype=object)))
+        parts.append(same_text(np.flatnonzero(_as_float(column(key)) == 1), text))
     rows = np.flatnonzero(_as_float(column("anchor_risky_topics")) >= 1)
-    parts.append((rows, _per_value(anchor[rows], lambda a: f"anchor on a risky topic {_quote(a)}")))
+    parts.append((rows, *_coded_per_value(anchor[rows],
+                                          lambda a: f"anchor on a risky topic {_quote(a)}")))
     rows = np.flatnonzero(_as_float(column("title_risky_topics")) >= 1)
-    titled = _per_value(title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
-                        if isinstance(t, str) else "")
-    parts.append((rows[titled != ""], titled[titled != ""]))
+    titled, title_codes = _coded_per_value(
+        title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
+        if isinstance(t, str) else "")
+    parts.append((rows[titled != ""], titled[titled != ""], title_codes[titled != ""]))
     rows = np.flatnonzero(external >= 150)
-    parts.append((rows, _per_value(external[rows].astype(object),
-                                   lambda x: f"the page has {x:.0f} outbound links")))
+    parts.append((rows, *_coded_per_value(external[rows].astype(object),
+                                          lambda x: f"the page has {x:.0f} outbound links")))
     for key, text in (("nofollow", "nofollow: passes nothing"), ("sitewide", "sitewide link")):
-        rows = np.flatnonzero(_as_float(column(key)) == 1)
-        parts.append((rows, np.full(len(rows), text, dtype=object)))
+        parts.append(same_text(np.flatnonzero(_as_float(column(key)) == 1), text))
 
     # Rows with the same reasons get one text (not a million copies of a few):
     # grouped by the reasons each row has, and each text is built once per group.
-    group, first = _reason_groups(parts, n_rows)
+    group, first = _reason_groups([(rows, codes) for rows, _, codes in parts], n_rows)
     at = np.full(n_rows, -1, dtype=np.int64)
     at[first] = np.arange(len(first))
-    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons in parts]
+    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons, _ in parts]
     texts = np.full(len(first), "no strong evidence on the link itself", dtype=object)
     count = np.zeros(len(first), dtype=np.int64)
     for rows, reasons in parts:
@@ -594,12 +601,12 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
 
 def _reason_groups(parts: list[tuple[np.ndarray, np.ndarray]], n_rows: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group): rows with the same reason texts."""
+    """(group of each row, first row of each group): rows with the same codes of
+    reason texts (see :func:`_coded_per_value`), hence with the same texts."""
     key = np.zeros(n_rows, dtype=np.int64)
     size = 1
-    for rows, reasons in parts:
-        codes, uniques = pd.factorize(reasons)
-        levels = len(uniques) + 1
+    for rows, codes in parts:
+        levels = int(codes.max()) + 2 if len(codes) else 1
         if size * levels >= 1 << 62:
             key, kept = pd.factorize(key)
             size = len(kept)
@@ -632,6 +639,11 @@ def _why_reason(why: object) -> str:
 
 def _per_value(values: np.ndarray, fn) -> np.ndarray:
     """``fn(value)`` for each element of ``values``, called once per distinct value."""
+    return _coded_per_value(values, fn)[0]
+
+
+def _coded_per_value(values: np.ndarray, fn) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_per_value`, and a code per element: equal codes, equal texts."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     done = np.empty(len(uniques) + 1, dtype=object)
     done[:-1] = [fn(u) for u in np.asarray(uniques, dtype=object)]
@@ -639,7 +651,9 @@ def _per_value(values: np.ndarray, fn) -> np.ndarray:
     missing = np.flatnonzero(codes < 0)
     if len(missing):  # None, NaN and NA are one missing value to factorize, not to fn
         out[missing] = [fn(v) for v in values[missing]]
-    return out
+        codes = codes.copy()
+        codes[missing] = len(uniques) + pd.factorize(out[missing])[0]
+    return out, codes
 
 
 def _as_float(values: pd.Series) -> np.ndarray:

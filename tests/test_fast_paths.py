@@ -143,6 +143,11 @@ def _link_frame(n: int = 400) -> pd.DataFrame:
 
 def test_link_reasons_per_distinct_evidence_match_row_by_row():
     frame = _link_frame()
+    # None and NaN are one missing value to factorize, not to the reasons.
+    anchors = frame[s.ANCHOR].to_numpy(dtype=object)
+    anchors[::7], anchors[3::7] = np.nan, None
+    frame[s.ANCHOR] = pd.Series(anchors, dtype=object)
+    assert frame[s.ANCHOR].map(lambda a: a is None).any()
     want = [join_reasons(link_reasons(r)) for r in frame.to_dict("records")]
     assert link_reasons_column(frame).tolist() == want
     assert reasons_column(frame, link_reasons).tolist() == want
