@@ -25,6 +25,7 @@ from disavow.decide import (
     Policy,
     decide_domains,
     decide_links,
+    domain_rows,
     plan_entries,
     promote_domains,
     read_entry_list,
@@ -162,9 +163,11 @@ def score_exports(
     progress("deciding")
     with _old_objects_frozen():
         domains = decide_domains(domains, policy)
-        links = decide_links(links, domains, policy)
-        domains, links = promote_domains(domains, links, policy)
-        domains = _describe_domains(domains, usable, links, policy.link_disavow)
+        link_domains = domain_rows(links, domains)  # the domain table's rows stay as they are
+        links = decide_links(links, domains, policy, link_domains=link_domains)
+        domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
+        domains = _describe_domains(domains, usable, links, policy.link_disavow,
+                                    link_domains=link_domains)
         tld_share = model.metadata.get("tld_toxic_share", {})
         domains[s.REASONS] = reasons_column(
             domains.reset_index(), domain_reasons, tld_share).to_numpy()
@@ -177,17 +180,27 @@ def score_exports(
 
 
 def _describe_domains(
-    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float
+    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float,
+    *, link_domains: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Columns a person reads: sample links, top anchor, dates, flags."""
+    """Columns a person reads: sample links, top anchor, dates, flags.
+
+    ``link_domains``: :func:`disavow.decide.domain_rows` of ``links`` in ``domains``,
+    if known.
+    """
     out = domains.copy()
     out.index.name = s.DOMAIN
     # Every per-domain column groups a million links by domain: the domain strings
     # are hashed once, and each column groups by the links' row in ``out`` instead
     # (-1: none), with the same aggregation and reindexing as by the strings.
-    domain_codes, domain_names = pd.factorize(links[s.DOMAIN].astype(str))
-    row_of_name = out.index.get_indexer(domain_names)
-    link_rows = np.where(domain_codes >= 0, row_of_name[domain_codes], -1)
+    if link_domains is not None and (link_domains >= 0).all():
+        # Every link's domain has a row: the rows serve as codes of the names too.
+        domain_codes, domain_names = link_domains, out.index
+        link_rows = link_domains
+    else:
+        domain_codes, domain_names = pd.factorize(links[s.DOMAIN].astype(str))
+        row_of_name = out.index.get_indexer(domain_names)
+        link_rows = np.where(domain_codes >= 0, row_of_name[domain_codes], -1)
     out[s.SAMPLE_LINKS] = _sample_links(links, (domain_codes, domain_names)).reindex(
         out.index).fillna("")
     anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
