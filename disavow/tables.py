@@ -187,33 +187,48 @@ def _repetitive(series: pd.Series, sample: int = 1_000) -> bool:
 def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.ndarray:
     """Text cells as the csv writer writes them, made safe and quoted.
 
-    ``joined`` is the cells joined by ``_BREAK``. Only when it shows that a cell
-    may start like a formula or hold a character to quote are the cells read as
-    code points, and only those cells then looked at, each by the plain rule.
-    ``texts`` (an array of str, perhaps the column's own) is never changed: a copy
-    is, when a cell must be.
+    ``joined`` is the cells joined by ``_BREAK``. Only the cells that it shows may
+    start like a formula or hold a character to quote are looked at, each then by
+    the plain rule. ``texts`` (an array of str, perhaps the column's own) is never
+    changed: a copy is, when a cell must be.
     """
     maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
-    if not maybe_formula and not any(ch in joined for ch in special):
+    n_to_quote = sum(joined.count(ch) for ch in special)
+    if not maybe_formula and not n_to_quote:
         return texts
-    # One code unit a character, so a cell's first character is found by its offset.
-    codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii() else
-             np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    filled = np.flatnonzero(lengths)
-    rows = filled[_is_any_of(codes[starts[filled]], _FORMULA_START)]
+    starts = np.cumsum(lengths + 1) - lengths - 1  # where each cell begins in ``joined``
     out = texts
-    if len(rows):
-        out = texts.copy()
-        out[rows] = [neutralize_cell(t) for t in texts[rows]]
-    if any(ch in joined for ch in special):
-        at = np.flatnonzero(_is_any_of(codes, special))
-        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+    if maybe_formula:
+        # One code unit a character, so a cell's first character is found by its offset.
+        filled = np.flatnonzero(lengths)
+        rows = filled[_is_any_of(_code_units(joined)[starts[filled]], _FORMULA_START)]
         if len(rows):
-            out = texts.copy() if out is texts else out
-            out[rows] = _quoted(out[rows], special)
+            out = texts.copy()
+            out[rows] = [neutralize_cell(t) for t in texts[rows]]
+    if n_to_quote:
+        if n_to_quote <= len(texts) // 8:  # a few: found one by one
+            at = np.fromiter((i for ch in special for i in _find_all(joined, ch)), dtype=np.int64)
+        else:
+            at = np.flatnonzero(_is_any_of(_code_units(joined), special))
+        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        out = texts.copy() if out is texts else out
+        out[rows] = _quoted(out[rows], special)
     return out
+
+
+def _code_units(text: str) -> np.ndarray:
+    """``text`` as an array with one element a character."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _find_all(text: str, part: str) -> Iterator[int]:
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def _is_any_of(codes: np.ndarray, chars: Iterable[str]) -> np.ndarray:

@@ -530,3 +530,14 @@ def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
     plain = re.sub(r"\s+", " ", text).strip()
     plain = plain if len(plain) <= 60 else plain[:59] + "…"
     assert _quote(text) == f"'{plain}'"
+
+
+@pytest.mark.parametrize("every", [1, 3, 50])  # many cells to quote, or a few
+def test_csv_text_cells_to_quote_many_or_few_are_what_pandas_writes(monkeypatch, every):
+    monkeypatch.setattr(tables, "_CHECK_ROWS", 0)  # the fast path's own bytes
+    rng = np.random.default_rng(every)
+    cells = [f"t{i}" if i % every else rng.choice(['a,b', 'say "hi"', "x\ny", "p\x1f,q", "é,"])
+             for i in range(400)]
+    frame = pd.DataFrame({"a": pd.Series(cells, dtype="str"), "b": np.arange(400) / 3})
+    want = tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    assert tables.csv_bytes(frame) == want
