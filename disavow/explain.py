@@ -594,7 +594,8 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
         texts[rows[first]] = reasons[first]
         later = rows[~first]
         if len(later):
-            texts[later] = texts[later] + SEPARATOR + reasons[~first]
+            texts[later] = [f"{text}{SEPARATOR}{reason}" for text, reason in zip(
+                texts[later].tolist(), reasons[~first].tolist(), strict=True)]
         count[rows] += 1
     return pd.Series(texts[group], index=links.index, dtype=object)
 
