@@ -305,17 +305,4 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, overwrite: bool = False)
     """Write ``frame`` atomically as a spreadsheet-safe CSV."""
     from disavow.atomic import write_atomic
 
-    write_atomic(Path(path), _made_ahead(csv_chunks(frame)), overwrite=overwrite)
-
-
-def _made_ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """``chunks``, each next one made in a second thread while the caller writes the
-    last: writing to a file lets go of Python's lock, so a 400 MB CSV is formatted
-    and written at the same time. An error while making one is raised here."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="csv") as pool:
-        coming = pool.submit(next, chunks, None)
-        while (chunk := coming.result()) is not None:
-            coming = pool.submit(next, chunks, None)
-            yield chunk
+    write_atomic(Path(path), csv_chunks(frame), overwrite=overwrite)
