@@ -289,7 +289,8 @@ def _sample_links(links: pd.DataFrame,
     order = np.argsort(-links[s.SCORE].to_numpy(dtype=float), kind="stable")  # worst first
     domain_codes, page_codes = domain_codes[order], page_codes[order]
     pair = domain_codes.astype(np.int64) * max(len(pages), 1) + page_codes
-    first = np.sort(np.unique(pair, return_index=True)[1])  # distinct pairs, worst first
+    # distinct pairs, worst first (found by hashing: np.unique would sort them)
+    first = np.flatnonzero(~pd.Series(pair).duplicated().to_numpy())
     pair_domain, pair_page = domain_codes[first], page_codes[first]
     by_domain = np.argsort(pair_domain, kind="stable")  # each domain's pages, worst first
     grouped = pair_domain[by_domain]
