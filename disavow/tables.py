@@ -50,6 +50,7 @@ _CHUNK_ROWS = 25_000  # rows made safe and formatted at once
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CHECK_ROWS = 200  # rows also written by pandas' own writer, to check the fast one
 _CHECK_EVERY = 100_000  # in the chunk where each this many rows begin
+_BLOCK_LINES = 200  # lines joined and encoded at once
 _CSV_OPTIONS = {"float_format": None, "date_format": _DATE_FORMAT, "decimal": ".",
                 "na_rep": "", "quoting": csv.QUOTE_MINIMAL}
 
@@ -67,13 +68,14 @@ def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
     for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
         part = frame.iloc[start:start + _CHUNK_ROWS]
         header = start == 0
-        text = _joined_csv(part, header=header)
+        data = _joined_csv(part, header=header)
         checked = start % _CHECK_EVERY < _CHUNK_ROWS
-        if text is None or checked and not text.startswith(
-                _pandas_csv(_neutralised(part.iloc[:_CHECK_ROWS]), header)):
-            text = _pandas_csv(_neutralised(part), header)  # never expected: stay exact
-        yield text.encode("utf-8")
-        del part, text
+        if data is None or checked and not data.startswith(
+                _pandas_csv(_neutralised(part.iloc[:_CHECK_ROWS]), header).encode("utf-8")):
+            # never expected: stay exact
+            data = _pandas_csv(_neutralised(part), header).encode("utf-8")
+        yield data
+        del part, data
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -110,9 +112,9 @@ def _pandas_csv(frame: pd.DataFrame, header: bool = True) -> str:
     return buffer.getvalue()
 
 
-def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
-    """``spreadsheet_safe(frame)`` as pandas writes it (index=False), or None when
-    that is not certain.
+def _joined_csv(frame: pd.DataFrame, *, header: bool) -> bytes | None:
+    """``spreadsheet_safe(frame)`` as pandas writes it (index=False), in UTF-8, or
+    None when that is not certain.
 
     pandas formats each cell to text, then Python's csv writer quotes a field
     that holds any of a few characters (probed once from the csv module) and
@@ -129,10 +131,14 @@ def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
         return None
     # Python lists iterate faster than numpy arrays of objects.
     columns = [column.tolist() for column in columns]
-    lines = ["\n".join(map(",".join, zip(*columns, strict=True)))] if len(frame) else []
+    lines = list(map(",".join, zip(*columns, strict=True)))
     if header:
         lines.insert(0, ",".join(_quoted(_texts(labels), special)))
-    return "\n".join(lines) + "\n" if lines else ""
+    # Encoded a block of lines at a time: one line with a character beyond ASCII
+    # would otherwise widen the whole chunk's text and make encoding it transcode
+    # all of it.
+    return b"".join(("\n".join(lines[at:at + _BLOCK_LINES]) + "\n").encode("utf-8")
+                    for at in range(0, len(lines), _BLOCK_LINES))
 
 
 def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
