@@ -199,7 +199,8 @@ def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.n
     changed: a copy is, when a cell must be.
     """
     maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
-    n_to_quote = sum(joined.count(ch) for ch in special)
+    # ``in`` finds a character much faster than count counts it: count only those found.
+    n_to_quote = sum(joined.count(ch) for ch in special if ch in joined)
     if not maybe_formula and not n_to_quote:
         return texts
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
