@@ -45,6 +45,8 @@ class EntryList:
     urls: frozenset[str] = frozenset()
 
     def covers_host(self, host: str) -> bool:
+        if not self.domains:  # most runs have no list: asked once per distinct host
+            return False
         parts = host.split(".")
         return any(".".join(parts[i:]) in self.domains for i in range(len(parts)))
 
@@ -178,13 +180,29 @@ def _is_protected(domain: str) -> bool:
     return domain in PROTECTED_DOMAINS
 
 
+def domain_rows(links: pd.DataFrame, domains: pd.DataFrame) -> np.ndarray:
+    """Each link's row in ``domains`` (a table indexed by domain), -1 where it has none:
+    looking a million links up by name once serves every stage that needs it."""
+    return domains.index.get_indexer(links[s.DOMAIN].astype(str))
+
+
 def decide_links(
-    links: pd.DataFrame, domain_decisions: pd.DataFrame, policy: Policy
+    links: pd.DataFrame, domain_decisions: pd.DataFrame, policy: Policy, *,
+    link_domains: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Add ``decision`` and ``why`` per link, given its own score and its domain's decision."""
-    domain = links[s.DOMAIN].astype(str)
-    dom_decision = domain.map(domain_decisions[s.DECISION]).fillna(s.Decision.KEEP)
-    dom_why = domain.map(domain_decisions["why"]).fillna(Why.SCORE)
+    """Add ``decision`` and ``why`` per link, given its own score and its domain's decision.
+
+    ``link_domains``: :func:`domain_rows` of ``links`` in ``domain_decisions``, if known.
+    """
+    if link_domains is None:
+        link_domains = domain_rows(links, domain_decisions)
+    # Per domain, then per link through its row; a link on no listed domain takes the
+    # last element: keep, on its score.
+    domain_decision = np.append(
+        domain_decisions[s.DECISION].fillna(s.Decision.KEEP).to_numpy(dtype=object),
+        s.Decision.KEEP)
+    domain_why = np.append(domain_decisions["why"].fillna(Why.SCORE).to_numpy(dtype=object),
+                           Why.SCORE)
     score = links[s.SCORE].to_numpy(dtype=float)
     decision = np.where(
         score >= policy.link_disavow, s.Decision.DISAVOW,
@@ -192,13 +210,14 @@ def decide_links(
     ).astype(object)
     why = np.full(len(links), Why.SCORE, dtype=object)
 
-    on_disavowed = (dom_decision == s.Decision.DISAVOW).to_numpy()
+    on_disavowed = (domain_decision == s.Decision.DISAVOW)[link_domains]
     decision[on_disavowed] = s.Decision.DISAVOW
     why[on_disavowed] = Why.DOMAIN
-    hard_keep = dom_why.isin([Why.OWN_SITE, Why.ALLOWLIST]).to_numpy()
+    hard_keep = pd.Series(domain_why).isin([Why.OWN_SITE, Why.ALLOWLIST]).to_numpy()[link_domains]
     decision[hard_keep] = s.Decision.KEEP
-    why[hard_keep] = dom_why.to_numpy()[hard_keep]
-    on_review = (dom_decision == s.Decision.REVIEW).to_numpy() & (decision == s.Decision.KEEP)
+    why[hard_keep] = domain_why[link_domains[hard_keep]]
+    on_review = (domain_decision == s.Decision.REVIEW)[link_domains] & (
+        decision == s.Decision.KEEP)
     decision[on_review] = s.Decision.REVIEW
 
     rest = np.flatnonzero(~hard_keep)
@@ -235,30 +254,34 @@ def _listed(urls: np.ndarray, entries: frozenset[str]) -> np.ndarray:
 
 
 def promote_domains(
-    domains: pd.DataFrame, links: pd.DataFrame, policy: Policy, *, share: float = 0.5
+    domains: pd.DataFrame, links: pd.DataFrame, policy: Policy, *, share: float = 0.5,
+    link_domains: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disavow a doubtful domain when most of its links are toxic on their own.
 
     A domain: line is what Google recommends when a site's links are toxic as a
     whole, and it also covers links the exports missed. Protected platforms,
     the user's own site and allow-listed domains are never promoted.
+    ``link_domains``: :func:`domain_rows` of ``links`` in ``domains``, if known.
     """
     if policy.level == "url" or links.empty:
         return domains, links
+    if link_domains is None:
+        link_domains = domain_rows(links, domains)
     toxic = (links[s.DECISION] == s.Decision.DISAVOW) & (links["why"] == Why.SCORE)
-    per_domain = toxic.groupby(links[s.DOMAIN].astype(str)).agg(["mean", "size"])
-    candidates = per_domain.index[(per_domain["mean"] >= share) & (per_domain["size"] >= 2)]
+    per_row = toxic.groupby(link_domains).agg(["mean", "size"])  # -1: on no listed domain
+    candidates = per_row.index[(per_row["mean"] >= share) & (per_row["size"] >= 2)]
     # Only domains the domain model already doubts (review): a real forum
     # whose few known links are spam profiles keeps URL lines, not a domain: line.
-    eligible = domains.index.isin(candidates) & (domains["why"] == Why.SCORE).to_numpy() & (
+    eligible = np.isin(np.arange(len(domains)), candidates) & (
+        domains["why"] == Why.SCORE).to_numpy() & (
         domains[s.DECISION] == s.Decision.REVIEW).to_numpy()
     if not eligible.any():
         return domains, links
     domains = domains.copy()
     domains.loc[eligible, s.DECISION] = s.Decision.DISAVOW
     domains.loc[eligible, "why"] = Why.MOST_LINKS
-    promoted = set(domains.index[eligible])
-    on_promoted = links[s.DOMAIN].astype(str).isin(promoted) & (links["why"] == Why.SCORE)
+    on_promoted = np.append(eligible, False)[link_domains] & (links["why"] == Why.SCORE)
     links = links.copy(deep=False)  # copy-on-write: only the changed columns are copied
     links.loc[on_promoted, s.DECISION] = s.Decision.DISAVOW
     links.loc[on_promoted, "why"] = Why.DOMAIN
@@ -296,9 +319,11 @@ def plan_entries(
         else:
             skipped.append((entry, "a bare public suffix, platform or IP cannot be a domain: line"))
     entry_urls.update(policy.deny.urls)
-    toxic = links[links[s.DECISION] == s.Decision.DISAVOW]
-    for url, domain in zip(toxic[s.SOURCE_URL].fillna("").astype(str),
-                           toxic[s.DOMAIN].astype(str),
+    # Only the two columns read, as lists: a table of the toxic links, iterated
+    # cell by cell, cost more than the rest of the plan.
+    toxic = links.loc[links[s.DECISION] == s.Decision.DISAVOW, [s.SOURCE_URL, s.DOMAIN]]
+    for url, domain in zip(toxic[s.SOURCE_URL].fillna("").astype(str).tolist(),
+                           toxic[s.DOMAIN].astype(str).tolist(),
                            strict=True):
         if domain in entry_domains:
             continue

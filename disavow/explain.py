@@ -37,15 +37,28 @@ _WHY_TEXT = {
 }
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
 def _quote(text: object, limit: int = 60) -> str:
-    value = re.sub(r"\s+", " ", str(text)).strip()
+    value = str(text)
+    # Printable ASCII has no whitespace but the space: without two in a row, the
+    # substitution would change nothing (it runs for every distinct anchor).
+    if not (value.isascii() and value.isprintable() and "  " not in value):
+        value = _WHITESPACE_RUN.sub(" ", value)
+    value = value.strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return f"'{value}'"
 
 
 def _num(row: dict[str, Any], key: str) -> float:
-    value = row.get(key)
+    if type(row) is _Row:  # a domain's few dozen numbers, read for every domain
+        return row._columns.numbers(key)[row._at]
+    return _as_number(row.get(key))
+
+
+def _as_number(value: object) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -110,7 +123,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
         out.append(f"the domain name advertises link selling ({words})")
     topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
-              if pattern.search(name) and cat != "seo_services"]
+              if cat != "seo_services" and pattern.search(name)]
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
     tld = str(row.get("tld", ""))
@@ -248,8 +261,160 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
     if fn is link_reasons and not args:
         return link_reasons_column(frame)
+    if fn is domain_reasons and len(args) == 1 and frame.columns.is_unique:
+        return domain_reasons_column(frame, args[0])
     records = _lazy_records(frame)
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
+
+
+def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]) -> pd.Series:
+    """``join_reasons(domain_reasons(row, tld_share))`` for every row, built column-wise.
+
+    Each piece of evidence is tested on whole columns, and its text written only
+    for the domains that have it, in ``domain_reasons``' order; the columns must
+    have unique names. Fifty thousand domains otherwise cost thirty-odd look-ups
+    and tests each.
+    """
+    columns = _LazyColumns(frame)
+    n = len(frame)
+    risks: list[list[str]] = [[] for _ in range(n)]
+    comfort: list[list[str]] = [[] for _ in range(n)]
+
+    def values(key: str, default: Any = None) -> list[Any]:
+        """Each row's ``row.get(key, default)``."""
+        return columns.cells(key) if key in columns.names else [default] * n
+
+    def number(key: str) -> tuple[list[float], np.ndarray]:
+        found = columns.numbers(key)
+        return found, np.asarray(found, dtype=float)
+
+    def add(out: list[list[str]], mask: np.ndarray, text) -> None:
+        for i in np.flatnonzero(mask).tolist():
+            out[i].append(text(i))
+
+    # --- risk evidence, as _risk_evidence gives it (NaN fails every comparison)
+    n_links, n_links_array = number("n_links")
+    exact, exact_array = number("share_exact_anchor")
+    money, money_array = number("share_money_anchor")
+    top_anchor = values("top_anchor")
+    _, top_count = number("top_anchor_links")
+    named_anchor = np.array([isinstance(a, str) and bool(a) for a in top_anchor], dtype=bool)
+    exact_case = (exact_array >= 0.5) & named_anchor
+    all_one_anchor = (top_count == n_links_array) & (n_links_array > 1)
+    for i in np.flatnonzero(exact_case).tolist():
+        if all_one_anchor[i]:
+            risks[i].append(f"{_plural(n_links[i], 'link')}, all with the exact-match anchor "
+                            f"{_quote(top_anchor[i])}")
+        else:
+            risks[i].append(f"{exact[i]:.0%} of its links use exact-match anchors, most often "
+                            f"{_quote(top_anchor[i])}")
+    add(risks, ~exact_case & (money_array >= 0.5),
+        lambda i: f"{money[i]:.0%} of its links use money (exact- or partial-match) anchors")
+    names = [str(d).split(".")[0] for d in values(s.DOMAIN, "")]
+    tlds = [str(t) for t in values("tld", "")]
+    model_tlds = values("model_tld") if "model_tld" in columns.names else tlds
+    for i, name in enumerate(names):
+        out = risks[i]
+        selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
+        if selling:
+            words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
+            out.append(f"the domain name advertises link selling ({words})")
+        topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+                  if cat != "seo_services" and pattern.search(name)]
+        if topics:
+            out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
+        tld, model_tld = tlds[i], str(model_tlds[i])
+        share = None if model_tld == "cctld" else tld_share.get(model_tld)
+        if share and share[0] >= 0.6 and share[1] >= 20:
+            in_ten = round(share[0] * 10)
+            out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
+        elif tld in CHEAP_TLDS and tld != "cctld":
+            out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+    family, family_array = number("name_family_size")
+    add(risks, family_array >= 2, lambda i: f"one of {int(family[i]) + 1} referring domains "
+        "built from the same name pattern")
+    _, title_topics = number("max_title_risky_topics")
+    top_title = values("top_title")
+    titled = np.array([isinstance(t, str) for t in top_title], dtype=bool)
+    add(risks, (title_topics >= 1) & titled,
+        lambda i: f"linking page title on a risky topic: {_quote(top_title[i])}")
+    template, template_array = number("max_title_template_domains")
+    add(risks, template_array >= 5, lambda i: f"the same page-title template appears on "
+        f"{int(template[i])} referring domains")
+    anchor_domains, anchor_domains_array = number("max_anchor_domains")
+    add(risks, anchor_domains_array >= 5, lambda i: f"its money anchor is repeated across "
+        f"{int(anchor_domains[i])} referring domains")
+    awt, awt_array = number("authority_without_traffic")
+    add(risks, awt_array >= 30,
+        lambda i: f"Ahrefs DR {awt[i]:.0f} with almost no organic traffic (a PBN signature)")
+    external, external_array = number("max_external_links")
+    add(risks, external_array >= 150,
+        lambda i: f"the linking page has {external[i]:.0f} outbound links")
+    burst, burst_array = number("first_seen_burst")
+    week = values("first_seen_week")
+    for i in np.flatnonzero(burst_array >= 3).tolist():
+        if week[i]:
+            risks[i].append(f"first seen in a burst of new referring domains in the week of "
+                            f"{week[i]} ({burst[i]:.0f}x a normal week)")
+    block, block_array = number("ip_block_domains")
+    add(risks, block_array >= 3, lambda i: f"hosted in the same /24 IP block as "
+        f"{int(block[i]) - 1} other referring domains")
+    ugc, ugc_array = number("share_ugc_pages")
+    add(risks, ugc_array >= 0.5,
+        lambda i: f"{ugc[i]:.0%} of its links sit on profile, comment or bookmark pages")
+    directory, directory_array = number("share_directory")
+    add(risks, directory_array >= 0.5,
+        lambda i: f"{directory[i]:.0%} of its links sit on directory or submission pages")
+    _, sitewide = number("share_sitewide")
+    add(risks, (sitewide >= 0.5) & (n_links_array >= 3),
+        lambda i: f"sitewide links ({_plural(n_links[i], 'link')} from footers or sidebars)")
+    add(risks, number("ahrefs_is_spam")[1] == 1, lambda i: "Ahrefs labels this domain as spam")
+    moz, moz_array = number("moz_spam_score")
+    add(risks, moz_array >= 60, lambda i: f"Moz Spam Score {moz[i]:.0f}%")
+    tox, tox_array = number("semrush_toxicity")
+    add(risks, tox_array >= 60, lambda i: f"Semrush Toxicity Score {tox[i]:.0f}")
+    add(risks, number("name_is_ip")[1] == 1,
+        lambda i: "the links come from a bare IP address, not a named site")
+    random_name = (number("name_entropy")[1] >= 3.3) & (number("name_consonant_run")[1] >= 4)
+    add(risks, random_name, lambda i: f"random-looking domain name {_quote(names[i])}")
+    add(risks, ~random_name & (number("name_digits")[1] >= 4),
+        lambda i: f"the domain name is full of digits {_quote(names[i])}")
+
+    # --- reassuring evidence, as _reassuring_evidence gives it
+    add(comfort, (number("share_nofollow")[1] >= 0.99) & ~np.isnan(n_links_array),
+        lambda i: f"nofollow: {'its only link passes' if n_links[i] == 1 else 'all its links pass'}"
+        " nothing")
+    add(comfort, number("share_qualified")[1] >= 0.99,
+        lambda i: "links marked ugc or sponsored: properly qualified")
+    traffic, traffic_array = number("ahrefs_log_traffic")
+    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {10 ** traffic[i]:,.0f} "
+        "organic visits a month (Ahrefs)")
+    add(comfort, number("name_is_gov_edu")[1] == 1, lambda i: "a government or academic domain")
+    brand, brand_array = number("share_branded_anchor")
+    add(comfort, brand_array >= 0.5,
+        lambda i: f"{brand[i]:.0%} of its links use the brand name or the URL as anchor")
+    add(comfort, number("mean_topic_overlap")[1] >= 0.2,
+        lambda i: "the linking pages are on the site's topic")
+    add(comfort, number("name_is_free_host")[1] == 1,
+        lambda i: "a site on a shared platform: only this subdomain is judged")
+
+    # --- put together as domain_reasons does
+    toxic_links = columns.numbers("toxic_links")
+    texts = []
+    for i, (why, decision, domain_only) in enumerate(zip(
+            values("why"), values(s.DECISION), values("domain_only"), strict=True)):
+        override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
+        if why == Why.MOST_LINKS and _ok(n_links[i]):
+            override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
+                        " are toxic on their own, so the whole domain is listed")
+        ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
+        if not ordered:
+            ordered = ["no strong evidence either way"]
+        if domain_only:
+            ordered.append("known from a domain-level export only: judged on the domain name alone")
+        reasons = ([override] if override else []) + ordered
+        texts.append(join_reasons(reasons[:MAX_REASONS]))
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 class _Row(Mapping):
@@ -268,7 +433,9 @@ class _Row(Mapping):
         return self._columns.cells(key)[self._at]
 
     def get(self, key: str, default: Any = None) -> Any:
-        cells = self._columns.cells(key, None)
+        cells = self._columns.done.get(key)
+        if cells is None:
+            cells = self._columns.cells(key, None)
         return default if cells is None else cells[self._at]
 
     def __contains__(self, key: object) -> bool:
@@ -288,6 +455,7 @@ class _LazyColumns:
         self.frame = frame
         self.names = dict.fromkeys(frame.columns.tolist())
         self.done: dict[str, list[Any]] = {}
+        self.floats: dict[str, list[float]] = {}
 
     def cells(self, key: str, *default: Any) -> Any:
         cells = self.done.get(key)
@@ -298,6 +466,21 @@ class _LazyColumns:
                 raise KeyError(key)
             cells = self.done[key] = _records(self.frame[[key]], values_only=True)[0]
         return cells
+
+    def numbers(self, key: str) -> list[float]:
+        """Each cell of a column as ``_num`` reads it: float(cell), NaN where that fails."""
+        numbers = self.floats.get(key)
+        if numbers is None:
+            dtype = self.frame[key].dtype if key in self.names else None
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+                # What float() gives each boxed cell (a Python bool, int or float).
+                numbers = self.frame[key].to_numpy(dtype=float).tolist()
+            elif dtype is None:
+                numbers = [math.nan] * len(self.frame)
+            else:
+                numbers = [_as_number(v) for v in self.cells(key)]
+            self.floats[key] = numbers
+        return numbers
 
 
 def _lazy_records(frame: pd.DataFrame) -> list[Mapping[str, Any]]:
@@ -322,8 +505,11 @@ def _records(frame: pd.DataFrame, *, values_only: bool = False) -> list[Any]:
     values = []
     for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
         cells = frame[column].tolist()
-        if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
-            cells = [maybe_box_native(v) for v in cells]  # as to_dict boxes them
+        # As to_dict boxes them; cells of a text column with NaN for missing (str or
+        # float NaN) come out of boxing as they went in.
+        nan_text = isinstance(dtype, pd.StringDtype) and isinstance(dtype.na_value, float)
+        if dtype == np.dtype(object) or (isinstance(dtype, ExtensionDtype) and not nan_text):
+            cells = [maybe_box_native(v) for v in cells]
         values.append(cells)
     if values_only:
         return values
@@ -361,35 +547,42 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
     title = column(s.SOURCE_TITLE).to_numpy(dtype=object)
     external = _as_float(column("external_links"))
     # (rows that have the reason, its text on each of them) in link_reasons' order
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    why = _per_value(column("why").to_numpy(dtype=object), _why_reason)
+    # (rows that have the reason, its text on each, a code per text: equal codes,
+    # equal texts) in link_reasons' order
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def same_text(rows: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return rows, np.full(len(rows), text, dtype=object), np.zeros(len(rows), dtype=np.intp)
+
+    why, why_codes = _coded_per_value(column("why").to_numpy(dtype=object), _why_reason)
     rows = np.flatnonzero(why != "")
-    parts.append((rows, why[rows]))
+    parts.append((rows, why[rows], why_codes[rows]))
     for kind, words in (("exact_match", "exact-match"), ("partial_match", "partial-match")):
         rows = np.flatnonzero(anchor_type == kind)
-        parts.append((rows, _per_value(anchor[rows], lambda a, w=words: f"{w} anchor {_quote(a)}")))
+        parts.append((rows, *_coded_per_value(anchor[rows],
+                                              lambda a, w=words: f"{w} anchor {_quote(a)}")))
     for key, text in _URL_REASONS:
-        rows = np.flatnonzero(_as_float(column(key)) == 1)
-        parts.append((rows, np.full(len(rows), text, dtype=object)))
+        parts.append(same_text(np.flatnonzero(_as_float(column(key)) == 1), text))
     rows = np.flatnonzero(_as_float(column("anchor_risky_topics")) >= 1)
-    parts.append((rows, _per_value(anchor[rows], lambda a: f"anchor on a risky topic {_quote(a)}")))
+    parts.append((rows, *_coded_per_value(anchor[rows],
+                                          lambda a: f"anchor on a risky topic {_quote(a)}")))
     rows = np.flatnonzero(_as_float(column("title_risky_topics")) >= 1)
-    titled = _per_value(title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
-                        if isinstance(t, str) else "")
-    parts.append((rows[titled != ""], titled[titled != ""]))
+    titled, title_codes = _coded_per_value(
+        title[rows], lambda t: f"page title on a risky topic {_quote(t)}"
+        if isinstance(t, str) else "")
+    parts.append((rows[titled != ""], titled[titled != ""], title_codes[titled != ""]))
     rows = np.flatnonzero(external >= 150)
-    parts.append((rows, _per_value(external[rows].astype(object),
-                                   lambda x: f"the page has {x:.0f} outbound links")))
+    parts.append((rows, *_coded_per_value(external[rows].astype(object),
+                                          lambda x: f"the page has {x:.0f} outbound links")))
     for key, text in (("nofollow", "nofollow: passes nothing"), ("sitewide", "sitewide link")):
-        rows = np.flatnonzero(_as_float(column(key)) == 1)
-        parts.append((rows, np.full(len(rows), text, dtype=object)))
+        parts.append(same_text(np.flatnonzero(_as_float(column(key)) == 1), text))
 
     # Rows with the same reasons get one text (not a million copies of a few):
     # grouped by the reasons each row has, and each text is built once per group.
-    group, first = _reason_groups(parts, n_rows)
+    group, first = _reason_groups([(rows, codes) for rows, _, codes in parts], n_rows)
     at = np.full(n_rows, -1, dtype=np.int64)
     at[first] = np.arange(len(first))
-    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons in parts]
+    parts = [(at[rows][at[rows] >= 0], reasons[at[rows] >= 0]) for rows, reasons, _ in parts]
     texts = np.full(len(first), "no strong evidence on the link itself", dtype=object)
     count = np.zeros(len(first), dtype=np.int64)
     for rows, reasons in parts:
@@ -401,19 +594,20 @@ def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = Non
         texts[rows[first]] = reasons[first]
         later = rows[~first]
         if len(later):
-            texts[later] = texts[later] + SEPARATOR + reasons[~first]
+            texts[later] = [f"{text}{SEPARATOR}{reason}" for text, reason in zip(
+                texts[later].tolist(), reasons[~first].tolist(), strict=True)]
         count[rows] += 1
     return pd.Series(texts[group], index=links.index, dtype=object)
 
 
 def _reason_groups(parts: list[tuple[np.ndarray, np.ndarray]], n_rows: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group): rows with the same reason texts."""
+    """(group of each row, first row of each group): rows with the same codes of
+    reason texts (see :func:`_coded_per_value`), hence with the same texts."""
     key = np.zeros(n_rows, dtype=np.int64)
     size = 1
-    for rows, reasons in parts:
-        codes, uniques = pd.factorize(reasons)
-        levels = len(uniques) + 1
+    for rows, codes in parts:
+        levels = int(codes.max()) + 2 if len(codes) else 1
         if size * levels >= 1 << 62:
             key, kept = pd.factorize(key)
             size = len(kept)
@@ -446,6 +640,11 @@ def _why_reason(why: object) -> str:
 
 def _per_value(values: np.ndarray, fn) -> np.ndarray:
     """``fn(value)`` for each element of ``values``, called once per distinct value."""
+    return _coded_per_value(values, fn)[0]
+
+
+def _coded_per_value(values: np.ndarray, fn) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_per_value`, and a code per element: equal codes, equal texts."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     done = np.empty(len(uniques) + 1, dtype=object)
     done[:-1] = [fn(u) for u in np.asarray(uniques, dtype=object)]
@@ -453,7 +652,9 @@ def _per_value(values: np.ndarray, fn) -> np.ndarray:
     missing = np.flatnonzero(codes < 0)
     if len(missing):  # None, NaN and NA are one missing value to factorize, not to fn
         out[missing] = [fn(v) for v in values[missing]]
-    return out
+        codes = codes.copy()
+        codes[missing] = len(uniques) + pd.factorize(out[missing])[0]
+    return out, codes
 
 
 def _as_float(values: pd.Series) -> np.ndarray:

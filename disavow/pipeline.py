@@ -7,8 +7,10 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from disavow.decide import (
     Policy,
     decide_domains,
     decide_links,
+    domain_rows,
     plan_entries,
     promote_domains,
     read_entry_list,
@@ -35,7 +38,7 @@ from disavow.explain import (
     link_reasons_column,
     reasons_column,
 )
-from disavow.features import SiteProfile, _distinct, _spread, build_features
+from disavow.features import SiteProfile, _distinct, build_features
 from disavow.model import ScoringModel, load_model
 from disavow.urls import host_info, parse_host
 
@@ -77,6 +80,22 @@ class ScoredProfile:
 
 def _noop(_stage: str) -> None:
     return None
+
+
+@contextmanager
+def _old_objects_frozen() -> Iterator[None]:
+    """Keep the cyclic garbage collector to the objects made inside the block.
+
+    After scoring, each full collection walked every object of the run so far,
+    several times over, for about a tenth of a second each time; the stages
+    after scoring make few cycles. New objects are collected as usual; the old
+    ones rejoin the oldest generation afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def score_exports(
@@ -142,13 +161,17 @@ def score_exports(
     del feats
 
     progress("deciding")
-    domains = decide_domains(domains, policy)
-    links = decide_links(links, domains, policy)
-    domains, links = promote_domains(domains, links, policy)
-    domains = _describe_domains(domains, usable, links, policy.link_disavow)
-    tld_share = model.metadata.get("tld_toxic_share", {})
-    domains[s.REASONS] = reasons_column(domains.reset_index(), domain_reasons, tld_share).to_numpy()
-    links[s.REASONS] = link_reasons_column(links, link_feats).to_numpy()
+    with _old_objects_frozen():
+        domains = decide_domains(domains, policy)
+        link_domains = domain_rows(links, domains)  # the domain table's rows stay as they are
+        links = decide_links(links, domains, policy, link_domains=link_domains)
+        domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
+        domains = _describe_domains(domains, usable, links, policy.link_disavow,
+                                    link_domains=link_domains)
+        tld_share = model.metadata.get("tld_toxic_share", {})
+        domains[s.REASONS] = reasons_column(
+            domains.reset_index(), domain_reasons, tld_share).to_numpy()
+        links[s.REASONS] = link_reasons_column(links, link_feats).to_numpy()
     warnings = _profile_warnings(usable, profile)
     return ScoredProfile(
         links=links, domains=domains, skipped=skipped, reports=result.reports, profile=profile,
@@ -157,39 +180,75 @@ def score_exports(
 
 
 def _describe_domains(
-    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float
+    domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float,
+    *, link_domains: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Columns a person reads: sample links, top anchor, dates, flags."""
+    """Columns a person reads: sample links, top anchor, dates, flags.
+
+    ``link_domains``: :func:`disavow.decide.domain_rows` of ``links`` in ``domains``,
+    if known.
+    """
     out = domains.copy()
     out.index.name = s.DOMAIN
-    by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
-    out[s.SAMPLE_LINKS] = _sample_links(links).reindex(out.index).fillna("")
+    # Every per-domain column groups a million links by domain: the domain strings
+    # are hashed once, and each column groups by the links' row in ``out`` instead
+    # (-1: none), with the same aggregation and reindexing as by the strings.
+    if link_domains is not None and (link_domains >= 0).all():
+        # Every link's domain has a row: the rows serve as codes of the names too.
+        domain_codes, domain_names = link_domains, out.index
+        link_rows = link_domains
+    else:
+        domain_codes, domain_names = pd.factorize(links[s.DOMAIN].astype(str))
+        row_of_name = out.index.get_indexer(domain_names)
+        link_rows = np.where(domain_codes >= 0, row_of_name[domain_codes], -1)
+    out[s.SAMPLE_LINKS] = _sample_links(links, (domain_codes, domain_names)).reindex(
+        out.index).fillna("")
     anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
-    anchors = _spread(distinct_anchors.fillna("").astype(str).str.strip(), anchor_codes,
-                      links.index)
+    stripped = distinct_anchors.fillna("").astype(str).str.strip()
+    # Anchors by code of their stripped text: the same pairs, first seen in the same
+    # order, as the strings themselves, so ties in the counts break the same way.
+    stripped_codes, stripped_texts = pd.factorize(stripped)
+    link_anchors = stripped_codes[anchor_codes]
+    named = (link_anchors != _code_of(stripped_texts, "")) & (domain_codes >= 0)
     anchor_counts = (
-        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
+        pd.DataFrame({"d": domain_codes[named], "a": link_anchors[named]})
         .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
     )
-    out["top_anchor"] = anchor_counts["a"].reindex(out.index)
-    out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    code_of_row = pd.Index(domain_names).get_indexer(out.index)
+    top = anchor_counts.reindex(code_of_row)
+    texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
+        top["a"].fillna(-1).astype(np.int64)]
+    out["top_anchor"] = pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
+        top["a"].notna().to_numpy())
+    out["top_anchor_links"] = top["n"].set_axis(out.index)
     toxic = links[s.SCORE] >= link_disavow
-    out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:
-        risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
-        titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
-        out["top_title"] = titles[titles["t"] != ""].drop_duplicates("d").set_index("d")[
-            "t"].reindex(out.index)
+        titles = links[s.SOURCE_TITLE].fillna("").astype(str)
+        titled = np.flatnonzero((titles != "").to_numpy() & (link_rows >= 0))
+        first = np.full(len(out), len(links), dtype=np.int64)
+        np.minimum.at(first, link_rows[titled], titled)  # each domain's first titled link
+        has_title = first < len(links)
+        top_title = pd.Series(pd.NA, index=out.index, dtype=titles.dtype)
+        top_title[has_title] = titles.iloc[first[has_title]].to_numpy()
+        out["top_title"] = top_title
+    usable_rows = link_rows
+    if not (usable.index.equals(links.index) and usable[s.DOMAIN].equals(links[s.DOMAIN])):
+        usable_codes, usable_names = pd.factorize(usable[s.DOMAIN].astype(str))
+        usable_rows = np.where(usable_codes >= 0,
+                               out.index.get_indexer(usable_names)[usable_codes], -1)
     for column, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
         if column in usable:
             dates = pd.to_datetime(usable[column], errors="coerce")
-            out[column] = dates.groupby(usable[s.DOMAIN].astype(str)).agg(how).reindex(out.index)
+            out[column] = _by_row(dates, usable_rows, len(out), how).set_axis(out.index)
         else:
             out[column] = pd.NaT
     week = pd.to_datetime(out[s.FIRST_SEEN], errors="coerce").dt.to_period("W").dt.start_time
     out["first_seen_week"] = week.dt.strftime("%Y-%m-%d").where(week.notna(), None)
-    out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
-    out["domain_only"] = by_domain.size().reindex(out.index).isna()
+    n_links = _by_row(pd.Series(np.ones(len(links), dtype=np.int64), index=links.index),
+                      link_rows, len(out), "size").set_axis(out.index)
+    out[s.N_LINKS] = n_links.fillna(out["link_count"]).fillna(0)
+    out["domain_only"] = n_links.isna()
     out["is_free_host"] = out["name_is_free_host"].eq(1)
     # The model groups most country codes; a person wants the real TLD.
     out["model_tld"] = out["tld"]
@@ -197,8 +256,25 @@ def _describe_domains(
     return out
 
 
-def _sample_links(links: pd.DataFrame) -> pd.Series:
-    """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first."""
+def _code_of(values: pd.Index | np.ndarray, value: object) -> int:
+    found = np.flatnonzero(np.asarray(values, dtype=object) == value)
+    return int(found[0]) if len(found) else -2
+
+
+def _by_row(values: pd.Series, rows: np.ndarray, n_rows: int, how: str) -> pd.Series:
+    """``values`` grouped by row and aggregated, for rows 0 to ``n_rows - 1`` (missing
+    where a row has no values), as grouping by the strings and reindexing gives."""
+    grouped = values.groupby(rows, sort=False)
+    result = grouped.size() if how == "size" else grouped.agg(how)
+    return result.reindex(range(n_rows))
+
+
+def _sample_links(links: pd.DataFrame,
+                  factorized_domains: tuple[np.ndarray, Any] | None = None) -> pd.Series:
+    """Each domain's first N_SAMPLE_LINKS distinct linking pages, highest score first.
+
+    ``factorized_domains``: ``pd.factorize(links[DOMAIN].astype(str))``, if known.
+    """
     if links.empty or links[s.SOURCE_URL].isna().any() or links[s.SCORE].isna().any():
         # as before, one group at a time
         worst_first = links[[s.DOMAIN, s.SOURCE_URL, s.SCORE]].sort_values(
@@ -208,12 +284,13 @@ def _sample_links(links: pd.DataFrame) -> pd.Series:
                 lambda urls: " | ".join(pd.unique(urls.astype(str))[:N_SAMPLE_LINKS]))
     # Through integer codes of domains and pages: the same pages, in the same
     # order, as grouping and de-duplicating a million pairs of strings.
-    domain_codes, domains = pd.factorize(links[s.DOMAIN].astype(str))
+    domain_codes, domains = factorized_domains or pd.factorize(links[s.DOMAIN].astype(str))
     page_codes, pages = pd.factorize(links[s.SOURCE_URL].astype(str))
     order = np.argsort(-links[s.SCORE].to_numpy(dtype=float), kind="stable")  # worst first
     domain_codes, page_codes = domain_codes[order], page_codes[order]
     pair = domain_codes.astype(np.int64) * max(len(pages), 1) + page_codes
-    first = np.sort(np.unique(pair, return_index=True)[1])  # distinct pairs, worst first
+    # distinct pairs, worst first (found by hashing: np.unique would sort them)
+    first = np.flatnonzero(~pd.Series(pair).duplicated().to_numpy())
     pair_domain, pair_page = domain_codes[first], page_codes[first]
     by_domain = np.argsort(pair_domain, kind="stable")  # each domain's pages, worst first
     grouped = pair_domain[by_domain]
@@ -309,39 +386,40 @@ def audit(
         (out / "disavow.txt").unlink(missing_ok=True)
     scored = score_exports(paths, site=site, progress=progress, **score_options)
     progress("writing the disavow file")
-    now = now or datetime.now(UTC)
-    plan = plan_entries(scored.domains, scored.links, scored.policy)
-    header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
-    block_comment = f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}"
-    priority = _entry_priority(scored, plan)
-    limits = limits or GOOGLE_LIMITS
-    merged = merge_disavow(old, plan.domains, plan.urls, header, block_comment=block_comment,
-                           keep_best=priority, limits=limits)
-    said = 0
-    while merged.left_out and said != len(merged.left_out):
-        # The file says itself that it is incomplete; that line counts in the budget too,
-        # so the count is settled by merging again (twice in practice).
-        said = len(merged.left_out)
-        note = (f"INCOMPLETE: {said:,} of these entries scored Disavow but did not fit "
-                "Google's size limits and were left out; see report.html")
-        # Right under the count it corrects, so the header never overstates the file.
-        noted = [*header[:_ENTRY_COUNT_LINE + 1], note, *header[_ENTRY_COUNT_LINE + 1:]]
-        merged = merge_disavow(old, plan.domains, plan.urls, noted,
-                               block_comment=block_comment, keep_best=priority, limits=limits)
-    if merged.left_out:
-        _mark_left_out(scored, merged.left_out_values)
-    summary = build_summary(scored, plan, merged, existing, now)
-    progress("writing reports")
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(scored.domains_output(), out / "domains.csv", overwrite=overwrite)
-    write_csv(scored.links_output(), out / "links.csv", overwrite=overwrite)
-    report = build_report(summary, scored.domains_output(), scored.links_output())
-    write_atomic(out / "report.html", report.to_html(), overwrite=overwrite)
-    write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
-    # The disavow file is written last, so a run that fails half-way never
-    # leaves a disavow.txt without the reports that explain it.
-    write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs,
-                       limits=limits)
+    with _old_objects_frozen():
+        now = now or datetime.now(UTC)
+        plan = plan_entries(scored.domains, scored.links, scored.policy)
+        header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
+        block_comment = f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}"
+        priority = _entry_priority(scored, plan)
+        limits = limits or GOOGLE_LIMITS
+        merged = merge_disavow(old, plan.domains, plan.urls, header, block_comment=block_comment,
+                               keep_best=priority, limits=limits)
+        said = 0
+        while merged.left_out and said != len(merged.left_out):
+            # The file says itself that it is incomplete; that line counts in the budget too,
+            # so the count is settled by merging again (twice in practice).
+            said = len(merged.left_out)
+            note = (f"INCOMPLETE: {said:,} of these entries scored Disavow but did not fit "
+                    "Google's size limits and were left out; see report.html")
+            # Right under the count it corrects, so the header never overstates the file.
+            noted = [*header[:_ENTRY_COUNT_LINE + 1], note, *header[_ENTRY_COUNT_LINE + 1:]]
+            merged = merge_disavow(old, plan.domains, plan.urls, noted,
+                                   block_comment=block_comment, keep_best=priority, limits=limits)
+        if merged.left_out:
+            _mark_left_out(scored, merged.left_out_values)
+        summary = build_summary(scored, plan, merged, existing, now)
+        progress("writing reports")
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(scored.domains_output(), out / "domains.csv", overwrite=overwrite)
+        write_csv(scored.links_output(), out / "links.csv", overwrite=overwrite)
+        report = build_report(summary, scored.domains_output(), scored.links_output())
+        write_atomic(out / "report.html", report.to_html(), overwrite=overwrite)
+        write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
+        # The disavow file is written last, so a run that fails half-way never
+        # leaves a disavow.txt without the reports that explain it.
+        write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs,
+                           limits=limits)
     return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
 
 
@@ -357,12 +435,15 @@ def _entry_priority(scored: ScoredProfile, plan: Any) -> dict[str, float]:
     """
     priority: dict[str, float] = {}
     if plan.urls:
-        toxic = scored.links[scored.links[s.DECISION] == s.Decision.DISAVOW]
+        links = scored.links
+        toxic = links.loc[links[s.DECISION] == s.Decision.DISAVOW, [s.SOURCE_URL, s.SCORE]]
         best = toxic.groupby(toxic[s.SOURCE_URL].astype(str), sort=False)[s.SCORE].max()
-        priority.update(zip(best.index, best.to_numpy(dtype=float), strict=True))
+        priority.update(zip(best.index.tolist(), best.to_numpy(dtype=float), strict=True))
     if plan.domains:
         scores = scored.domains[s.SCORE]
-        priority.update((d, float(scores.get(d, -np.inf))) for d in plan.domains)
+        # One dictionary, not a label look-up in the Series per planned domain.
+        score_of = dict(zip(scores.index.tolist(), scores.to_numpy(dtype=float), strict=True))
+        priority.update((d, float(score_of.get(d, -np.inf))) for d in plan.domains)
     for value in (*scored.policy.deny.domains, *scored.policy.deny.urls):
         priority[value] = np.inf
     return priority

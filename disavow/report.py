@@ -255,9 +255,12 @@ def build_report(
     table_json, static_rows = _table_data(cols)
 
     domain_decisions = _decision_counts(counts.get("domain_decisions"), cols["decision"])
+    given_link_decisions = _mapping(counts.get("link_decisions"))
     link_decisions = _decision_counts(
-        counts.get("link_decisions"),
-        _decision_series(links) if "decision" in links.columns else None,
+        given_link_decisions,
+        # Counted here only when the summary lacks them: links can be millions.
+        _decision_series(links) if "decision" in links.columns and not given_link_decisions
+        else None,
     )
     n_links = _int(counts.get("links"))
     if n_links is None and len(links):
@@ -531,10 +534,18 @@ def _keyword_series(
 ) -> pd.Series:
     """Lower-cased values limited to ``allowed`` (once per distinct value: links can be
     millions, with a handful of distinct values)."""
+    codes, keywords = _keyword_codes(values, allowed, other, missing)
+    return pd.Series(keywords[codes], index=values.index, dtype=object)
+
+
+def _keyword_codes(
+    values: pd.Series, allowed: tuple[str, ...], other: str, missing: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_keyword_series` as each value's code and the keyword of each code."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     text = pd.Series(distinct, dtype=object).astype("string").str.strip().str.lower()
     out = text.where(text.isin(allowed), other).where(text.notna(), missing)
-    return pd.Series(out.astype(object).to_numpy()[codes], index=values.index, dtype=object)
+    return codes, out.astype(object).to_numpy()
 
 
 def _text_list(frame: pd.DataFrame, column: str) -> list[str]:
@@ -649,12 +660,20 @@ def _table_data(cols: dict[str, Any]) -> tuple[str, tuple[DomainRow, ...]]:
     links, [reason index, ...], [sample, ...], is_free_host, first_seen]``.
     """
     reason_index: dict[str, int] = {}
+    # Domains share reason texts: each is split and indexed once.
+    split_reasons: dict[str, tuple[list[str], list[int]]] = {}
     rows: list[list[Any]] = []
     static: list[DomainRow] = []
     decisions = cols["decision"].tolist()
     scores = cols["score"].tolist()
     for i, domain in enumerate(cols["domain"]):
-        reasons = _split(cols["reasons"][i])
+        text = cols["reasons"][i]
+        known = split_reasons.get(text)
+        if known is None:
+            reasons = _split(text)
+            known = split_reasons[text] = (
+                reasons, [reason_index.setdefault(r, len(reason_index)) for r in reasons])
+        reasons, reason_numbers = known
         samples = [_short_url(s) for s in _split(cols["samples"][i])[:MAX_SAMPLES]]
         score = scores[i]
         score = None if math.isnan(score) else round(score, 4)
@@ -667,7 +686,7 @@ def _table_data(cols: dict[str, Any]) -> tuple[str, tuple[DomainRow, ...]]:
                 _DECISION_INDEX.get(decision, 3),
                 score,
                 links,
-                [reason_index.setdefault(r, len(reason_index)) for r in reasons],
+                list(reason_numbers),
                 samples,
                 1 if cols["free"][i] else 0,
                 cols["first_seen_text"][i],
@@ -972,6 +991,23 @@ def _tld_chart(cols: dict[str, Any]) -> Chart:
     )
 
 
+def _anchor_decision_counts(links: pd.DataFrame) -> pd.DataFrame:
+    """``pd.crosstab`` of the links' anchor kinds and decisions, counted by code: a
+    million links carry a handful of distinct pairs."""
+    kind_codes, kinds = _keyword_codes(links["anchor_type"], ANCHOR_TYPES, "other", "missing")
+    if "decision" in links.columns:
+        decision_codes, decisions = _keyword_codes(links["decision"], DECISIONS, "unknown",
+                                                   "unknown")
+    else:
+        decision_codes, decisions = np.zeros(len(links), dtype=np.intp), np.array(["unknown"])
+    pairs, n = np.unique(kind_codes.astype(np.int64) * len(decisions) + decision_codes,
+                         return_counts=True)
+    found = pd.DataFrame({"kind": kinds[pairs // len(decisions)],
+                          "decision": decisions[pairs % len(decisions)], "n": n})
+    return found.pivot_table(index="kind", columns="decision", values="n", aggfunc="sum",
+                             fill_value=0).rename_axis(index=None, columns=None)
+
+
 def _anchor_chart(links: pd.DataFrame) -> Chart:
     title = "Anchor text of the links"
     has_types = "anchor_type" in links.columns and links["anchor_type"].notna().any()
@@ -987,9 +1023,7 @@ def _anchor_chart(links: pd.DataFrame) -> Chart:
                 else "No links to show."
             ),
         )
-    kind = _keyword_series(links["anchor_type"], ANCHOR_TYPES, "other", "missing")
-    decision = _decision_series(links)
-    table = pd.crosstab(kind, decision)
+    table = _anchor_decision_counts(links)
     table = table.reindex([t for t in ANCHOR_TYPES if t in table.index], fill_value=0)
     used = [d for d in (*DECISIONS, "unknown") if d in table.columns]
     labels = [_ANCHOR_LABELS[t] for t in table.index]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,9 +46,11 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_CHUNK_ROWS = 100_000  # rows made safe and formatted at once
+_CHUNK_ROWS = 25_000  # rows made safe and formatted at once
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CHECK_ROWS = 200  # rows also written by pandas' own writer, to check the fast one
+_CHECK_EVERY = 100_000  # in the chunk where each this many rows begin
+_BLOCK_LINES = 200  # lines joined and encoded at once
 _CSV_OPTIONS = {"float_format": None, "date_format": _DATE_FORMAT, "decimal": ".",
                 "na_rep": "", "quoting": csv.QUOTE_MINIMAL}
 
@@ -60,18 +62,20 @@ def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
     made and given out in chunks of rows: a million-row table is never copied
     whole, nor held as one text. Cells are formatted once per distinct value
     where that is cheaper; the rows are joined here, which is several times
-    faster than the csv module's writer, and each chunk's first rows are checked
-    against pandas' own writer.
+    faster than the csv module's writer, and the first rows of the chunk where
+    every ``_CHECK_EVERY`` rows begin are checked against pandas' own writer.
     """
     for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
         part = frame.iloc[start:start + _CHUNK_ROWS]
         header = start == 0
-        text = _joined_csv(part, header=header)
-        if text is None or not text.startswith(
-                _pandas_csv(_neutralised(part.iloc[:_CHECK_ROWS]), header)):
-            text = _pandas_csv(_neutralised(part), header)  # never expected: stay exact
-        yield text.encode("utf-8")
-        del part, text
+        data = _joined_csv(part, header=header)
+        checked = start % _CHECK_EVERY < _CHUNK_ROWS
+        if data is None or checked and not data.startswith(
+                _pandas_csv(_neutralised(part.iloc[:_CHECK_ROWS]), header).encode("utf-8")):
+            # never expected: stay exact
+            data = _pandas_csv(_neutralised(part), header).encode("utf-8")
+        yield data
+        del part, data
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -108,9 +112,9 @@ def _pandas_csv(frame: pd.DataFrame, header: bool = True) -> str:
     return buffer.getvalue()
 
 
-def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
-    """``spreadsheet_safe(frame)`` as pandas writes it (index=False), or None when
-    that is not certain.
+def _joined_csv(frame: pd.DataFrame, *, header: bool) -> bytes | None:
+    """``spreadsheet_safe(frame)`` as pandas writes it (index=False), in UTF-8, or
+    None when that is not certain.
 
     pandas formats each cell to text, then Python's csv writer quotes a field
     that holds any of a few characters (probed once from the csv module) and
@@ -125,10 +129,16 @@ def _joined_csv(frame: pd.DataFrame, *, header: bool) -> str | None:
         labels = np.asarray(frame.columns._get_values_for_csv(**_CSV_OPTIONS), dtype=object)
     except (AttributeError, TypeError, ValueError):  # another pandas
         return None
-    lines = ["\n".join(map(",".join, zip(*columns, strict=True)))] if len(frame) else []
+    # Python lists iterate faster than numpy arrays of objects.
+    columns = [column.tolist() for column in columns]
+    lines = list(map(",".join, zip(*columns, strict=True)))
     if header:
         lines.insert(0, ",".join(_quoted(_texts(labels), special)))
-    return "\n".join(lines) + "\n" if lines else ""
+    # Encoded a block of lines at a time: one line with a character beyond ASCII
+    # would otherwise widen the whole chunk's text and make encoding it transcode
+    # all of it.
+    return b"".join(("\n".join(lines[at:at + _BLOCK_LINES]) + "\n").encode("utf-8")
+                    for at in range(0, len(lines), _BLOCK_LINES))
 
 
 def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
@@ -136,6 +146,16 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     quoted. Text, floats and booleans are formatted once per distinct value."""
     series = one.iloc[:, 0]
     dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) and not _repetitive(series):
+        # Text or missing only: most cells (URLs, titles) need neither quotes nor an
+        # apostrophe, and the column's joined text shows which few might.
+        texts = series.to_numpy(dtype=object)
+        try:
+            joined = _BREAK.join(texts)
+        except TypeError:  # missing cells, which are written empty
+            texts = series.to_numpy(dtype=object, na_value="")
+            joined = _BREAK.join(texts)
+        return _text_cells(texts, joined, special)
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
         codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
@@ -162,12 +182,78 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
     return _quoted(texts, special)
 
 
+def _repetitive(series: pd.Series, sample: int = 1_000) -> bool:
+    """Whether the column's first cells repeat a few values. Such a column is written
+    from its distinct values: the rows then share a few strings that stay in the
+    cache, where a million separately allocated ones would not."""
+    head = series.iloc[:sample]
+    return len(head) > 0 and len(pd.unique(head)) * 10 <= len(head)
+
+
+def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.ndarray:
+    """Text cells as the csv writer writes them, made safe and quoted.
+
+    ``joined`` is the cells joined by ``_BREAK``. Only the cells that it shows may
+    start like a formula or hold a character to quote are looked at, each then by
+    the plain rule. ``texts`` (an array of str, perhaps the column's own) is never
+    changed: a copy is, when a cell must be.
+    """
+    maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
+    # ``in`` finds a character much faster than count counts it: count only those found.
+    n_to_quote = sum(joined.count(ch) for ch in special if ch in joined)
+    if not maybe_formula and not n_to_quote:
+        return texts
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths + 1) - lengths - 1  # where each cell begins in ``joined``
+    out = texts
+    if maybe_formula:
+        # One code unit a character, so a cell's first character is found by its offset.
+        filled = np.flatnonzero(lengths)
+        rows = filled[_is_any_of(_code_units(joined)[starts[filled]], _FORMULA_START)]
+        if len(rows):
+            out = texts.copy()
+            out[rows] = [neutralize_cell(t) for t in texts[rows]]
+    if n_to_quote:
+        if n_to_quote <= len(texts) // 8:  # a few: found one by one
+            at = np.fromiter((i for ch in special for i in _find_all(joined, ch)), dtype=np.int64)
+        else:
+            at = np.flatnonzero(_is_any_of(_code_units(joined), special))
+        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        out = texts.copy() if out is texts else out
+        out[rows] = _quoted(out[rows], special)
+    return out
+
+
+def _code_units(text: str) -> np.ndarray:
+    """``text`` as an array with one element a character."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _find_all(text: str, part: str) -> Iterator[int]:
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def _is_any_of(codes: np.ndarray, chars: Iterable[str]) -> np.ndarray:
+    # One comparison a character: np.isin would sort a chunk's whole text.
+    found = np.zeros(len(codes), dtype=bool)
+    for ch in chars:
+        found |= codes == ord(ch)
+    return found
+
+
 def _float_texts(values: np.ndarray) -> np.ndarray:
     """numpy's ``str()`` of each float, as pandas writes it; whole numbers made faster."""
     if (len(values) and np.isfinite(values).all() and (np.abs(values) < 1e15).all()
             and (values == np.round(values)).all()):
         return np.array([f"{i}.0" for i in values.astype(np.int64).tolist()], dtype=object)
-    return values.astype(str).astype(object)
+    # Python's repr is numpy's str for a float64 (the shortest text that reads back,
+    # with the same switch to exponents), and takes two thirds of the time.
+    return np.array(list(map(float.__repr__, values.tolist())), dtype=object)
 
 
 def _texts(values: np.ndarray) -> np.ndarray:

@@ -110,7 +110,7 @@ def to_ascii_host(raw: str) -> str | None:
     True
     """
     host = raw.strip().rstrip(".")
-    if not host or any(unicodedata.category(ch)[0] in "CZ" for ch in host):
+    if not host or not _without_control_or_space(host):
         return None
     if host.startswith("[") and host.endswith("]"):
         try:
@@ -128,6 +128,14 @@ def to_ascii_host(raw: str) -> str | None:
     return host
 
 
+def _without_control_or_space(text: str) -> bool:
+    """No character of a Unicode category C (control, format...) or Z (space...)."""
+    if text.isascii():
+        # In ASCII only the controls (C) are not printable, and the space is all of Z.
+        return text.isprintable() and " " not in text
+    return not any(unicodedata.category(ch)[0] in "CZ" for ch in text)
+
+
 def host_problem(host: str) -> str | None:
     """Why an ASCII host from ``to_ascii_host`` cannot name a real site, or None.
 
@@ -143,9 +151,9 @@ def host_problem(host: str) -> str | None:
     if host.startswith("["):
         return None  # an IPv6 literal, already checked by to_ascii_host
     labels = host.split(".")
-    if any(not label for label in labels):
+    if "" in labels:
         return "an empty label (two dots in a row)"
-    if any(len(label) > 63 for label in labels):
+    if max(map(len, labels)) > 63:
         return "a label longer than 63 characters"
     last = labels[-1]
     if last.isdigit():

@@ -841,3 +841,20 @@ def test_merge_values_missing_from_the_priorities_go_first_and_old_lines_never_d
     with pytest.raises(OutputError, match="come from the existing file"):
         merge_disavow(old, ["a.com"], [], block_comment="c", limits=Limits(4, 10_000),
                       keep_best={"a.com": 1.0})
+
+
+def test_write_returns_what_reading_the_file_back_gives(tmp_path):
+    old = parse_disavow(b"# current\r\ndomain:old.com\r\n")
+    result = merge_disavow(old, ["new.com"], ["http://b.com/x"], block_comment="Added")
+    path = tmp_path / "disavow.txt"
+    assert write_disavow_file(path, result) == read_disavow_file(path)
+
+
+def test_a_passed_verification_holds_only_for_the_same_bytes_and_limits():
+    plan = format_disavow(["a.com", "b.com"], ["http://c.com/"])
+    plan.verify()
+    with pytest.raises(OutputError, match="differs"):
+        plan.verify(plan.data.replace(b"a.com", b"x.com"))
+    with pytest.raises(OutputError, match="at most 2 lines"):
+        plan.verify(limits=Limits(max_lines=2))
+    assert plan.verify(plan.data) == parse_disavow(plan.data)

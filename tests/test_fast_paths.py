@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from disavow import features as F
 from disavow import schema as s
 from disavow import tables
-from disavow.decide import Why
+from disavow.decide import Why, domain_rows
 from disavow.explain import (
     _lazy_records,
     _records,
@@ -152,6 +152,11 @@ def _link_frame(n: int = 400) -> pd.DataFrame:
 
 def test_link_reasons_per_distinct_evidence_match_row_by_row():
     frame = _link_frame()
+    # None and NaN are one missing value to factorize, not to the reasons.
+    anchors = frame[s.ANCHOR].to_numpy(dtype=object)
+    anchors[::7], anchors[3::7] = np.nan, None
+    frame[s.ANCHOR] = pd.Series(anchors, dtype=object)
+    assert frame[s.ANCHOR].map(lambda a: a is None).any()
     want = [join_reasons(link_reasons(r)) for r in frame.to_dict("records")]
     assert link_reasons_column(frame).tolist() == want
     assert reasons_column(frame, link_reasons).tolist() == want
@@ -159,6 +164,62 @@ def test_link_reasons_per_distinct_evidence_match_row_by_row():
         columns=["why", s.ANCHOR, s.SOURCE_TITLE])
     assert link_reasons_column(links.join(frame[["nofollow", "sitewide"]]),
                                signals.drop(columns=["anchor_type"])).tolist() == want
+
+
+def _domain_frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+
+    def numbers(*choices):
+        # Later seeds leave most signals missing, so that few reasons fire and
+        # the last ones on the list make the first four too.
+        values = rng.choice([*choices, np.nan], n)
+        return np.where(rng.random(n) < (0.8 if seed >= 2 else 0.0), np.nan, values)
+
+    frame = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice(["casino-bet123.xyz", "seo-links4u.top", "bakery.co.uk",
+                                        "x7k9q2zz.click", "1.2.3.4", "pills-loans.ru", None], n),
+                            dtype="str"),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.MOST_LINKS, Why.PROTECTED, Why.DENYLIST,
+                           None], n),
+        s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
+        "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
+        "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
+        "top_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n), dtype="str"),
+        "top_anchor_links": numbers(1.0, 2.0, 40.0),
+        "tld": rng.choice(["xyz", "top", "uk", "cctld", "click", None], n),
+        "model_tld": rng.choice(["xyz", "cctld", "top", "com", None], n),
+        "name_family_size": numbers(0.0, 2.0, 5.0), "max_title_risky_topics": numbers(0.0, 1.0),
+        "top_title": pd.Series(rng.choice(["Casino  bonus", None, "ok"], n), dtype="str"),
+        "max_title_template_domains": numbers(1.0, 5.0, 9.0),
+        "max_anchor_domains": numbers(2.0, 6.0), "authority_without_traffic": numbers(10.0, 45.4),
+        "max_external_links": numbers(20.0, 150.0, 900.0), "first_seen_burst": numbers(1.0, 3.5),
+        "first_seen_week": rng.choice(["2024-01-01", "", None], n),
+        "ip_block_domains": numbers(1.0, 3.0, 8.0), "share_ugc_pages": numbers(0.1, 0.5, 0.77),
+        "share_directory": numbers(0.0, 0.6), "share_sitewide": numbers(0.2, 0.5, 1.0),
+        "ahrefs_is_spam": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        "moz_spam_score": numbers(12.0, 60.0, 99.5), "semrush_toxicity": numbers(59.9, 61.0),
+        "name_is_ip": rng.integers(0, 2, n), "name_entropy": numbers(2.0, 3.3, 4.1),
+        "name_consonant_run": numbers(2.0, 4.0, 6.0), "name_digits": numbers(0.0, 4.0, 6.0),
+        "share_nofollow": numbers(0.5, 0.99, 1.0), "share_qualified": numbers(0.0, 1.0),
+        "ahrefs_log_traffic": numbers(1.0, 3.0, 5.2), "name_is_gov_edu": numbers(0.0, 1.0),
+        "share_branded_anchor": numbers(0.1, 0.5, 0.9), "mean_topic_overlap": numbers(0.0, 0.3),
+        "name_is_free_host": rng.choice([0, 1], n),
+        "domain_only": rng.choice([True, False], n),
+    })
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_domain_reasons_by_column_match_row_by_row(seed):
+    from disavow.explain import domain_reasons, domain_reasons_column
+
+    frame = _domain_frame(600, seed)
+    share = {"xyz": [0.8, 50], "top": [0.7, 10], "com": [0.1, 900], "cctld": [0.9, 99]}
+    if seed % 2:  # columns a table may lack
+        frame = frame.drop(columns=["model_tld", "top_title", "first_seen_week", "tld"])
+    want = [join_reasons(domain_reasons(r, share)) for r in frame.to_dict("records")]
+    assert domain_reasons_column(frame, share).tolist() == want
+    assert reasons_column(frame, domain_reasons, share).tolist() == want
 
 
 def test_records_are_to_dict_records():
@@ -213,6 +274,97 @@ def test_sample_links_by_codes_match_grouping_the_strings(seed):
     got = _sample_links(links)
     assert got.index.tolist() == want.index.tolist()
     assert got.tolist() == want.tolist()
+
+
+def _describe_domains_by_strings(domains, usable, links, link_disavow):
+    """The plain computation _describe_domains replaces: every column grouped by the
+    domain strings."""
+    from disavow.features import _distinct, _spread
+
+    out = domains.copy()
+    out.index.name = s.DOMAIN
+    by_domain = links.groupby(links[s.DOMAIN].astype(str), sort=False)
+    out[s.SAMPLE_LINKS] = _sample_links(links).reindex(out.index).fillna("")
+    anchor_codes, distinct_anchors = _distinct(links[s.ANCHOR])
+    anchors = _spread(distinct_anchors.fillna("").astype(str).str.strip(), anchor_codes,
+                      links.index)
+    anchor_counts = (
+        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[anchors != ""]
+        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+    )
+    out["top_anchor"] = anchor_counts["a"].reindex(out.index)
+    out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    toxic = links[s.SCORE] >= link_disavow
+    out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    if s.SOURCE_TITLE in links:
+        risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
+        titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
+        out["top_title"] = titles[titles["t"] != ""].drop_duplicates("d").set_index("d")[
+            "t"].reindex(out.index)
+    for column, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
+        if column in usable:
+            dates = pd.to_datetime(usable[column], errors="coerce")
+            out[column] = dates.groupby(usable[s.DOMAIN].astype(str)).agg(how).reindex(out.index)
+        else:
+            out[column] = pd.NaT
+    week = pd.to_datetime(out[s.FIRST_SEEN], errors="coerce").dt.to_period("W").dt.start_time
+    out["first_seen_week"] = week.dt.strftime("%Y-%m-%d").where(week.notna(), None)
+    out[s.N_LINKS] = by_domain.size().reindex(out.index).fillna(out["link_count"]).fillna(0)
+    out["domain_only"] = by_domain.size().reindex(out.index).isna()
+    out["is_free_host"] = out["name_is_free_host"].eq(1)
+    out["model_tld"] = out["tld"]
+    out["tld"] = [d.rsplit(".", 1)[-1] if "." in d else "" for d in out.index.astype(str)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_domain_columns_by_rows_match_grouping_the_strings(seed):
+    from disavow.pipeline import _describe_domains
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    names = [f"d{i}.com" for i in range(30)]
+    domains = pd.DataFrame({  # some domains without links, some links on no listed domain
+        "link_count": rng.choice([np.nan, 3.0], 25), "name_is_free_host": rng.integers(0, 2, 25),
+        "tld": "com",
+    }, index=pd.Index(names[:20] + ["only1.com", "only2.com", "only3.com", "x4.com", "x5.com"]))
+    day = np.datetime64("2024-01-01T00:00:00", "us")
+    usable = pd.DataFrame({
+        s.DOMAIN: pd.Series(rng.choice(names, n), dtype="str"),
+        s.SOURCE_URL: pd.Series(rng.choice([f"u{i}" for i in range(80)], n), dtype="str"),
+        s.ANCHOR: pd.Series(rng.choice(["buy", " buy ", "", "  ", "cheap", "ok", None], n),
+                            dtype="str"),
+        s.SOURCE_TITLE: pd.Series(rng.choice(["t1", "", None, "t2"], n), dtype="str"),
+        s.SCORE: rng.choice([0.1, 0.5, 0.95, 0.95, 1.0], n),  # many ties
+        s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
+                               day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),
+        s.LAST_SEEN: day + rng.integers(0, 10**12, n).astype("timedelta64[us]"),
+    })
+    if seed % 2:
+        usable = usable.drop(columns=[s.SOURCE_TITLE])
+    links = usable if seed % 4 < 2 else usable.iloc[::2]  # links: the usable rows that are links
+    want = _describe_domains_by_strings(domains, usable, links, 0.9)
+    got = _describe_domains(domains, usable, links, 0.9)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    rows = domain_rows(links, domains)
+    pd.testing.assert_frame_equal(_describe_domains(domains, usable, links, 0.9,
+                                                    link_domains=rows), want, check_exact=True)
+    for no_links in (links.iloc[:0], usable.iloc[:0]):
+        pd.testing.assert_frame_equal(_describe_domains(domains, no_links, no_links, 0.9),
+                                      _describe_domains_by_strings(domains, no_links, no_links,
+                                                                   0.9), check_exact=True)
+    if seed == 0:  # every domain has links: the integer columns stay integers
+        listed = domains.iloc[:20]
+        pd.testing.assert_frame_equal(_describe_domains(listed, usable, links, 0.9),
+                                      _describe_domains_by_strings(listed, usable, links, 0.9),
+                                      check_exact=True)
+    # Every link's domain listed: its row serves as the code of its name.
+    listed = pd.concat([domains, domains.iloc[:10].set_axis(names[20:])])
+    rows = domain_rows(links, listed)
+    assert (rows >= 0).all()
+    pd.testing.assert_frame_equal(_describe_domains(listed, usable, links, 0.9, link_domains=rows),
+                                  _describe_domains_by_strings(listed, usable, links, 0.9),
+                                  check_exact=True)
 
 
 # --- text signals ----------------------------------------------------------------------
@@ -448,6 +600,22 @@ def test_csv_floats_are_what_pandas_writes(values):
     assert tables.csv_bytes(frame) == want
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+def test_float_texts_are_numpys_str(values):
+    array = np.array(values, dtype=np.float64)
+    array[array == 0] = 0.0  # -0.0 never gets here: the CSV writer leaves it to pandas
+    assert tables._float_texts(array).tolist() == array.astype(str).tolist()
+
+
+def test_csv_checks_the_chunk_where_every_hundred_thousand_rows_begin(monkeypatch):
+    checked = []
+    monkeypatch.setattr(tables, "_neutralised", lambda part: checked.append(part.index[0]) or part)
+    frame = pd.DataFrame({"u": ["a"] * 250_000, "v": np.arange(250_000) / 7})
+    b"".join(tables.csv_chunks(frame))
+    assert checked == [0, 100_000, 200_000]
+
+
 def test_csv_mixed_and_boolean_columns_are_what_pandas_writes():
     frame = pd.DataFrame({
         "mixed": pd.Series([1, "=a", None, 2.5, "b,c", pd.Timestamp("2024-01-02 03:04:05")],
@@ -477,3 +645,70 @@ def test_csv_is_streamed_into_place_and_a_failure_leaves_nothing(tmp_path):
     with pytest.raises(MemoryError):
         write_atomic(tmp_path / "u.csv", failing(), overwrite=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+_TEXT_CELLS = st.one_of(
+    st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r\t =+-@é\x1f')), max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TEXT_CELLS, _TEXT_CELLS), max_size=30))
+def test_csv_text_columns_are_what_pandas_writes_without_the_cross_check(rows):
+    # The separator the fast path joins cells with (\\x1f) may sit inside a cell too.
+    frame = pd.DataFrame(rows, columns=["a", "b"], dtype="str")
+    original = frame.copy()
+    want = tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    old = tables._CHECK_ROWS
+    tables._CHECK_ROWS = 0  # the fast path's own bytes, not pandas' for the first rows
+    try:
+        assert tables.csv_bytes(frame) == want
+    finally:
+        tables._CHECK_ROWS = old
+    pd.testing.assert_frame_equal(frame, original)  # the table itself is left as it was
+
+
+# --- report ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
+    from disavow import report
+
+    rng = np.random.default_rng(seed)
+    n = 500
+    links = pd.DataFrame({
+        "anchor_type": rng.choice(["exact_match", " Exact_Match", "branded", None, "weird",
+                                   "generic", "naked_url"], n),
+        "decision": rng.choice(["disavow", "KEEP ", "review", None, "maybe"], n),
+    })
+    if seed % 3 == 2:
+        links = links.drop(columns=["decision"])
+    kind = report._keyword_series(links["anchor_type"], report.ANCHOR_TYPES, "other", "missing")
+    want = pd.crosstab(kind, report._decision_series(links)).rename_axis(index=None, columns=None)
+    got = report._anchor_decision_counts(links)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=True)
+
+
+# --- reasons -------------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("ab  \t\n\x1c\x1f\xa0\u2028é…")),
+                         max_size=80), st.text(max_size=80)))
+def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
+    import re
+
+    from disavow.explain import _quote
+
+    plain = re.sub(r"\s+", " ", text).strip()
+    plain = plain if len(plain) <= 60 else plain[:59] + "…"
+    assert _quote(text) == f"'{plain}'"
+
+
+@pytest.mark.parametrize("every", [1, 3, 50])  # many cells to quote, or a few
+def test_csv_text_cells_to_quote_many_or_few_are_what_pandas_writes(monkeypatch, every):
+    monkeypatch.setattr(tables, "_CHECK_ROWS", 0)  # the fast path's own bytes
+    rng = np.random.default_rng(every)
+    cells = [f"t{i}" if i % every else rng.choice(['a,b', 'say "hi"', "x\ny", "p\x1f,q", "é,"])
+             for i in range(400)]
+    frame = pd.DataFrame({"a": pd.Series(cells, dtype="str"), "b": np.arange(400) / 3})
+    want = tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    assert tables.csv_bytes(frame) == want

@@ -228,7 +228,7 @@ def test_a_run_that_fails_before_writing_creates_no_output_folder(tmp_path, mode
 def test_a_disavow_file_that_fails_its_read_back_check_is_not_left_behind(tmp_path, monkeypatch):
     import disavow.disavow_file as df
 
-    real_read = df.read_disavow_file
+    real_read = df._read_bytes
 
     out = tmp_path / "out"
 
@@ -236,9 +236,9 @@ def test_a_disavow_file_that_fails_its_read_back_check_is_not_left_behind(tmp_pa
         written = real_read(path)
         if Path(path).parent != out:
             return written  # the --existing file is read normally
-        return df.parse_disavow(written.data + b"domain:injected.example\n", source=str(path))
+        return written + b"domain:injected.example\n"
 
-    monkeypatch.setattr(df, "read_disavow_file", corrupted_read_back)
+    monkeypatch.setattr(df, "_read_bytes", corrupted_read_back)
     with pytest.raises(OutputError, match="do not upload it"):
         run_audit(out)
     assert not (out / "disavow.txt").exists()
