@@ -498,6 +498,8 @@ def _domain_repair(raw_host: str | None) -> str | None:
     host = to_ascii_host(raw_host) if raw_host else None
     if host is None or ("." not in host and not host_info(host).is_ip) or host_info(host).is_suffix:
         return None
+    if host_problem(host) is not None:  # a repair must itself be a valid line
+        return None
     return f"domain:{host}"
 
 
@@ -666,6 +668,11 @@ def _classify_url(s: str) -> _Classified:
             "fix or delete the line; comments must start with '#'",
         )
     if re.fullmatch(r"[^/?#]+/?", s):  # a bare host name
+        if (problem := host_problem(parsed.host)) is not None:
+            return _error(
+                "unknown-line", f"{parsed.host!r} is not a valid host name: {problem}",
+                "fix or delete the line",
+            )
         return _error(
             "url-no-scheme",
             "a host name without 'domain:' or a scheme",

@@ -858,3 +858,16 @@ def test_a_passed_verification_holds_only_for_the_same_bytes_and_limits():
     with pytest.raises(OutputError, match="at most 2 lines"):
         plan.verify(limits=Limits(max_lines=2))
     assert plan.verify(plan.data) == parse_disavow(plan.data)
+
+
+@pytest.mark.parametrize("line", ["A.0", "a.0/", "*.b.0", "domain:http://x.0/", "x.c0m",
+                                  "-spam.com", "https:/a.0/page"])
+def test_no_repair_is_offered_that_is_itself_invalid(line):
+    # Found by the fuzz test: 'A.0' was answered with 'write domain:a.0'.
+    issues = validate(parse_disavow(line.encode() + b"\n", source="some.txt"))
+    assert any(issue.severity == "error" and issue.line == 1 for issue in issues)
+    for issue in issues:
+        if issue.replacement is not None:
+            fixed = parse_disavow(issue.replacement.encode("utf-8")).lines[0]
+            assert fixed.kind is not LineKind.INVALID, issue
+        assert "domain:a.0" not in issue.message + (issue.suggestion or "")
