@@ -354,6 +354,13 @@ def test_odd_values_in_the_domain_frame():
     assert report.charts[2].table_rows[0][0] in ("Branded", "Not given")
 
 
+def test_anchor_types_the_report_does_not_know_make_no_chart_and_no_crash():
+    links = pd.DataFrame({"anchor_type": ["weird", None], "decision": ["keep", "review"]})
+    report = build_report({}, pd.DataFrame({"domain": ["a.com"], "decision": ["keep"]}), links)
+    assert not report.charts[2].svg and report.charts[2].empty_message
+    report.to_html()
+
+
 def test_first_seen_as_text_and_months_spanning_years():
     n = 100
     domains = pd.DataFrame({
