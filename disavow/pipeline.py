@@ -72,7 +72,11 @@ class ScoredProfile:
     warnings: list[str] = field(default_factory=list)
 
     def links_output(self) -> pd.DataFrame:
-        return self.links.reindex(columns=LINK_OUTPUT_COLUMNS)
+        out = self.links.reindex(columns=LINK_OUTPUT_COLUMNS)
+        rows = out[s.SOURCE_ROW]
+        if rows.dtype.kind == "f" and bool((rows.dropna() % 1 == 0).all()):
+            out[s.SOURCE_ROW] = rows.astype("Int64")  # a row number reads 12, not 12.0
+        return out
 
     def domains_output(self) -> pd.DataFrame:
         return self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)

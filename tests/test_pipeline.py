@@ -72,6 +72,11 @@ def test_scores_and_decisions_in_outputs(demo):
     assert 0 < counts["domain_decisions"]["disavow"] < counts["domain_decisions"]["keep"]
 
 
+def test_links_csv_gives_source_rows_as_whole_numbers(demo):
+    rows = pd.read_csv(demo.out_dir / "links.csv", dtype=str)[s.SOURCE_ROW]
+    assert rows.notna().all() and rows.str.fullmatch(r"[1-9][0-9]*").all()
+
+
 def test_summary_is_json_and_names_inputs(demo):
     summary = json.loads((demo.out_dir / "summary.json").read_text("utf-8"))
     assert summary["model"]["sha256"] == demo.scored.model.sha256
