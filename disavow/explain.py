@@ -146,7 +146,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         out.append(f"the same page-title template appears on {int(template)} referring domains")
     anchor_domains = _num(row, "max_anchor_domains")
     if _ok(anchor_domains) and anchor_domains >= 5:
-        out.append(f"its money anchor is repeated across {int(anchor_domains)} referring domains")
+        out.append(_repeated_anchor_reason(row.get("repeated_anchor"), anchor_domains))
     awt = _num(row, "authority_without_traffic")
     if _ok(awt) and awt >= 30:
         out.append(f"Ahrefs DR {awt:.0f} with almost no organic traffic (a PBN signature)")
@@ -267,6 +267,13 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
+def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
+    if isinstance(anchor, str) and anchor:
+        return (f"its money anchor {_quote(anchor)} is repeated across {int(n_domains)} "
+                "referring domains")
+    return f"its money anchor is repeated across {int(n_domains)} referring domains"
+
+
 def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]) -> pd.Series:
     """``join_reasons(domain_reasons(row, tld_share))`` for every row, built column-wise.
 
@@ -342,8 +349,9 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(risks, template_array >= 5, lambda i: f"the same page-title template appears on "
         f"{int(template[i])} referring domains")
     anchor_domains, anchor_domains_array = number("max_anchor_domains")
-    add(risks, anchor_domains_array >= 5, lambda i: f"its money anchor is repeated across "
-        f"{int(anchor_domains[i])} referring domains")
+    repeated = values("repeated_anchor")
+    add(risks, anchor_domains_array >= 5,
+        lambda i: _repeated_anchor_reason(repeated[i], anchor_domains[i]))
     awt, awt_array = number("authority_without_traffic")
     add(risks, awt_array >= 30,
         lambda i: f"Ahrefs DR {awt[i]:.0f} with almost no organic traffic (a PBN signature)")

@@ -159,6 +159,8 @@ def score_exports(
     link_feats = feats.links if every_row else feats.links[is_link]
     links["anchor_type"] = link_feats["anchor_type"].to_numpy()
     links[s.SCORE] = model.score(link_feats, "link", domains=links[s.DOMAIN].astype(str))
+    anchor_domains = (link_feats["anchor_domains"].to_numpy(dtype=float)
+                      if "anchor_domains" in link_feats else None)
     # Only the signals the link reasons read are kept: a million rows of every
     # signal would stay in memory until the end for nothing.
     link_feats = link_feats[[c for c in LINK_REASON_FEATURES if c in link_feats and c not in links]]
@@ -172,6 +174,8 @@ def score_exports(
         domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
         domains = _describe_domains(domains, usable, links, policy.link_disavow,
                                     link_domains=link_domains)
+        domains["repeated_anchor"] = _repeated_anchor(links, anchor_domains, link_domains,
+                                                      len(domains))
         tld_share = model.metadata.get("tld_toxic_share", {})
         domains[s.REASONS] = reasons_column(
             domains.reset_index(), domain_reasons, tld_share).to_numpy()
@@ -271,6 +275,25 @@ def _by_row(values: pd.Series, rows: np.ndarray, n_rows: int, how: str) -> pd.Se
     grouped = values.groupby(rows, sort=False)
     result = grouped.size() if how == "size" else grouped.agg(how)
     return result.reindex(range(n_rows))
+
+
+def _repeated_anchor(links: pd.DataFrame, anchor_domains: np.ndarray | None,
+                     link_domains: np.ndarray, n_domains: int) -> np.ndarray:
+    """Per domain row, the money anchor of its own that most other referring domains
+    also use (the first such link on ties), so that the reason can quote it; None
+    where no money anchor of it is shared."""
+    out = np.full(n_domains, None, dtype=object)
+    if anchor_domains is None or s.ANCHOR not in links:
+        return out
+    candidates = np.flatnonzero((link_domains >= 0) & (anchor_domains >= 1))
+    if not len(candidates):
+        return out
+    rows = link_domains[candidates]
+    order = np.lexsort((candidates, -anchor_domains[candidates], rows))
+    first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+    anchors = links[s.ANCHOR].iloc[candidates[first]].astype(str).str.strip().to_numpy(object)
+    out[rows[first]] = anchors
+    return out
 
 
 def _sample_links(links: pd.DataFrame,

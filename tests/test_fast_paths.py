@@ -192,6 +192,7 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         "top_title": pd.Series(rng.choice(["Casino  bonus", None, "ok"], n), dtype="str"),
         "max_title_template_domains": numbers(1.0, 5.0, 9.0),
         "max_anchor_domains": numbers(2.0, 6.0), "authority_without_traffic": numbers(10.0, 45.4),
+        "repeated_anchor": rng.choice(["emergency  plumber", "", None, "z" * 70], n),
         "max_external_links": numbers(20.0, 150.0, 900.0), "first_seen_burst": numbers(1.0, 3.5),
         "first_seen_week": rng.choice(["2024-01-01", "", None], n),
         "ip_block_domains": numbers(1.0, 3.0, 8.0), "share_ugc_pages": numbers(0.1, 0.5, 0.77),
@@ -216,7 +217,8 @@ def test_domain_reasons_by_column_match_row_by_row(seed):
     frame = _domain_frame(600, seed)
     share = {"xyz": [0.8, 50], "top": [0.7, 10], "com": [0.1, 900], "cctld": [0.9, 99]}
     if seed % 2:  # columns a table may lack
-        frame = frame.drop(columns=["model_tld", "top_title", "first_seen_week", "tld"])
+        frame = frame.drop(columns=["model_tld", "top_title", "first_seen_week", "tld",
+                                    "repeated_anchor"])
     want = [join_reasons(domain_reasons(r, share)) for r in frame.to_dict("records")]
     assert domain_reasons_column(frame, share).tolist() == want
     assert reasons_column(frame, domain_reasons, share).tolist() == want

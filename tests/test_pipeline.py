@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,3 +146,24 @@ def test_hostile_values_cannot_inject(tmp_path, model):
     html = (tmp_path / "out" / "report.html").read_text("utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
     assert result.summary["counts"]["links_skipped"] >= 1  # the javascript: URL
+
+
+def test_repeated_anchor_is_each_domains_most_shared_money_anchor():
+    from disavow.pipeline import _repeated_anchor
+
+    links = pd.DataFrame({s.ANCHOR: [" boiler repair ", "Fernbrook", "plumber leeds",
+                                     "boiler fix", "cheap boiler", "x"]})
+    shared = np.array([6.0, 0.0, 9.0, 9.0, 3.0, 50.0])  # referring domains using each anchor
+    rows = np.array([0, 0, 1, 1, 2, -1])  # the last link is on no listed domain
+    out = _repeated_anchor(links, shared, rows, 4)
+    # ties go to the domain's first link; a domain without shared money anchors has none
+    assert out.tolist() == ["boiler repair", "plumber leeds", "cheap boiler", None]
+    assert _repeated_anchor(links, None, rows, 4).tolist() == [None] * 4
+
+
+def test_the_repeated_anchor_reason_quotes_the_anchor(demo):
+    domains = pd.read_csv(demo.out_dir / "domains.csv")
+    repeated = domains[s.REASONS].str.extract(r"its money anchor '([^']+)' is repeated",
+                                              expand=False).dropna()
+    assert len(repeated) and not domains[s.REASONS].str.contains(
+        "its money anchor is repeated").any()
