@@ -128,7 +128,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
     tld = str(row.get("tld", ""))
     share = tld_share.get(str(row.get("model_tld", tld)))
-    if str(row.get("model_tld")) == "cctld":
+    if str(row.get("model_tld")) in _NO_TLD_SHARE:
         share = None
     if share and share[0] >= 0.6 and share[1] >= 20:
         in_ten = round(share[0] * 10)
@@ -267,6 +267,11 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
+# Model TLD groups that are no TLD a person would recognise: country codes grouped
+# together, and IP addresses (which have their own reason).
+_NO_TLD_SHARE = frozenset({"cctld", "ip"})
+
+
 def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
     if isinstance(anchor, str) and anchor:
         return (f"its money anchor {_quote(anchor)} is repeated across {int(n_domains)} "
@@ -331,7 +336,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         if topics:
             out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
         tld, model_tld = tlds[i], str(model_tlds[i])
-        share = None if model_tld == "cctld" else tld_share.get(model_tld)
+        share = None if model_tld in _NO_TLD_SHARE else tld_share.get(model_tld)
         if share and share[0] >= 0.6 and share[1] >= 20:
             in_ten = round(share[0] * 10)
             out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")

@@ -260,7 +260,8 @@ def _describe_domains(
     out["is_free_host"] = out["name_is_free_host"].eq(1)
     # The model groups most country codes; a person wants the real TLD.
     out["model_tld"] = out["tld"]
-    out["tld"] = [d.rsplit(".", 1)[-1] if "." in d else "" for d in out.index.astype(str)]
+    out["tld"] = ["" if model_tld == "ip" else d.rsplit(".", 1)[-1] if "." in d else ""
+                  for d, model_tld in zip(out.index.astype(str), out["model_tld"], strict=True)]
     return out
 
 

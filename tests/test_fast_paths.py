@@ -187,7 +187,7 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         "top_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n), dtype="str"),
         "top_anchor_links": numbers(1.0, 2.0, 40.0),
         "tld": rng.choice(["xyz", "top", "uk", "cctld", "click", None], n),
-        "model_tld": rng.choice(["xyz", "cctld", "top", "com", None], n),
+        "model_tld": rng.choice(["xyz", "cctld", "top", "com", "ip", None], n),
         "name_family_size": numbers(0.0, 2.0, 5.0), "max_title_risky_topics": numbers(0.0, 1.0),
         "top_title": pd.Series(rng.choice(["Casino  bonus", None, "ok"], n), dtype="str"),
         "max_title_template_domains": numbers(1.0, 5.0, 9.0),
@@ -215,7 +215,8 @@ def test_domain_reasons_by_column_match_row_by_row(seed):
     from disavow.explain import domain_reasons, domain_reasons_column
 
     frame = _domain_frame(600, seed)
-    share = {"xyz": [0.8, 50], "top": [0.7, 10], "com": [0.1, 900], "cctld": [0.9, 99]}
+    share = {"xyz": [0.8, 50], "top": [0.7, 10], "com": [0.1, 900], "cctld": [0.9, 99],
+             "ip": [1.0, 49]}
     if seed % 2:  # columns a table may lack
         frame = frame.drop(columns=["model_tld", "top_title", "first_seen_week", "tld",
                                     "repeated_anchor"])

@@ -167,3 +167,11 @@ def test_the_repeated_anchor_reason_quotes_the_anchor(demo):
                                               expand=False).dropna()
     assert len(repeated) and not domains[s.REASONS].str.contains(
         "its money anchor is repeated").any()
+
+
+def test_an_ip_host_has_no_tld_and_no_tld_reason(demo):
+    domains = pd.read_csv(demo.out_dir / "domains.csv", keep_default_na=False)
+    ips = domains[domains[s.DOMAIN].str.fullmatch(r"\d+\.\d+\.\d+\.\d+")]
+    assert len(ips)
+    assert (ips["tld"] == "").all()
+    assert not ips[s.REASONS].str.contains("TLD ").any()
