@@ -118,23 +118,8 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
             )
     elif _ok(money) and money >= 0.5:
         out.append(f"{money:.0%} of its links use money (exact- or partial-match) anchors")
-    selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
-    if selling:
-        words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
-        out.append(f"the domain name advertises link selling ({words})")
-    topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
-              if cat != "seo_services" and pattern.search(name)]
-    if topics:
-        out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
-    tld = str(row.get("tld", ""))
-    share = tld_share.get(str(row.get("model_tld", tld)))
-    if str(row.get("model_tld")) in _NO_TLD_SHARE:
-        share = None
-    if share and share[0] >= 0.6 and share[1] >= 20:
-        in_ten = round(share[0] * 10)
-        out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
-    elif tld in CHEAP_TLDS and tld != "cctld":
-        out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+    model_tld = str(row["model_tld"]) if "model_tld" in row else None
+    out.extend(_name_evidence(name, str(row.get("tld", "")), model_tld, tld_share))
     family = _num(row, "name_family_size")
     if _ok(family) and family >= 2:
         out.append(f"one of {int(family) + 1} referring domains built from the same name pattern")
@@ -272,6 +257,28 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
 _NO_TLD_SHARE = frozenset({"cctld", "ip"})
 
 
+def _name_evidence(name: str, tld: str, model_tld: str | None,
+                   tld_share: dict[str, list[float]]) -> list[str]:
+    """What the domain name and its TLD say (``model_tld``: the model's TLD group, if known)."""
+    out = []
+    selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
+    if selling:
+        words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
+        out.append(f"the domain name advertises link selling ({words})")
+    topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+              if cat != "seo_services" and pattern.search(name)]
+    if topics:
+        out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
+    share = (None if model_tld in _NO_TLD_SHARE
+             else tld_share.get(tld if model_tld is None else model_tld))
+    if share and share[0] >= 0.6 and share[1] >= 20:
+        in_ten = round(share[0] * 10)
+        out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
+    elif tld in CHEAP_TLDS and tld != "cctld":
+        out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+    return out
+
+
 def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
     if isinstance(anchor, str) and anchor:
         return (f"its money anchor {_quote(anchor)} is repeated across {int(n_domains)} "
@@ -324,24 +331,10 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         lambda i: f"{money[i]:.0%} of its links use money (exact- or partial-match) anchors")
     names = [str(d).split(".")[0] for d in values(s.DOMAIN, "")]
     tlds = [str(t) for t in values("tld", "")]
-    model_tlds = values("model_tld") if "model_tld" in columns.names else tlds
+    model_tlds = ([str(m) for m in values("model_tld")] if "model_tld" in columns.names
+                  else [None] * n)
     for i, name in enumerate(names):
-        out = risks[i]
-        selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
-        if selling:
-            words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
-            out.append(f"the domain name advertises link selling ({words})")
-        topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
-                  if cat != "seo_services" and pattern.search(name)]
-        if topics:
-            out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
-        tld, model_tld = tlds[i], str(model_tlds[i])
-        share = None if model_tld in _NO_TLD_SHARE else tld_share.get(model_tld)
-        if share and share[0] >= 0.6 and share[1] >= 20:
-            in_ten = round(share[0] * 10)
-            out.append(f"TLD .{tld}: {in_ten} in 10 training domains with it were spam")
-        elif tld in CHEAP_TLDS and tld != "cctld":
-            out.append(f"TLD .{tld} is a cheap TLD common in link networks")
+        risks[i].extend(_name_evidence(name, tlds[i], model_tlds[i], tld_share))
     family, family_array = number("name_family_size")
     add(risks, family_array >= 2, lambda i: f"one of {int(family[i]) + 1} referring domains "
         "built from the same name pattern")
