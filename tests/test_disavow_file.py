@@ -392,6 +392,15 @@ def test_hostile_values_that_are_legal_are_encoded_into_one_line():
     }
 
 
+def test_an_ipv6_zone_id_is_rejected_not_an_internal_error():
+    # Found by fuzzing: 'http://[::1%\u00e9]/x' parsed as a URL with a non-ASCII host,
+    # and format_disavow then refused the whole file with "internal error".
+    plan = format_disavow([], ["http://[::1%\u00e9]/x", "http://[fe80::1%25eth0]/", "http://[::1]/"])
+    assert_safe_new_file(plan.data)
+    assert {str(e) for e in plan.entries} == {"http://[::1]/"}
+    assert {r.value for r in plan.rejected} == {"http://[::1%\u00e9]/x", "http://[fe80::1%25eth0]/"}
+
+
 def test_long_urls_fall_back_to_a_domain_entry_and_are_never_truncated():
     long = "http://www.spam.com/" + "a" * 3000
     long_ip = "http://1.2.3.4/" + "b" * 3000
