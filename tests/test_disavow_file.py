@@ -617,6 +617,25 @@ def test_merge_keeps_bytes_drops_bom_and_uses_old_line_endings():
     )
 
 
+@pytest.mark.parametrize("data", [
+    codecs.BOM_UTF8 * 2 + b"domain:x.com\n",
+    "\ufeffdomain:x.com\n".encode("utf-16"),  # a UTF-8 BOM saved again as UTF-16
+])
+def test_every_leading_bom_is_the_files_bom(data):
+    # Found by fuzzing: the second BOM stayed in the text, became the BOM of the merged
+    # file, and made line 1 valid there; the merge's own check then stopped it with
+    # "internal error: the planned file does not hold the intended entries".
+    old = parse_disavow(data, source="current.txt")
+    assert old.has_bom and old.text == "domain:x.com\n"
+    assert [line.kind for line in old.lines] == [LineKind.DOMAIN]
+    assert "bom" in {i.code for i in validate(old)}
+    result = merge_disavow(old, ["www.x.com", "y.com"], block_comment="Added")
+    assert result.bom_removed
+    assert result.data == b"domain:x.com\n\n# Added\ndomain:y.com\n"
+    assert merge_disavow(old).data == b"domain:x.com\n"
+    assert parse_disavow("\ufeff\ufeffdomain:x.com").text == "domain:x.com"
+
+
 def test_merge_transcodes_cp1252_and_records_it():
     old = read_disavow_file(FIXTURES / "cp1252.txt")
     result = merge_disavow(old, ["new.com"], block_comment="Added")
