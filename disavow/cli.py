@@ -13,11 +13,12 @@ output needs your attention, 2 wrong usage.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -35,7 +36,30 @@ app = typer.Typer(
         "2 wrong usage."
     ),
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Control characters other than newline and tab, C1 ones included (0x9b is a CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    r"""``text`` with its control characters written as escapes.
+
+    Messages quote input files (column names, cells, file names); an ESC from a
+    hostile export would otherwise reach the terminal and clear or retitle it.
+
+    >>> _visible("Anchor\x1b[2J\r\n")
+    'Anchor\\x1b[2J\\r\n'
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class _Console(Console):
+    """A console that never passes a control character from its text to the terminal."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(_visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 Inputs = Annotated[
     list[Path],

@@ -283,9 +283,15 @@ def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
                 "Save it as UTF-8 plain text."
             )
         notes.append(f"{source} is UTF-16 text (Windows 'Unicode'); Google needs UTF-8.")
-        return text, "utf-16", False, notes
-    has_bom = data.startswith(codecs.BOM_UTF8)
-    body = data[3:] if has_bom else data
+        stripped = text.lstrip("\ufeff")  # a UTF-8 BOM under the UTF-16 one: see below
+        return stripped, "utf-16", stripped != text, notes
+    # Every byte-order mark at the start is the file's BOM, not text: joining or
+    # re-saving files can leave two. Kept in the text, the second one would become
+    # the BOM of a merged file, and line 1 would read differently there than here.
+    body = data
+    while body.startswith(codecs.BOM_UTF8):
+        body = body[3:]
+    has_bom = len(body) != len(data)
     for signature, what in _BINARY_SIGNATURES:
         if body.startswith(signature):
             raise InputFormatError(
@@ -331,8 +337,8 @@ def parse_disavow(data: bytes | str, *, source: str | None = None) -> DisavowFil
     """
     name = source or "the disavow file"
     if isinstance(data, str):
-        has_bom = data.startswith("\ufeff")
-        text = data[1:] if has_bom else data
+        text = data.lstrip("\ufeff")  # every leading BOM, as in _decode
+        has_bom = text != data
         raw = data.encode("utf-8")
         encoding, notes = "utf-8", []
     else:

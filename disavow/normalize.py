@@ -475,7 +475,9 @@ def to_datetime(values: pd.Series | None, n: int | None = None
     if values.dtype.kind == "M":
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        return values.astype(DATE_DTYPE), 0
+        result = values.astype(DATE_DTYPE)
+        implausible = _implausible(result)
+        return result.mask(implausible), int(implausible.sum())
     text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
     present = text.notna()
     sample = text[present].head(200)
@@ -483,11 +485,25 @@ def to_datetime(values: pd.Series | None, n: int | None = None
         result = _iso(text)
     else:
         result = _mixed(text)
+    result = result.mask(_implausible(result))
     failed = present & result.isna()
     if not failed.any():
         return result, 0
     missing = text.str.strip().str.casefold().isin(_DATE_MISSING)
     return result, int((failed & ~missing).sum())
+
+
+# No link can be seen before the web began, nor after this century. The mixed
+# parser reads numbers as dates ("-1" as the year -1, "1,5" as 5 January of the
+# year 1), and such dates would reach links.csv as "-001-01-01 ...", a cell that
+# starts like a formula; placeholders (0001-01-01, 1899-12-30) are no dates either.
+_FIRST_DATE = pd.Timestamp("1990-01-01")
+_END_DATE = pd.Timestamp("2100-01-01")
+
+
+def _implausible(dates: pd.Series) -> pd.Series:
+    """Which dates no backlink can have (missing ones are not)."""
+    return (dates < _FIRST_DATE) | (dates >= _END_DATE)
 
 
 def _iso(text: pd.Series) -> pd.Series:

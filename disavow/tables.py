@@ -3,7 +3,8 @@
 Backlink titles, anchors and URLs are written by third parties. A cell that
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would run as
 a formula in Excel or Sheets, so such text cells get a leading apostrophe.
-Numbers stay numbers.
+A CR inside a cell becomes an LF: the csv writer quotes that, not a bare CR,
+after which a spreadsheet would start a new row. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -30,8 +31,18 @@ def neutralize_cell(value: object) -> object:
     'plain anchor'
     >>> neutralize_cell(-3.5)
     -3.5
+    >>> neutralize_cell("x\\r=cmd")
+    'x\\n=cmd'
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        # Python 3.11's csv writer, with the "\n" line ending used here, leaves a
+        # field holding a bare CR unquoted, and spreadsheets start a new row at a
+        # CR: "x\r=cmd|..." would become a row whose first cell is a formula. As
+        # an LF the line break stays in the cell, which the writer then quotes.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
@@ -95,7 +106,7 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
                 joined = _BREAK + _BREAK.join(values.dropna())
             except TypeError:  # not only text: cell by cell
                 joined = _BREAK + _FORMULA_START[0]
-            if _FORMULA_AFTER_BREAK.search(joined):
+            if _may_change(joined):
                 values = values.map(neutralize_cell)
             out[column] = values
     return out
@@ -104,6 +115,12 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 _BREAK = "\x1f"
 _FORMULA_AFTER_BREAK = re.compile(
     re.escape(_BREAK) + "[" + re.escape("".join(_FORMULA_START)) + "]")
+
+
+def _may_change(joined: str) -> bool:
+    """Whether :func:`neutralize_cell` changes any of the cells in ``joined`` (each
+    after a ``_BREAK``): one starts like a formula, or one holds a CR."""
+    return "\r" in joined or _FORMULA_AFTER_BREAK.search(joined) is not None
 
 
 def _pandas_csv(frame: pd.DataFrame, header: bool = True) -> str:
@@ -163,7 +180,7 @@ def _column_texts(one: pd.DataFrame, special: frozenset[str]) -> np.ndarray:
             # Text as it is, a missing cell empty (code -1): pandas' own rule,
             # without its per-cell date check of object columns.
             uniques = np.append(uniques, "")
-            if _FORMULA_AFTER_BREAK.search(_BREAK + _BREAK.join(uniques)):
+            if _may_change(_BREAK + _BREAK.join(uniques)):
                 uniques = np.array([neutralize_cell(v) for v in uniques], dtype=object)
             return _quoted(uniques, special)[codes]
         one = series.astype("object").map(neutralize_cell).to_frame()
@@ -199,26 +216,32 @@ def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.n
     changed: a copy is, when a cell must be.
     """
     maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
+    has_cr = "\r" in joined  # neutralize_cell turns it into an LF, which needs quotes
     # ``in`` finds a character much faster than count counts it: count only those found.
     n_to_quote = sum(joined.count(ch) for ch in special if ch in joined)
-    if not maybe_formula and not n_to_quote:
+    if not maybe_formula and not has_cr and not n_to_quote:
         return texts
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.cumsum(lengths + 1) - lengths - 1  # where each cell begins in ``joined``
     out = texts
-    if maybe_formula:
+    changed = np.empty(0, dtype=np.int64)
+    if maybe_formula or has_cr:
         # One code unit a character, so a cell's first character is found by its offset.
         filled = np.flatnonzero(lengths)
         rows = filled[_is_any_of(_code_units(joined)[starts[filled]], _FORMULA_START)]
+        if has_cr:
+            at = np.fromiter(_find_all(joined, "\r"), dtype=np.int64)
+            rows = np.union1d(rows, np.searchsorted(starts, at, side="right") - 1)
         if len(rows):
             out = texts.copy()
             out[rows] = [neutralize_cell(t) for t in texts[rows]]
-    if n_to_quote:
+            changed = rows
+    if n_to_quote or len(changed):
         if n_to_quote <= len(texts) // 8:  # a few: found one by one
             at = np.fromiter((i for ch in special for i in _find_all(joined, ch)), dtype=np.int64)
         else:
             at = np.flatnonzero(_is_any_of(_code_units(joined), special))
-        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        rows = np.union1d(np.searchsorted(starts, at, side="right") - 1, changed)
         out = texts.copy() if out is texts else out
         out[rows] = _quoted(out[rows], special)
     return out

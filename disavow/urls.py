@@ -113,6 +113,11 @@ def to_ascii_host(raw: str) -> str | None:
     if not host or not _without_control_or_space(host):
         return None
     if host.startswith("[") and host.endswith("]"):
+        if "%" in host:
+            # A zone ID (fe80::1%eth0) names a network card on one machine, never a
+            # site; ipaddress accepts any text after the '%', even non-ASCII, which
+            # would then reach a URL that must be ASCII.
+            return None
         try:
             return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
         except ValueError:

@@ -100,3 +100,19 @@ def test_untrusted_model_is_refused(tmp_path):
     result = runner.invoke(app, ["score", str(next(EXAMPLES.glob("gsc-top*.csv"))), "--out",
                                  str(tmp_path / "o"), "--model", str(copy)])
     assert result.exit_code == 1 and "sha256" in result.stderr
+
+
+def test_control_characters_from_an_export_never_reach_the_terminal(tmp_path):
+    # Found with a hostile export header in the fuzz campaign: 'inspect' printed a column name
+    # holding ESC sequences as it was, so an export could clear or retitle the terminal.
+    export = tmp_path / "links.csv"
+    export.write_text("URL,\x1b]0;pwned\x07Anchor\x1b[2J\x9b1m\n"
+                      "http://spam.example/a,x\n", "utf-8")
+    result = runner.invoke(app, ["inspect", str(export)])
+    assert result.exit_code == 0
+    assert "\\x1b]0;pwned\\x07Anchor\\x1b[2J\\x9b1m" in result.stderr
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b")
+    missing = tmp_path / "nope\x1b[31m[/]x.csv"
+    result = runner.invoke(app, ["inspect", str(missing)])
+    assert result.exit_code == 1 and "\x1b" not in result.output
+    assert "nope\\x1b[31m[/]x.csv" in result.stderr

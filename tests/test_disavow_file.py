@@ -392,6 +392,15 @@ def test_hostile_values_that_are_legal_are_encoded_into_one_line():
     }
 
 
+def test_an_ipv6_zone_id_is_rejected_not_an_internal_error():
+    # Found by fuzzing: 'http://[::1%\u00e9]/x' parsed as a URL with a non-ASCII host,
+    # and format_disavow then refused the whole file with "internal error".
+    plan = format_disavow([], ["http://[::1%\u00e9]/x", "http://[fe80::1%25eth0]/", "http://[::1]/"])
+    assert_safe_new_file(plan.data)
+    assert {str(e) for e in plan.entries} == {"http://[::1]/"}
+    assert {r.value for r in plan.rejected} == {"http://[::1%\u00e9]/x", "http://[fe80::1%25eth0]/"}
+
+
 def test_long_urls_fall_back_to_a_domain_entry_and_are_never_truncated():
     long = "http://www.spam.com/" + "a" * 3000
     long_ip = "http://1.2.3.4/" + "b" * 3000
@@ -606,6 +615,25 @@ def test_merge_keeps_bytes_drops_bom_and_uses_old_line_endings():
         merge_disavow(cr, ["new.com"], block_comment="A").data
         == cr.data + b"\r# A\rdomain:new.com\r"
     )
+
+
+@pytest.mark.parametrize("data", [
+    codecs.BOM_UTF8 * 2 + b"domain:x.com\n",
+    "\ufeffdomain:x.com\n".encode("utf-16"),  # a UTF-8 BOM saved again as UTF-16
+])
+def test_every_leading_bom_is_the_files_bom(data):
+    # Found by fuzzing: the second BOM stayed in the text, became the BOM of the merged
+    # file, and made line 1 valid there; the merge's own check then stopped it with
+    # "internal error: the planned file does not hold the intended entries".
+    old = parse_disavow(data, source="current.txt")
+    assert old.has_bom and old.text == "domain:x.com\n"
+    assert [line.kind for line in old.lines] == [LineKind.DOMAIN]
+    assert "bom" in {i.code for i in validate(old)}
+    result = merge_disavow(old, ["www.x.com", "y.com"], block_comment="Added")
+    assert result.bom_removed
+    assert result.data == b"domain:x.com\n\n# Added\ndomain:y.com\n"
+    assert merge_disavow(old).data == b"domain:x.com\n"
+    assert parse_disavow("\ufeff\ufeffdomain:x.com").text == "domain:x.com"
 
 
 def test_merge_transcodes_cp1252_and_records_it():

@@ -129,6 +129,25 @@ def test_date_formats(cells, expected):
     assert [(d.year, d.month, d.day) for d in dates] == expected
 
 
+def test_numbers_and_placeholders_are_not_dates(tmp_path: Path):
+    # Found by fuzzing: the mixed parser read "-1" as the year -1 (written to links.csv as
+    # "-001-01-01 00:00:00", a cell that starts like a formula) and "1,5" as 0001-01-05.
+    cells = ["-1", "1,5", "-0", "0001-01-01", "9999-12-31", "Sep 15, 2026", "2099-12-31"]
+    dates, bad = to_datetime(pd.Series(cells))
+    assert bad == 5
+    assert dates.tolist()[:5] == [pd.NaT] * 5
+    assert dates.tolist()[5:] == [pd.Timestamp("2026-09-15"), pd.Timestamp("2099-12-31")]
+    dates, bad = to_datetime(pd.Series(["0001-01-01", "2024-01-02"]))  # the ISO path
+    assert (dates.tolist(), bad) == ([pd.NaT, pd.Timestamp("2024-01-02")], 1)
+    excel_zero = pd.Series(pd.to_datetime(["1899-12-30", "2024-01-02"]))  # from a workbook
+    assert to_datetime(excel_zero)[0].tolist() == [pd.NaT, pd.Timestamp("2024-01-02")]
+    export = tmp_path / "links.csv"
+    export.write_text("URL,First seen\nhttps://a.example.com/,-1\nhttps://b.example.com/,"
+                      "2024-01-02\n")
+    result = read_exports([export])
+    assert result.links[s.FIRST_SEEN].tolist() == [pd.NaT, pd.Timestamp("2024-01-02")]
+
+
 def test_day_first_is_decided_per_file(tmp_path: Path):
     us = tmp_path / "us.csv"
     us.write_text("URL,First seen\nhttps://a.example.com/,03/04/2026\n")

@@ -108,6 +108,9 @@ def test_parse_url_examples(raw, url, host):
     ("http:///three/slashes", "no valid host name in URL"),
     ("http://bad host.com/", "no valid host name in URL"),
     ("http://example.com:99999/", "unparseable URL"),
+    # IPv6 zone IDs name a network card, not a site; ipaddress took any text there.
+    ("http://[::1%\u00e9]/x", "no valid host name in URL"),
+    ("http://[fe80::1%25eth0]/", "no valid host name in URL"),
 ])
 def test_parse_url_problems(raw, problem):
     parsed = parse_url(raw)
