@@ -9,6 +9,7 @@ disavowed as a whole.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -63,7 +64,9 @@ def read_entry_list(path: str | Path) -> EntryList:
         raise InputFormatError(f"Cannot read the list {file}: {exc.strerror}.") from None
     domains: set[str] = set()
     urls: set[str] = set()
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end where a text editor ends them (as in a disavow file), not also at
+    # U+2028 or a form feed as str.splitlines() has it: line numbers must match.
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -114,6 +114,14 @@ def test_entry_list_file(tmp_path):
         read_entry_list(bad)
 
 
+def test_entry_list_lines_are_counted_as_an_editor_counts_them(tmp_path):
+    path = tmp_path / "deny.txt"
+    # U+2028 and a form feed end lines for str.splitlines(), not for an editor.
+    path.write_bytes("# a\u2028b\x0cc\r\ndomain:ok.com\rdomain:not a domain\n".encode())
+    with pytest.raises(InputFormatError, match="line 3"):
+        read_entry_list(path)
+
+
 def test_threshold_option_is_checked():
     with pytest.raises(InputFormatError, match="between 0 and 1"):
         Policy.from_thresholds({}, threshold=1.5)
