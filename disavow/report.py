@@ -1010,7 +1010,7 @@ def _anchor_decision_counts(links: pd.DataFrame) -> pd.DataFrame:
 
 def _anchor_chart(links: pd.DataFrame) -> Chart:
     title = "Anchor text of the links"
-    has_types = "anchor_type" in links.columns and links["anchor_type"].isin(ANCHOR_TYPES).any()
+    has_types = "anchor_type" in links.columns and links["anchor_type"].notna().any()
     if not len(links) or not has_types:
         return Chart(
             key="anchors",

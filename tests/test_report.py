@@ -354,10 +354,12 @@ def test_odd_values_in_the_domain_frame():
     assert report.charts[2].table_rows[0][0] in ("Branded", "Not given")
 
 
-def test_anchor_types_the_report_does_not_know_make_no_chart_and_no_crash():
-    links = pd.DataFrame({"anchor_type": ["weird", None], "decision": ["keep", "review"]})
+def test_anchor_types_are_read_loosely_and_unknown_ones_count_as_other():
+    links = pd.DataFrame({"anchor_type": [" Branded ", "weird", None],
+                          "decision": ["keep", "review", "keep"]})
     report = build_report({}, pd.DataFrame({"domain": ["a.com"], "decision": ["keep"]}), links)
-    assert not report.charts[2].svg and report.charts[2].empty_message
+    rows = {row[0]: row for row in report.charts[2].table_rows}
+    assert report.charts[2].svg and set(rows) == {"Branded", "Other", "Not given"}
     report.to_html()
 
 
