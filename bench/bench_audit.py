@@ -53,7 +53,7 @@ sys.path.insert(0, str(REPO / "training_data"))
 # generator of the training data writes the same layout.
 from generate import AHREFS_COLUMNS as HEADER  # noqa: E402
 
-GENERATOR_VERSION = 2  # bump when the generated data changes: cached files are renamed
+GENERATOR_VERSION = 3  # bump when the generated data changes: cached files are renamed
 SITE = "fernbrookplumbing.co.uk"
 BRAND = "Fernbrook Plumbing"
 KEYWORDS = (
@@ -62,6 +62,14 @@ KEYWORDS = (
     "central heating repair", "leak detection leeds",
 )
 TARGETS_PER_SITE = 80
+# The site's blog posts, as a plumber's blog names them: how-to slugs of four to six
+# words. Short slugs made of the linking pages' own vocabulary would make almost
+# every topical anchor a partial match of some target (the audit reads target slugs
+# as the site's keywords), which no real profile shows.
+_JOBS = ("bleed", "fix", "unblock", "insulate", "descale", "replace", "service", "drain")
+_THINGS = ("a-radiator", "your-boiler", "a-kitchen-sink", "frozen-pipes", "a-dripping-tap",
+           "an-outside-tap", "a-shower-pump", "the-hot-water-cylinder", "a-toilet-cistern")
+BLOG_SLUGS = tuple(f"how-to-{job}-{thing}" for thing in _THINGS for job in _JOBS)
 
 
 # --- vocabularies --------------------------------------------------------------------
@@ -355,8 +363,8 @@ def make_rows(rng: np.random.Generator, dom: Domains, d: np.ndarray) -> list[np.
 
     targets = np.array(
         [f"https://www.{SITE}/"] + [f"https://www.{SITE}/{k.replace(' ', '-')}/" for k in KEYWORDS]
-        + [f"https://www.{SITE}/blog/{CONTENT[i % len(CONTENT)]}-{CONTENT[i * 7 % len(CONTENT)]}/"
-           for i in range(TARGETS_PER_SITE - len(KEYWORDS) - 1)], dtype=object)
+        + [f"https://www.{SITE}/blog/{slug}/"
+           for slug in BLOG_SLUGS[:TARGETS_PER_SITE - len(KEYWORDS) - 1]], dtype=object)
     target = targets[np.minimum(rng.zipf(1.6, size=n) - 1, len(targets) - 1)]
 
     nofollow = _hash_unit(page_key, 21) < np.array([k.nofollow for k in KINDS])[kind]
