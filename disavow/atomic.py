@@ -3,8 +3,10 @@
 Owns one promise: a file at the destination is either the old one or the complete
 new one, never a partial write. Data goes to a temporary file in the destination's
 directory, is flushed and fsynced, and is then moved into place with one rename.
-An existing file is only replaced when the caller says so, and a writer can name
-its input files so that an output path never lands on one of them.
+Files that belong together (the outputs of one audit) are all written before any is
+moved into place (:class:`OutputFiles`). An existing file is only replaced when the
+caller says so, and a writer can name its input files so that an output path never
+lands on one of them.
 
 This module must not format, validate or decide anything about the data it writes.
 """
@@ -81,49 +83,115 @@ def write_atomic(
             directory or an input file, its folder is missing, or the write failed.
             On failure nothing is left at the destination or beside it.
     """
-    dest = Path(path)
-    ensure_not_input(dest, inputs)
-    if isinstance(data, str):
-        pieces: Iterable[bytes] = (data.encode("utf-8"),)
-    elif isinstance(data, (bytes, bytearray, memoryview)):
-        pieces = (bytes(data),)
-    else:
-        pieces = data
-    folder = dest.parent
-    if not folder.is_dir():
-        raise OutputError(
-            f"cannot write {dest}: the folder {folder} does not exist. Create it first."
-        )
-    if dest.is_dir():
-        raise OutputError(f"cannot write {dest}: it is a folder. Give a file name.")
-    if not overwrite and os.path.lexists(dest):
-        raise OutputError(_exists_message(dest))
+    with OutputFiles(overwrite=overwrite, inputs=inputs) as files:
+        files.add(path, data)
+        files.commit()
+    return Path(path)
 
-    tmp = _create_temp(dest)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
-        try:
-            for piece in pieces:
-                _write_all(fd, piece)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if overwrite:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
-            os.replace(tmp, dest)
+
+class OutputFiles:
+    """Files that appear together, or not at all.
+
+    :meth:`add` writes a file in full (flushed and fsynced) to a temporary file
+    beside its destination; :meth:`commit` then moves every one into place, in
+    the order they were added, one rename each. Until the commit, whatever is at
+    the destinations stays as it was, so a run that fails or is interrupted
+    part-way leaves the previous results whole rather than half replaced. Used as
+    a context manager, the temporary files of a set that was not committed are
+    removed (also on Ctrl-C).
+
+    Only a failure during the commit itself (a rename refused by the file system)
+    can leave part of a set in place; new files already moved are then taken back
+    where they replaced nothing.
+    """
+
+    def __init__(self, *, overwrite: bool, inputs: Iterable[StrPath] = ()):
+        self.overwrite = overwrite
+        self.inputs = list(inputs)
+        self._staged: list[tuple[Path, Path]] = []  # (temporary file, destination)
+
+    def __enter__(self) -> OutputFiles:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.discard()
+
+    def add(self, path: StrPath, data: bytes | str | Iterable[bytes]) -> Path:
+        """Write ``data`` (as :func:`write_atomic` takes it) for ``path``; return the
+        complete temporary file, which a caller may read back before the commit."""
+        dest = Path(path)
+        ensure_not_input(dest, self.inputs)
+        if isinstance(data, str):
+            pieces: Iterable[bytes] = (data.encode("utf-8"),)
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            pieces = (bytes(data),)
         else:
-            _move_without_replacing(tmp, dest)
-    except OSError as exc:
-        raise OutputError(
-            f"could not write {dest}: {exc.strerror or exc}. Nothing was written."
-        ) from exc
-    finally:
-        # Also runs on KeyboardInterrupt: the temporary file never outlives us.
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    _fsync_folder(folder)
-    return dest
+            pieces = data
+        folder = dest.parent
+        if not folder.is_dir():
+            raise OutputError(
+                f"cannot write {dest}: the folder {folder} does not exist. Create it first."
+            )
+        if dest.is_dir():
+            raise OutputError(f"cannot write {dest}: it is a folder. Give a file name.")
+        if any(staged_dest == dest for _, staged_dest in self._staged):
+            raise OutputError(f"cannot write {dest} twice in one set of outputs.")
+        if not self.overwrite and os.path.lexists(dest):
+            raise OutputError(_exists_message(dest))
+
+        tmp = _create_temp(dest)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+            try:
+                for piece in pieces:
+                    _write_all(fd, piece)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException as exc:
+            # Also on KeyboardInterrupt: the temporary file never outlives us.
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise OutputError(
+                    f"could not write {dest}: {exc.strerror or exc}. Nothing was written."
+                ) from exc
+            raise
+        self._staged.append((tmp, dest))
+        return tmp
+
+    def commit(self) -> None:
+        """Move every file into place, in the order added."""
+        staged, moved = list(self._staged), []
+        try:
+            for tmp, dest in staged:
+                if self.overwrite:
+                    with contextlib.suppress(OSError):
+                        os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
+                    os.replace(tmp, dest)
+                else:
+                    _move_without_replacing(tmp, dest)
+                moved.append(dest)
+        except OSError as exc:
+            if not self.overwrite:
+                for done in moved:  # new files: nothing was there before them
+                    with contextlib.suppress(OSError):
+                        os.unlink(done)
+                moved = []
+            already = (f" {', '.join(str(p) for p in moved)} already replaced; the rest "
+                       "unchanged." if moved else " Nothing was written.")
+            raise OutputError(f"could not write {dest}: {exc.strerror or exc}.{already}") from exc
+        finally:
+            self.discard()
+        for folder in dict.fromkeys(dest.parent for _, dest in staged):
+            _fsync_folder(folder)
+
+    def discard(self) -> None:
+        """Remove the temporary files (a hard-linked one also after its move)."""
+        for tmp, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged = []
 
 
 def _write_all(fd: int, piece: bytes) -> None:

@@ -54,7 +54,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from disavow.atomic import StrPath, write_atomic
+from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
 from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
 
@@ -1624,8 +1624,10 @@ def write_disavow_file(
     overwrite: bool = False,
     inputs: Iterable[StrPath] = (),
     limits: Limits = GOOGLE_LIMITS,
+    into: OutputFiles | None = None,
 ) -> DisavowFile:
-    """Write a planned file atomically, then read it back and verify it.
+    """Write a planned file atomically, read it back and verify it, and only then
+    put it in place.
 
     Args:
         path: the destination; its name must end in ``.txt`` (Google's rule).
@@ -1633,6 +1635,8 @@ def write_disavow_file(
         overwrite: replace an existing file.
         inputs: files that must not be overwritten (the existing disavow file, exports).
         limits: budgets to verify against.
+        into: a set of files this one belongs to; it appears when that set is
+            committed (``overwrite`` and ``inputs`` are then the set's).
 
     Returns:
         The written file, parsed.
@@ -1647,18 +1651,20 @@ def write_disavow_file(
             f"{dest}: Google only accepts disavow files whose name ends in .txt. Rename the output."
         )
     output.verify(limits=limits)
-    write_atomic(dest, output.data, overwrite=overwrite, inputs=inputs)
+    ensure_not_input(dest, inputs)
+    files = into if into is not None else OutputFiles(overwrite=overwrite, inputs=inputs)
     try:
-        data = _read_bytes(dest)
+        # A file that fails its read-back check is never put in place for upload.
+        data = _read_bytes(files.add(dest, output.data))
         parsed = output.verify(data, limits=limits)
-        # What read_disavow_file(dest) gives; the bytes are the ones just verified.
-        written = (replace(parsed, source=str(dest)) if not parsed.warnings
-                   else parse_disavow(data, source=str(dest)))
-    except Exception:
-        # A file that fails its read-back check must not be left for upload.
-        dest.unlink(missing_ok=True)
-        raise
-    return written
+        if into is None:
+            files.commit()
+    finally:
+        if into is None:
+            files.discard()
+    # What read_disavow_file(dest) gives; the bytes are the ones just verified.
+    return (replace(parsed, source=str(dest)) if not parsed.warnings
+            else parse_disavow(data, source=str(dest)))
 
 
 # --------------------------------------------------------------------------------------

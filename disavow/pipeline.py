@@ -393,7 +393,7 @@ def audit(
     every other output is written as usual. Old lines are never dropped: if they
     alone do not fit, OutputError is raised and nothing is written.
     """
-    from disavow.atomic import write_atomic
+    from disavow.atomic import OutputFiles
     from disavow.disavow_file import (
         GOOGLE_LIMITS,
         merge_disavow,
@@ -408,10 +408,6 @@ def audit(
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     check_outputs(out, inputs, overwrite=overwrite)
     old = read_disavow_file(existing) if existing else None
-    if overwrite:
-        # A replaced run must never leave the previous disavow.txt next to new
-        # reports that do not explain it, should this run fail half-way.
-        (out / "disavow.txt").unlink(missing_ok=True)
     scored = score_exports(paths, site=site, progress=progress, **score_options)
     progress("writing the disavow file")
     with _old_objects_frozen():
@@ -439,15 +435,22 @@ def audit(
         summary = build_summary(scored, plan, merged, existing, now)
         progress("writing reports")
         out.mkdir(parents=True, exist_ok=True)
-        write_csv(scored.domains_output(), out / "domains.csv", overwrite=overwrite)
-        write_csv(scored.links_output(), out / "links.csv", overwrite=overwrite)
-        report = build_report(summary, scored.domains_output(), scored.links_output())
-        write_atomic(out / "report.html", report.to_html(), overwrite=overwrite)
-        write_atomic(out / "summary.json", _json(summary), overwrite=overwrite)
-        # The disavow file is written last, so a run that fails half-way never
-        # leaves a disavow.txt without the reports that explain it.
-        write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs,
-                           limits=limits)
+        # The five files appear together: until every one is written and the disavow
+        # file has passed its read-back check, an earlier run's results stay whole.
+        with OutputFiles(overwrite=overwrite, inputs=inputs) as files:
+            write_csv(scored.domains_output(), out / "domains.csv", into=files)
+            write_csv(scored.links_output(), out / "links.csv", into=files)
+            report = build_report(summary, scored.domains_output(), scored.links_output())
+            files.add(out / "report.html", report.to_html())
+            files.add(out / "summary.json", _json(summary))
+            write_disavow_file(out / "disavow.txt", merged, inputs=inputs, limits=limits,
+                               into=files)
+            # The disavow file goes in last, and an earlier one goes first: a failure
+            # between the renames never leaves a disavow.txt beside reports that do
+            # not explain it.
+            if overwrite:
+                (out / "disavow.txt").unlink(missing_ok=True)
+            files.commit()
     return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
 
 

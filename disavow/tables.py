@@ -15,9 +15,13 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from disavow.atomic import OutputFiles
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -331,8 +335,13 @@ def _quoted_chars() -> frozenset[str] | None:
     return special
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> None:
-    """Write ``frame`` atomically as a spreadsheet-safe CSV."""
+def write_csv(frame: pd.DataFrame, path: str | Path, *, overwrite: bool = False,
+              into: OutputFiles | None = None) -> None:
+    """Write ``frame`` atomically as a spreadsheet-safe CSV (as part of the set
+    ``into``, when given: it appears when that set is committed)."""
     from disavow.atomic import write_atomic
 
-    write_atomic(Path(path), csv_chunks(frame), overwrite=overwrite)
+    if into is not None:
+        into.add(Path(path), csv_chunks(frame))
+    else:
+        write_atomic(Path(path), csv_chunks(frame), overwrite=overwrite)

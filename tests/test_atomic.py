@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from disavow import atomic
-from disavow.atomic import ensure_not_input, write_atomic
+from disavow.atomic import OutputFiles, ensure_not_input, write_atomic
 from disavow.errors import OutputError
 
 
@@ -145,4 +145,91 @@ def test_file_systems_without_hard_links_fall_back(tmp_path, monkeypatch):
     assert (tmp_path / "a.txt").read_bytes() == b"data"
     with pytest.raises(OutputError, match="already exists"):
         write_atomic(tmp_path / "a.txt", b"again", overwrite=False)
+    assert leftovers(tmp_path) == []
+
+
+# --- sets of files that appear together ----------------------------------------------
+
+
+def test_a_set_appears_only_when_committed_and_in_order(tmp_path, monkeypatch):
+    moved = []
+    real_replace = os.replace
+    monkeypatch.setattr(atomic.os, "replace",
+                        lambda a, b: (moved.append(os.path.basename(b)), real_replace(a, b)))
+    (tmp_path / "b.txt").write_bytes(b"old b")
+    with OutputFiles(overwrite=True) as files:
+        staged = files.add(tmp_path / "b.txt", b"new b")
+        files.add(tmp_path / "a.txt", [b"new ", b"a"])
+        assert staged.read_bytes() == b"new b"  # complete, for a read-back check
+        assert (tmp_path / "b.txt").read_bytes() == b"old b"
+        assert not (tmp_path / "a.txt").exists()
+        files.commit()
+    assert moved == ["b.txt", "a.txt"]
+    assert (tmp_path / "b.txt").read_bytes() == b"new b"
+    assert (tmp_path / "a.txt").read_bytes() == b"new a"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_set_left_uncommitted_writes_nothing(tmp_path, overwrite):
+    (tmp_path / "old.txt").write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt), OutputFiles(overwrite=overwrite) as files:
+        files.add(tmp_path / "new.txt", b"new")
+        if overwrite:
+            files.add(tmp_path / "old.txt", b"replaced")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.txt"]
+    assert (tmp_path / "old.txt").read_bytes() == b"old"
+
+
+def test_a_new_set_whose_commit_fails_takes_back_what_it_moved(tmp_path, monkeypatch):
+    real_link = os.link
+
+    def link(src, dst, *args, **kwargs):
+        if os.path.basename(dst) == "c.txt":
+            raise OSError(errno.EIO, "Input/output error")
+        return real_link(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "link", link)
+    with pytest.raises(OutputError, match="c.txt.*Nothing was written"), \
+            OutputFiles(overwrite=False) as files:
+        for name in ("a.txt", "b.txt", "c.txt"):
+            files.add(tmp_path / name, name.encode())
+        files.commit()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_replacing_set_whose_commit_fails_says_what_it_replaced(tmp_path, monkeypatch):
+    real_replace = os.replace
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(b"old")
+
+    def replace(src, dst):
+        if os.path.basename(dst) == "b.txt":
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(OutputError, match="a.txt already replaced; the rest unchanged"), \
+            OutputFiles(overwrite=True) as files:
+        files.add(tmp_path / "a.txt", b"new")
+        files.add(tmp_path / "b.txt", b"new")
+        files.commit()
+    assert (tmp_path / "a.txt").read_bytes() == b"new"
+    assert (tmp_path / "b.txt").read_bytes() == b"old"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_set_refuses_an_input_a_repeated_file_and_an_existing_one(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_bytes(b"x")
+    with OutputFiles(overwrite=True, inputs=[source]) as files:
+        with pytest.raises(OutputError, match="input file"):
+            files.add(source, b"y")
+        files.add(tmp_path / "out.txt", b"1")
+        with pytest.raises(OutputError, match="twice"):
+            files.add(tmp_path / "out.txt", b"2")
+    with OutputFiles(overwrite=False) as files, pytest.raises(OutputError, match="already exists"):
+        files.add(source, b"y")
+    assert source.read_bytes() == b"x"
     assert leftovers(tmp_path) == []

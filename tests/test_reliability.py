@@ -1,11 +1,13 @@
 """Reliability: interrupted runs, reproducible outputs, refused models.
 
 * **Interrupted runs.** ``pipeline.audit`` writes domains.csv, links.csv, report.html,
-  summary.json and, last, disavow.txt, each through ``atomic.write_atomic`` (temp file
-  beside the target, fsync, one rename). Promised: no file is ever half-written, no temp
-  file outlives a failure, and a run that fails half-way never leaves a disavow.txt
-  without the reports that explain it. Failures are injected at every output (disk
-  full mid-write, a failing rename, Ctrl-C) and in the report stage.
+  summary.json and disavow.txt as one ``atomic.OutputFiles`` set: each to a temp file
+  beside its target (fsync), and only when all are written and disavow.txt has passed
+  its read-back check are they renamed into place, disavow.txt last. Promised: a run
+  that fails or is interrupted before that writes nothing and leaves an earlier run's
+  results whole; no temp file outlives a failure; even a rename failing part-way never
+  leaves a disavow.txt beside reports that do not explain it. Failures are injected at
+  every output (disk full mid-write, a failing rename, Ctrl-C) and in the report stage.
 * **Reproducibility.** Two runs on the same input with the same ``now=`` write
   byte-identical files, in one process and across processes with different hash seeds.
 * **Models.** A tampered, truncated, incomplete or foreign model folder is refused by
@@ -138,31 +140,27 @@ def fail_while_writing(monkeypatch, target: str, how: str) -> None:
     monkeypatch.setattr(atomic.os, "replace", rename(real_replace))
 
 
+def expect_failure(how: str):
+    return pytest.raises(KeyboardInterrupt) if how == "ctrl-c" else pytest.raises(
+        OutputError, match="Nothing was written")
+
+
 @pytest.mark.usefixtures("cached_scoring")
 @pytest.mark.parametrize("how", ["disk-full", "ctrl-c", "rename"])
 @pytest.mark.parametrize("target", WRITE_ORDER)
-def test_a_failure_at_any_output_leaves_no_partial_file(tmp_path, monkeypatch, reference, target,
-                                                        how):
+def test_a_failure_at_any_output_writes_nothing(tmp_path, monkeypatch, target, how):
     out = tmp_path / "out"
     fail_while_writing(monkeypatch, target, how)
-    expected = pytest.raises(KeyboardInterrupt) if how == "ctrl-c" else pytest.raises(
-        OutputError, match="Nothing was written")
-    with expected:
+    with expect_failure(how):
         run_audit(out)
     monkeypatch.undo()
-    left = outputs(out)
-    done = WRITE_ORDER[: WRITE_ORDER.index(target)]
-    assert sorted(left) == sorted(done), "a file after the failing one was written"
-    for name, data in left.items():
-        assert data == reference[1][name], f"{name} is not the complete file"
+    assert outputs(out) == {}, "part of a failed run is in place"
     assert leftovers(out) == [], "a temporary file outlived the failure"
-    assert "disavow.txt" not in left  # never without its reports
 
 
 @pytest.mark.usefixtures("cached_scoring")
 @pytest.mark.parametrize("signal", [KeyboardInterrupt, MemoryError, OSError])
-def test_an_interrupt_in_the_report_stage_writes_no_disavow_file(tmp_path, monkeypatch, reference,
-                                                                  signal):
+def test_an_interrupt_in_the_report_stage_writes_nothing(tmp_path, monkeypatch, signal):
     import disavow.report
 
     def boom(*args, **kwargs):
@@ -172,48 +170,61 @@ def test_an_interrupt_in_the_report_stage_writes_no_disavow_file(tmp_path, monke
     out = tmp_path / "out"
     with pytest.raises(signal):
         run_audit(out)
-    left = outputs(out)
-    assert sorted(left) == ["domains.csv", "links.csv"]
-    assert all(data == reference[1][name] for name, data in left.items())
+    assert outputs(out) == {}
     assert leftovers(out) == []
 
 
 @pytest.mark.usefixtures("cached_scoring")
-def test_an_interrupted_run_blocks_a_plain_rerun_and_force_completes_it(tmp_path, monkeypatch,
-                                                                        reference):
-    """The documented promise is weaker than "all or nothing": the reports written before
-    the failure stay, and a rerun must pass --force (overwrite=True) to replace them."""
+def test_an_interrupted_run_leaves_nothing_in_the_way_of_a_rerun(tmp_path, monkeypatch,
+                                                                 reference):
     out = tmp_path / "out"
     fail_while_writing(monkeypatch, "summary.json", "disk-full")
     with pytest.raises(OutputError):
         run_audit(out)
     monkeypatch.undo()
     monkeypatch.setattr(pipeline, "score_exports", lambda *a, **k: reference[0].scored)
-    with pytest.raises(OutputError, match="already exists.*--force"):
-        run_audit(out)
-    run_audit(out, overwrite=True)
+    run_audit(out)  # no --force needed: nothing of the failed run is there
     assert outputs(out) == reference[1]
     assert leftovers(out) == []
 
 
-def test_a_failed_forced_rerun_never_mixes_two_runs(tmp_path, monkeypatch, model):
-    first_dir, second_dir, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
-    audit(INPUTS, site=SITE, out_dir=first_dir, model=model, now=NOW)
-    audit(OTHER_INPUTS, site=SITE, out_dir=second_dir, model=model, now=NOW)
-    first, second = outputs(first_dir), outputs(second_dir)
-    assert all(first[name] != second[name] for name in ("domains.csv", "disavow.txt"))
+RERUN_INPUTS = INPUTS[1:] + OTHER_INPUTS  # every output differs from the first run's
+RERUN_NOW = datetime(2026, 5, 6, tzinfo=UTC)
 
-    audit(INPUTS, site=SITE, out_dir=out, model=model, now=NOW)
-    fail_while_writing(monkeypatch, "report.html", "disk-full")
-    with pytest.raises(OutputError):
-        audit(OTHER_INPUTS, site=SITE, out_dir=out, model=model, now=NOW, overwrite=True)
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, model):
+    """The outputs of two different audits: the earlier results, and a forced rerun's."""
+    folder = tmp_path_factory.mktemp("two-runs")
+    audit(INPUTS, site=SITE, out_dir=folder / "first", model=model, now=NOW)
+    audit(RERUN_INPUTS, site=SITE, out_dir=folder / "second", model=model, now=RERUN_NOW)
+    first, second = outputs(folder / "first"), outputs(folder / "second")
+    assert all(first[name] != second[name] and second[name] for name in OUTPUT_FILES)
+    return folder / "first", first, second
+
+
+@pytest.mark.parametrize("how", ["disk-full", "ctrl-c", "rename"])
+@pytest.mark.parametrize("target", WRITE_ORDER)
+def test_a_failed_forced_rerun_keeps_the_earlier_results(tmp_path, monkeypatch, model, two_runs,
+                                                         target, how):
+    earlier, first, second = two_runs
+    out = tmp_path / "out"
+    shutil.copytree(earlier, out)
+    fail_while_writing(monkeypatch, target, how)
+    with pytest.raises(KeyboardInterrupt if how == "ctrl-c" else OutputError):
+        audit(RERUN_INPUTS, site=SITE, out_dir=out, model=model, now=RERUN_NOW, overwrite=True)
     monkeypatch.undo()
     left = outputs(out)
     assert leftovers(out) == []
-    assert all(data in (first[name], second[name]) for name, data in left.items())
-    if "disavow.txt" in left:
-        run = first if left["disavow.txt"] == first["disavow.txt"] else second
-        assert left == run, "disavow.txt sits beside reports from another run"
+    if how != "rename":
+        assert left == first, "the earlier results were touched by a run that failed"
+        return
+    # A rename refused part-way: the files before it are the new run's, the rest the
+    # earlier run's, and disavow.txt (taken away before the first rename) is in neither.
+    replaced = WRITE_ORDER[:WRITE_ORDER.index(target)]
+    assert "disavow.txt" not in left
+    assert {name: left[name] for name in replaced} == {name: second[name] for name in replaced}
+    assert all(left[name] == first[name] for name in left if name not in replaced)
 
 
 def test_a_run_that_fails_before_writing_creates_no_output_folder(tmp_path, model):
