@@ -291,6 +291,11 @@ def audit(
         err.print(f"[bold yellow]Warning:[/] {escape(left_out_warning(left_out['entries']))} "
                   f"{left_out['domains']:,} domains in domains.csv say so in their "
                   "reasons; report.html lists the entries.", markup=True, highlight=False)
+    from disavow.pipeline import EMPTY_FILE_WARNING
+
+    if EMPTY_FILE_WARNING in summary["warnings"]:  # said even with --quiet: never upload it
+        err.print(f"[bold yellow]Warning:[/] {escape(EMPTY_FILE_WARNING)}", markup=True,
+                  highlight=False)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['links_skipped']} input rows skipped)",

@@ -566,11 +566,16 @@ def build_summary(
             **({"left_out": _left_out_summary(scored, left_out)} if left_out else {}),
         },
         "merge": merge,
-        "warnings": ([left_out_warning(len(left_out))] if left_out else []) + scored.warnings
+        "warnings": ([left_out_warning(len(left_out))] if left_out else [])
+        + ([EMPTY_FILE_WARNING] if not merged.text else []) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }
 
 
+EMPTY_FILE_WARNING = (
+    "disavow.txt is empty: nothing scored Disavow and there was no --existing file. Do not "
+    "upload it: Search Console replaces your whole disavow list with the file you upload."
+)
 LEFT_OUT_WHY = ("did not fit Google's size limit (2 MB, 100,000 lines); lower-scoring than the "
                 "entries that did")
 

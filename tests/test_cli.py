@@ -70,6 +70,18 @@ def test_audit_quiet_prints_nothing(tmp_path):
     assert validated.exit_code == 0, validated.stderr
 
 
+def test_audit_warns_even_when_quiet_that_an_empty_disavow_file_must_not_be_uploaded(tmp_path):
+    clean = tmp_path / "links.txt"  # a plain list of links from two ordinary sites
+    clean.write_text("https://www.bbc.co.uk/news/articles/c1\nhttps://en.wikipedia.org/wiki/X\n",
+                     "utf-8")
+    result = runner.invoke(app, ["audit", str(clean), "--site", "example.com", "--out",
+                                 str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "disavow.txt").read_bytes() == b""
+    assert "disavow.txt is empty" in result.stderr and "Do not upload" in result.stderr
+    assert result.stdout == ""
+
+
 def test_validate_reports_line_numbers(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("# mine\ndomain:example.com/path\nhttp://ok.com/x\n", "utf-8")
