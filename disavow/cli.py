@@ -285,17 +285,9 @@ def audit(
     counts = summary["counts"]["domain_decisions"]
     file_info = summary["disavow_file"]
     left_out = file_info.get("left_out")
-    if left_out:  # said even with --quiet: the file is not what a user expects
-        from disavow.pipeline import left_out_warning
-
-        err.print(f"[bold yellow]Warning:[/] {escape(left_out_warning(left_out['entries']))} "
-                  f"{left_out['domains']:,} domains in domains.csv say so in their "
-                  "reasons; report.html lists the entries.", markup=True, highlight=False)
-    from disavow.pipeline import EMPTY_FILE_WARNING
-
-    if EMPTY_FILE_WARNING in summary["warnings"]:  # said even with --quiet: never upload it
-        err.print(f"[bold yellow]Warning:[/] {escape(EMPTY_FILE_WARNING)}", markup=True,
-                  highlight=False)
+    # Warnings are said even with --quiet: each means the outputs are not what a user
+    # expects (an input only partly read, an incomplete or empty disavow file).
+    _warn_about_audit(result)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['links_skipped']} input rows skipped)",
@@ -314,6 +306,30 @@ def audit(
     lines.append(f"Wrote {out}/disavow.txt, domains.csv, links.csv, report.html, summary.json")
     lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
     _say(quiet, "\n".join(lines))
+
+
+def _warn_about_audit(result: Any) -> None:
+    from disavow.pipeline import left_out_warning
+
+    summary = result.summary
+    said = set()
+    left_out = summary["disavow_file"].get("left_out")
+    if left_out:
+        warning = left_out_warning(left_out["entries"])
+        said.add(warning)
+        _warn(f"{warning} {left_out['domains']:,} domains in domains.csv say so in their "
+              "reasons; report.html lists the entries.")
+    for report in result.scored.reports:
+        for warning in report.warnings:
+            said.add(warning)
+            _warn(f"{report.path}: {warning}")
+    for warning in summary["warnings"]:
+        if warning not in said:
+            _warn(warning)
+
+
+def _warn(message: str) -> None:
+    err.print(f"[bold yellow]Warning:[/] {escape(message)}", markup=True, highlight=False)
 
 
 @app.command()
