@@ -1,5 +1,7 @@
 """The command line: help, exit codes, messages on stderr, data on stdout."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,21 @@ def test_normalize_writes_the_canonical_table(tmp_path):
     assert out.read_text("utf-8").startswith("row_kind,source_url")
     again = runner.invoke(app, ["normalize", str(next(EXAMPLES.glob("*.csv"))), "--out", str(out)])
     assert again.exit_code == 1 and "exists" in again.stderr
+
+
+def test_normalize_neutralises_every_formula_start(tmp_path):
+    # disavow normalize writes through the same CSV writer as the audit's tables.
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor,Title\n"
+                      'http://a.example.com/1,"  =cmd()",\uff1dSUM(1)\n'
+                      "http://b.example.com/2,\u3000+1,plain\n", "utf-8")
+    out = tmp_path / "links.csv"
+    result = runner.invoke(app, ["normalize", str(export), "--out", str(out)],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"), newline="")))
+    assert [(r["anchor"], r["source_title"]) for r in rows] == [
+        ("'  =cmd()", "'\uff1dSUM(1)"), ("'\u3000+1", "plain")]
 
 
 def test_audit_quiet_prints_nothing(tmp_path):
