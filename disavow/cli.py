@@ -291,6 +291,8 @@ def audit(
         err.print(f"[bold yellow]Warning:[/] {escape(left_out_warning(left_out['entries']))} "
                   f"{left_out['domains']:,} domains in domains.csv say so in their "
                   "reasons; report.html lists the entries.", markup=True, highlight=False)
+    for warning in result.merge_warnings:  # also with --quiet: they concern the upload
+        err.print(f"[bold yellow]Warning:[/] {escape(warning)}", markup=True, highlight=False)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['links_skipped']} input rows skipped)",
@@ -405,10 +407,16 @@ def diff(
 
     Example: disavow diff current.txt audit/disavow.txt
     """
-    from disavow.disavow_file import diff_disavow, read_disavow_file
+    from disavow.disavow_file import (
+        cr_line_endings_message,
+        diff_disavow,
+        lines_joined_by_cr,
+        read_disavow_file,
+    )
 
     with reported_errors():
-        result = diff_disavow(read_disavow_file(old), read_disavow_file(new))
+        new_file = read_disavow_file(new)
+        result = diff_disavow(read_disavow_file(old), new_file)
     payload = {
         "added": list(result.added), "removed": list(result.removed),
         "unchanged": result.unchanged,
@@ -417,6 +425,9 @@ def diff(
     if result.un_disavowed:
         err.print(f"Warning: uploading {new} would un-disavow {len(result.un_disavowed)} "
                   "entries.", markup=False, highlight=False)
+    if any(line.entry is not None for line in lines_joined_by_cr(new_file.lines)):
+        err.print(f"Warning: {new}: {cr_line_endings_message(new_file.lines)}.",
+                  markup=False, highlight=False)
 
 
 def run() -> None:  # pragma: no cover - console entry point

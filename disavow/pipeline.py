@@ -355,6 +355,7 @@ class AuditResult:
     disavow_text: str
     summary: dict[str, Any]
     out_dir: Path
+    merge_warnings: tuple[str, ...] = ()  # what the user's old disavow file risks
 
 
 def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> None:
@@ -448,7 +449,8 @@ def audit(
         # leaves a disavow.txt without the reports that explain it.
         write_disavow_file(out / "disavow.txt", merged, overwrite=overwrite, inputs=inputs,
                            limits=limits)
-    return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
+    return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out,
+                       merge_warnings=merged.warnings)
 
 
 LEFT_OUT_REASON = ("left out of disavow.txt because of Google's size limit (2 MB, 100,000 "
@@ -529,6 +531,8 @@ def build_summary(
             "removed": list(getattr(merged, "removed", [])),
             "line_endings_changed": bool(getattr(merged, "line_endings_changed", False)),
             "bom_removed": bool(getattr(merged, "bom_removed", False)),
+            "old_lines_joined_by_cr": [line.line for line in
+                                       getattr(merged, "old_joined_by_cr", ())],
         }
     return {
         "tool": {"name": "disavow", "version": __version__},
@@ -563,7 +567,8 @@ def build_summary(
             **({"left_out": _left_out_summary(scored, left_out)} if left_out else {}),
         },
         "merge": merge,
-        "warnings": ([left_out_warning(len(left_out))] if left_out else []) + scored.warnings
+        "warnings": ([left_out_warning(len(left_out))] if left_out else [])
+        + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,35 @@ def test_audit_quiet_prints_nothing(tmp_path):
     assert result.stderr == "" and result.stdout == ""
     validated = runner.invoke(app, ["validate", str(tmp_path / "a" / "disavow.txt")])
     assert validated.exit_code == 0, validated.stderr
+
+
+def test_audit_validate_and_diff_agree_on_an_old_file_with_bare_cr_endings(tmp_path):
+    site = (EXAMPLES / "SITE").read_text().strip()
+    existing = tmp_path / "current.txt"
+    existing.write_bytes(b"# my old list\rdomain:spam-one.com\rhttp://forum.example.org/p/x\r")
+    result = runner.invoke(app, ["audit", *map(str, sorted(EXAMPLES.glob("*.csv"))), "--site",
+                                 site, "--existing", str(existing), "--out",
+                                 str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # Said even with --quiet, and in summary.json and the report.
+    warning = " ".join(result.stderr.split())
+    assert warning.startswith(f"Warning: {existing} ends lines with a bare CR")
+    assert "the 2 entries on lines 2, 3 are read as part of another line" in warning
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text("utf-8"))
+    assert summary["merge"]["old_lines_joined_by_cr"] == [1, 2, 3]
+    assert any("ends lines with a bare CR" in w for w in summary["warnings"])
+    assert "ends lines with a bare CR" in (tmp_path / "a" / "report.html").read_text("utf-8")
+    # Old bytes first; every new line ends in an LF, the first one completing a CRLF.
+    data = (tmp_path / "a" / "disavow.txt").read_bytes()
+    assert data.startswith(existing.read_bytes() + b"\n\n# Added by disavow")
+    assert b"\r" not in data[len(existing.read_bytes()):]
+    validated = runner.invoke(app, ["validate", str(tmp_path / "a" / "disavow.txt")])
+    assert validated.exit_code == 0
+    assert "the 2 entries on lines 2, 3 are read as part of another line" in " ".join(
+        validated.stderr.split())
+    diffed = runner.invoke(app, ["diff", str(existing), str(tmp_path / "a" / "disavow.txt")])
+    assert diffed.exit_code == 0 and json.loads(diffed.stdout)["removed"] == []
+    assert "the 2 entries on lines 2, 3" in " ".join(diffed.stderr.split())
 
 
 def test_validate_reports_line_numbers(tmp_path):
