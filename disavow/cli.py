@@ -426,10 +426,16 @@ def diff(
 
     Example: disavow diff current.txt audit/disavow.txt
     """
-    from disavow.disavow_file import diff_disavow, read_disavow_file
+    from disavow.disavow_file import (
+        cr_line_endings_message,
+        diff_disavow,
+        lines_joined_by_cr,
+        read_disavow_file,
+    )
 
     with reported_errors():
-        result = diff_disavow(read_disavow_file(old), read_disavow_file(new))
+        new_file = read_disavow_file(new)
+        result = diff_disavow(read_disavow_file(old), new_file)
     payload = {
         "added": list(result.added), "removed": list(result.removed),
         "unchanged": result.unchanged,
@@ -438,6 +444,9 @@ def diff(
     if result.un_disavowed:
         err.print(f"Warning: uploading {new} would un-disavow {len(result.un_disavowed)} "
                   "entries.", markup=False, highlight=False)
+    if any(line.entry is not None for line in lines_joined_by_cr(new_file.lines)):
+        err.print(f"Warning: {new}: {cr_line_endings_message(new_file.lines)}.",
+                  markup=False, highlight=False)
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -20,9 +20,10 @@ Rules the writer keeps (formats.md 1.10 and 1.11):
 
 * Only four kinds of line are ever written: ``#`` comments, blank lines,
   ``domain:host`` and ``http(s)://`` URLs, all 7-bit ASCII with LF endings (a merge
-  uses the old file's line endings). No input value can add a line: values with
-  whitespace or control characters are rejected, comments are sanitised, and every
-  rendered line is checked against a strict pattern.
+  uses the old file's LF or CRLF endings; never a bare CR, see :func:`merge_disavow`).
+  No input value can add a line: values with whitespace or control characters are
+  rejected, comments are sanitised, and every rendered line is checked against a
+  strict pattern.
 * Values that must not be written are **reported, not raised**
   (:attr:`DisavowPlan.rejected`): bare public suffixes and platform roots, IP
   addresses as ``domain:`` entries, non-http(s) URLs, unusable values. A URL over
@@ -837,7 +838,7 @@ def _file_issues(file: DisavowFile, limits: Limits) -> list[Issue]:
                 None,
                 "warning",
                 "cr-line-endings",
-                "classic Mac line endings (CR only); a parser may read the file as one line",
+                cr_line_endings_message(file.lines),
                 "save it with LF or CRLF line endings",
             )
         )
@@ -852,6 +853,46 @@ def _file_issues(file: DisavowFile, limits: Limits) -> list[Issue]:
             )
         )
     return issues
+
+
+def lines_joined_by_cr(lines: Iterable[DisavowLine]) -> tuple[DisavowLine, ...]:
+    """The lines that a reader splitting lines only at LF would read as one with another.
+
+    Google documents no line ending; LF and CRLF are safe readings, a bare CR (classic
+    Mac) is not: ``domain:a.com<CR>domain:b.com<LF>`` may reach it as one malformed
+    line, and ``# note<CR>domain:a.com<LF>`` as one comment. Each group of lines
+    joined by bare CRs is returned whole; a lone line ending in a CR is not.
+
+    >>> f = parse_disavow("# a\\rdomain:a.com\\ndomain:b.com\\r")
+    >>> [line.line for line in lines_joined_by_cr(f.lines)]
+    [1, 2]
+    """
+    joined: list[DisavowLine] = []
+    group: list[DisavowLine] = []
+    for line in lines:
+        group.append(line)
+        if line.ending != "\r":
+            joined += group if len(group) > 1 else []
+            group = []
+    joined += group if len(group) > 1 else []
+    return tuple(joined)
+
+
+def cr_line_endings_message(lines: Iterable[DisavowLine]) -> str:
+    """What bare-CR line endings risk, in words: which lines and how many entries."""
+    lines = tuple(lines)
+    n_cr = sum(1 for line in lines if line.ending == "\r")
+    first = next(line.line for line in lines if line.ending == "\r")
+    message = (f"{n_cr:,} line{'s end' if n_cr != 1 else ' ends'} in a bare CR (classic Mac "
+               f"line endings), the first on line {first}")
+    at_risk = [line.line for line in lines_joined_by_cr(lines) if line.entry is not None]
+    if not at_risk:
+        return message + "; a parser may not start a new line there"
+    shown = ", ".join(map(str, at_risk[:5])) + (", ..." if len(at_risk) > 5 else "")
+    return (message + f"; Google does not say it starts a new line there, and if it does not, "
+            f"the {len(at_risk):,} entr{'ies' if len(at_risk) != 1 else 'y'} on line"
+            f"{'s' if len(at_risk) != 1 else ''} {shown} are read as part of another line "
+            "and not disavowed")
 
 
 # --------------------------------------------------------------------------------------
@@ -1013,8 +1054,13 @@ class MergeResult(DisavowOutput):
       ``remove_not_found``: requested removals that matched nothing.
     * ``bom_removed``: the old file's BOM was dropped. ``transcoded_from``: the old
       file's encoding when it was not UTF-8 (its text is now UTF-8).
-      ``added_final_newline``: the old file's last line had no line ending.
-      ``newline``: the line ending used for the new block (the old file's).
+      ``added_final_newline``: a line ending was written after the old text: its
+      last line had none (the block's is used), or a bare CR (an LF makes it a CRLF).
+      ``newline``: the line ending used for the new block: the old file's, but LF
+      where the old file mostly ends lines with a bare CR.
+    * ``old_joined_by_cr``: kept old lines that a reader splitting lines only at LF
+      would read as one with another (:func:`lines_joined_by_cr`); ``warnings``
+      says what that risks, in words, when entries are among them.
     * ``left_out``: new entries dropped to fit the budgets (only with ``keep_best``),
       least important first; ``left_out_values``: the caller's values that the
       file therefore does not disavow.
@@ -1036,6 +1082,8 @@ class MergeResult(DisavowOutput):
     transcoded_from: str | None = None
     added_final_newline: bool = False
     newline: str = "\n"
+    old_joined_by_cr: tuple[DisavowLine, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -1463,6 +1511,14 @@ def merge_disavow(
     and ``header_lines``, with the old file's line endings. Values are checked as in
     :func:`format_disavow`.
 
+    A bare CR is never written: Google does not document splitting lines there, and
+    a new entry behind one could be read as part of an old line (or of an old
+    comment). Where the old file mostly ends lines with a bare CR, the new block
+    uses LF, and an old text ending in a bare CR gets an LF after it, which makes
+    that ending a CRLF for every reader. Old lines joined by bare CRs cannot be
+    fixed without changing them, so they are kept and reported (``old_joined_by_cr``
+    and ``warnings``).
+
     Args:
         existing: the file downloaded from Search Console, or None to start afresh.
         domains, urls, header_lines, collapse_urls_over, limits: as for
@@ -1485,7 +1541,7 @@ def merge_disavow(
             same entry is both to be removed and added.
     """
     old = existing if existing is not None else parse_disavow(b"")
-    nl = old.newline
+    nl = "\n" if old.newline == "\r" else old.newline
 
     # 1. Requested removals.
     remove_keys: dict[str, str] = {}
@@ -1549,13 +1605,16 @@ def merge_disavow(
     _subsume(sel, old_domains)
 
     old_text = "".join(line.text + line.ending for line in kept)
-    needs_newline = bool(old_text) and not old_text.endswith(("\n", "\r"))
+    # What ends the old last line before the block: its own ending, or the block's
+    # when it has none. A bare CR gets an LF, so that every reader ends the line there.
+    joint = "" if not old_text or old_text.endswith("\n") else "\n" if old_text.endswith(
+        "\r") else nl
     block_head = [_comment_line(block_comment or f"Added by disavow {_version()} on {_today()}")]
     block_head += [_comment_line(h) for h in header_lines]
     separator = [""] if kept and kept[-1].kind is not LineKind.BLANK else []
     old_bytes = len(old_text.encode("utf-8"))
     fixed_lines = _count_lines(old_text) + len(separator) + len(block_head)
-    fixed_bytes = old_bytes + (len(nl) if needs_newline else 0)
+    fixed_bytes = old_bytes + len(joint)
     fixed_bytes += sum(len(line) + len(nl) for line in separator + block_head)
     fitter = _Fitter(sel, nl, fixed_lines, fixed_bytes)
     if collapse_urls_over is not None:
@@ -1571,11 +1630,11 @@ def merge_disavow(
         left_out_values = fitter.left_out_values(
             left_out, set(old_domains) | sel.domains, set(old_entries) | set(added))
     if added:
-        text = old_text + (nl if needs_newline else "")
+        text = old_text + joint
         new_from = len(text.encode("utf-8"))
         text += _render_lines(separator + block_head + [e.line for e in added], nl)
     else:
-        text, new_from, needs_newline = old_text, old_bytes, False
+        text, new_from, joint = old_text, old_bytes, ""
 
     # 4. Report what the new domain entries now cover in the old file.
     new_domains = {e.value for e in added if e.kind == "domain"}
@@ -1585,6 +1644,18 @@ def merge_disavow(
             by = _covering(line.entry.host, new_domains, proper=line.entry.kind == "domain")
             if by is not None:
                 old_covered.append(Covered(line.entry, by, line.line, None))
+    # The old lines as the output has them: the joint may have made a last CR a CRLF.
+    merged_old = kept[:-1] + [replace(kept[-1], ending="\r\n")] if joint == "\n" else kept
+    joined_by_cr = lines_joined_by_cr(merged_old)
+    warnings = []
+    if any(line.entry is not None for line in joined_by_cr):
+        name = old.source or "the existing disavow file"
+        warnings.append(
+            f"{name} ends lines with a bare CR, and the merged file keeps them byte for byte: "
+            f"{cr_line_endings_message(merged_old)}. The new entries have lines of their own. "
+            f"To be safe, save {name} with LF line endings and run again, or convert the "
+            "merged file to LF line endings before uploading it."
+        )
     context = f" ({_count_lines(old_text):,} lines come from the existing file)" if old_text else ""
     _check_budget(_count_lines(text), len(text.encode("utf-8")), limits, context=context)
     result = MergeResult(
@@ -1605,8 +1676,10 @@ def merge_disavow(
         left_out_values=tuple(left_out_values),
         bom_removed=old.has_bom,
         transcoded_from=old.encoding if old.encoding != "utf-8" else None,
-        added_final_newline=needs_newline,
+        added_final_newline=bool(joint),
         newline=nl,
+        old_joined_by_cr=joined_by_cr,
+        warnings=tuple(warnings),
     )
     if text != old.text:  # an unchanged text was parsed already: nothing new to verify
         result.verify(limits=limits)

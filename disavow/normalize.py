@@ -456,6 +456,23 @@ _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)
                   r"(?:Z|[+-]\d{2}:?\d{2})?$")
 _DATE_MISSING = {"", "-", "--", "—", "null", "n/a", "na", "nan", "none", "never"}
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+# What a date cell must look like: a day, a month and a year, in one of the forms the
+# vendors write (formats.md section 2, rule 9), with a time and zone where given.
+# pandas' mixed parser invents what is missing: "5,2024" and "May 2024" become the 1st
+# of May, "2024" the 1st of January, and "10:30", "now" or "today" today's date.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_TIME = (r"(?:(?:[ T]|,?\s+)\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:\s*[ap]\.?m\.?)?)?"
+         r"(?:\s*(?:z|utc|gmt|[+-]\d{2}(?::?\d{2})?))?")
+_DATE_SHAPE = re.compile(
+    r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}"  # 2023-08-10, 2026/09/28
+    r"|\d{8}"  # 20230810, ISO 8601's basic form
+    r"|\d{1,2}([-/.])\d{1,2}\2(?:\d{4}|\d{2})"  # 28/09/2026, 03/04/2024, 28.09.26
+    rf"|{_WEEKDAY}{_MONTH}[\s-]*{_DAY},?[\s-]+\d{{4}}"  # Sep 15, 2026
+    rf"|{_WEEKDAY}{_DAY}\.?[\s-]*{_MONTH},?[\s-]+\d{{4}})"  # 11 Jul 2026, 15-Sep-2026
+    + _TIME, re.IGNORECASE)
 
 
 def to_datetime(values: pd.Series | None, n: int | None = None
@@ -465,7 +482,9 @@ def to_datetime(values: pd.Series | None, n: int | None = None
     ISO dates (``2023-08-10 15:51:35``, ``2026-09-28``, ``...T...Z``) take the
     fast path. Others (``Sep 15, 2026``, ``28/09/2026``, ``11 Jul 2026``) are
     parsed once per distinct value; for ``a/b/yyyy`` the column is day-first
-    when any first field is above 12, month-first otherwise.
+    when any first field is above 12 or the fields are dotted, month-first
+    otherwise. A cell without a day, a month and a year (``5,2024``, ``May 2024``,
+    ``2024``, ``10:30``) is no date.
 
     >>> to_datetime(pd.Series(["03/04/2026", "28/09/2026"]))[0].dt.month.tolist()
     [4, 9]
@@ -482,7 +501,7 @@ def to_datetime(values: pd.Series | None, n: int | None = None
     present = text.notna()
     sample = text[present].head(200)
     if len(sample) and all(_ISO.match(v.strip()) for v in sample):
-        result = _iso(text)
+        result = _checked_iso(text)
     else:
         result = _mixed(text)
     result = result.mask(_implausible(result))
@@ -516,11 +535,39 @@ def _iso(text: pd.Series) -> pd.Series:
     return result.astype(DATE_DTYPE)
 
 
+def _checked_iso(text: pd.Series) -> pd.Series:
+    """:func:`_iso`, with what it gets wrong put right, looking only at the few cells
+    concerned: it refuses trailing whitespace, and past the sample that chose it, it
+    takes "2024" and "2024-05" for the 1st."""
+    dates = _iso(text).to_numpy(copy=True)
+    failed = text.notna().to_numpy() & np.isnat(dates)
+    if failed.any():
+        at = np.flatnonzero(failed)
+        dates[at] = _iso(text.iloc[at].str.strip()).to_numpy()
+    days = dates.astype("datetime64[D]")
+    on_a_first = days == days.astype("datetime64[M]").astype("datetime64[D]")  # NaT: False
+    if on_a_first.any():
+        at = np.flatnonzero(on_a_first)
+        dates[at[~_date_shaped(text.iloc[at].to_numpy(dtype=object))]] = np.datetime64("NaT")
+    return pd.Series(dates, index=text.index, dtype=DATE_DTYPE)
+
+
+def _date_shaped(cells: np.ndarray) -> np.ndarray:
+    """Which cells look like a date with a day, month and year (once per distinct cell)."""
+    codes, uniques = pd.factorize(cells)
+    shaped = np.array([_DATE_SHAPE.fullmatch(str(u).strip()) is not None for u in uniques],
+                      dtype=bool)
+    return shaped[codes]
+
+
 def _mixed(text: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(text)
-    cells = [str(u).strip() for u in uniques]
+    cells = [c if _DATE_SHAPE.fullmatch(c) else None for c in (str(u).strip() for u in uniques)]
+    # Dotted dates (28.09.2026) are day-first wherever they are written.
     dayfirst = any(
-        (m := _NUMERIC_DATE.match(c)) is not None and int(m.group(1)) > 12 for c in cells
+        c is not None and (m := _NUMERIC_DATE.match(c)) is not None
+        and (int(m.group(1)) > 12 or m.group(0)[len(m.group(1))] == ".")
+        for c in cells
     )
     parsed = pd.to_datetime(pd.Series(cells, dtype=object), format="mixed", dayfirst=dayfirst,
                             errors="coerce", utc=True)

@@ -532,6 +532,8 @@ def build_summary(
             "removed": list(getattr(merged, "removed", [])),
             "line_endings_changed": bool(getattr(merged, "line_endings_changed", False)),
             "bom_removed": bool(getattr(merged, "bom_removed", False)),
+            "old_lines_joined_by_cr": [line.line for line in
+                                       getattr(merged, "old_joined_by_cr", ())],
         }
     return {
         "tool": {"name": "disavow", "version": __version__},
@@ -567,7 +569,8 @@ def build_summary(
         },
         "merge": merge,
         "warnings": ([left_out_warning(len(left_out))] if left_out else [])
-        + ([EMPTY_FILE_WARNING] if not merged.text else []) + scored.warnings
+        + ([EMPTY_FILE_WARNING] if not merged.text else [])
+        + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }
 

@@ -1,8 +1,9 @@
 """CSV output that a spreadsheet can open safely.
 
-Backlink titles, anchors and URLs are written by third parties. A cell that
-starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would run as
-a formula in Excel or Sheets, so such text cells get a leading apostrophe.
+Backlink titles, anchors and URLs are written by third parties. A text cell gets a
+leading apostrophe when a spreadsheet could run it as a formula: when it starts with
+a tab, CR, LF or NUL, or when its first character after any leading whitespace is
+``=``, ``+``, ``-`` or ``@``, or their full-width forms ``＝ ＋ － ＠``.
 A CR inside a cell becomes an LF: the csv writer quotes that, not a bare CR,
 after which a spreadsheet would start a new row. Numbers stay numbers.
 """
@@ -23,7 +24,20 @@ import pandas as pd
 if TYPE_CHECKING:
     from disavow.atomic import OutputFiles
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A formula starts with one of these. The full-width forms are what Chinese, Japanese
+# and Korean input methods type, and some spreadsheet locales take them for the ASCII ones.
+_FORMULA_CHARS = "=+-@\uff1d\uff0b\uff0d\uff20"
+# A cell starting with one of these is neutralised whatever follows: OWASP lists tab
+# and CR, an LF acts as a CR does, and ASVS 1.2.10 adds NUL.
+_CONTROL_CHARS = "\t\r\n\x00"
+# What may stand before the formula character and still let it run: importers trim
+# whitespace (str.strip()'s, Unicode's, ideographic space included), and NUL and a
+# zero-width BOM show as nothing. The test suite checks the whitespace against str.isspace.
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_LEADING = _WHITESPACE + "\x00\ufeff"
+_FORMULA_START = tuple(_FORMULA_CHARS)
+_CONTROL_START = tuple(_CONTROL_CHARS)
 
 
 def neutralize_cell(value: object) -> object:
@@ -37,6 +51,8 @@ def neutralize_cell(value: object) -> object:
     -3.5
     >>> neutralize_cell("x\\r=cmd")
     'x\\n=cmd'
+    >>> neutralize_cell("  =cmd()"), neutralize_cell("\\uff1dSUM(A1)")
+    ("'  =cmd()", "'＝SUM(A1)")
     """
     if not isinstance(value, str):
         return value
@@ -46,7 +62,7 @@ def neutralize_cell(value: object) -> object:
         # CR: "x\r=cmd|..." would become a row whose first cell is a formula. As
         # an LF the line break stays in the cell, which the writer then quotes.
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if value.startswith(_FORMULA_START):
+    if value.startswith(_CONTROL_START) or value.lstrip(_LEADING).startswith(_FORMULA_START):
         return "'" + value
     return value
 
@@ -109,7 +125,7 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
             try:
                 joined = _BREAK + _BREAK.join(values.dropna())
             except TypeError:  # not only text: cell by cell
-                joined = _BREAK + _FORMULA_START[0]
+                joined = _BREAK + _FORMULA_CHARS[0]
             if _may_change(joined):
                 values = values.map(neutralize_cell)
             out[column] = values
@@ -117,14 +133,19 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _BREAK = "\x1f"
-_FORMULA_AFTER_BREAK = re.compile(
-    re.escape(_BREAK) + "[" + re.escape("".join(_FORMULA_START)) + "]")
+# A break, then a control character, or leading characters and a formula character.
+# _BREAK is whitespace itself but is left out of the leading run: a cell that starts
+# with it is still found (from its last one), and a run of empty cells is not scanned
+# again from each of them. Matches inside a cell are harmless: the rule checks each.
+_RISKY_AFTER_BREAK = re.compile(
+    re.escape(_BREAK) + "(?:[" + re.escape(_CONTROL_CHARS) + "]|["
+    + re.escape(_LEADING.replace(_BREAK, "")) + "]*+[" + re.escape(_FORMULA_CHARS) + "])")
 
 
 def _may_change(joined: str) -> bool:
-    """Whether :func:`neutralize_cell` changes any of the cells in ``joined`` (each
-    after a ``_BREAK``): one starts like a formula, or one holds a CR."""
-    return "\r" in joined or _FORMULA_AFTER_BREAK.search(joined) is not None
+    """Whether :func:`neutralize_cell` may change any of the cells in ``joined`` (each
+    after a ``_BREAK``): one may start like a formula, or one holds a CR."""
+    return "\r" in joined or _RISKY_AFTER_BREAK.search(joined) is not None
 
 
 def _pandas_csv(frame: pd.DataFrame, header: bool = True) -> str:
@@ -219,7 +240,8 @@ def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.n
     the plain rule. ``texts`` (an array of str, perhaps the column's own) is never
     changed: a copy is, when a cell must be.
     """
-    maybe_formula = joined[:1] in _FORMULA_START or _FORMULA_AFTER_BREAK.search(joined)
+    first_risky = len(texts) > 0 and neutralize_cell(texts[0]) != texts[0]
+    maybe_formula = first_risky or _RISKY_AFTER_BREAK.search(joined) is not None
     has_cr = "\r" in joined  # neutralize_cell turns it into an LF, which needs quotes
     # ``in`` finds a character much faster than count counts it: count only those found.
     n_to_quote = sum(joined.count(ch) for ch in special if ch in joined)
@@ -230,9 +252,13 @@ def _text_cells(texts: np.ndarray, joined: str, special: frozenset[str]) -> np.n
     out = texts
     changed = np.empty(0, dtype=np.int64)
     if maybe_formula or has_cr:
-        # One code unit a character, so a cell's first character is found by its offset.
-        filled = np.flatnonzero(lengths)
-        rows = filled[_is_any_of(_code_units(joined)[starts[filled]], _FORMULA_START)]
+        # A match ends at the character that makes its cell risky; the cells found
+        # (a few, and perhaps some that only hold a break) then go through the rule.
+        at = np.fromiter((m.end() - 1 for m in _RISKY_AFTER_BREAK.finditer(joined)),
+                         dtype=np.int64)
+        rows = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        if first_risky:
+            rows = np.union1d(rows, [0])
         if has_cr:
             at = np.fromiter(_find_all(joined, "\r"), dtype=np.int64)
             rows = np.union1d(rows, np.searchsorted(starts, at, side="right") - 1)

@@ -1,5 +1,8 @@
 """The command line: help, exit codes, messages on stderr, data on stdout."""
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -59,6 +62,21 @@ def test_normalize_writes_the_canonical_table(tmp_path):
     assert again.exit_code == 1 and "exists" in again.stderr
 
 
+def test_normalize_neutralises_every_formula_start(tmp_path):
+    # disavow normalize writes through the same CSV writer as the audit's tables.
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor,Title\n"
+                      'http://a.example.com/1,"  =cmd()",\uff1dSUM(1)\n'
+                      "http://b.example.com/2,\u3000+1,plain\n", "utf-8")
+    out = tmp_path / "links.csv"
+    result = runner.invoke(app, ["normalize", str(export), "--out", str(out)],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"), newline="")))
+    assert [(r["anchor"], r["source_title"]) for r in rows] == [
+        ("'  =cmd()", "'\uff1dSUM(1)"), ("'\u3000+1", "plain")]
+
+
 def test_audit_quiet_prints_nothing(tmp_path):
     site = (EXAMPLES / "SITE").read_text().strip()
     result = runner.invoke(app, ["audit", *map(str, sorted(EXAMPLES.glob("*.csv"))), "--site",
@@ -93,6 +111,35 @@ def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Warning: {export}: 1 malformed row(s)" in result.stderr
     assert "row 2" in result.stderr
+
+
+def test_audit_validate_and_diff_agree_on_an_old_file_with_bare_cr_endings(tmp_path):
+    site = (EXAMPLES / "SITE").read_text().strip()
+    existing = tmp_path / "current.txt"
+    existing.write_bytes(b"# my old list\rdomain:spam-one.com\rhttp://forum.example.org/p/x\r")
+    result = runner.invoke(app, ["audit", *map(str, sorted(EXAMPLES.glob("*.csv"))), "--site",
+                                 site, "--existing", str(existing), "--out",
+                                 str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # Said even with --quiet, and in summary.json and the report.
+    warning = " ".join(result.stderr.split())
+    assert warning.startswith(f"Warning: {existing} ends lines with a bare CR")
+    assert "the 2 entries on lines 2, 3 are read as part of another line" in warning
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text("utf-8"))
+    assert summary["merge"]["old_lines_joined_by_cr"] == [1, 2, 3]
+    assert any("ends lines with a bare CR" in w for w in summary["warnings"])
+    assert "ends lines with a bare CR" in (tmp_path / "a" / "report.html").read_text("utf-8")
+    # Old bytes first; every new line ends in an LF, the first one completing a CRLF.
+    data = (tmp_path / "a" / "disavow.txt").read_bytes()
+    assert data.startswith(existing.read_bytes() + b"\n\n# Added by disavow")
+    assert b"\r" not in data[len(existing.read_bytes()):]
+    validated = runner.invoke(app, ["validate", str(tmp_path / "a" / "disavow.txt")])
+    assert validated.exit_code == 0
+    assert "the 2 entries on lines 2, 3 are read as part of another line" in " ".join(
+        validated.stderr.split())
+    diffed = runner.invoke(app, ["diff", str(existing), str(tmp_path / "a" / "disavow.txt")])
+    assert diffed.exit_code == 0 and json.loads(diffed.stdout)["removed"] == []
+    assert "the 2 entries on lines 2, 3" in " ".join(diffed.stderr.split())
 
 
 def test_validate_reports_line_numbers(tmp_path):

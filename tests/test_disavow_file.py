@@ -15,6 +15,7 @@ from disavow.disavow_file import (
     LineKind,
     diff_disavow,
     format_disavow,
+    lines_joined_by_cr,
     merge_disavow,
     parse_disavow,
     read_disavow_file,
@@ -559,7 +560,7 @@ def test_real_files_survive_a_merge_byte_for_byte(sample):
     reparsed = parse_disavow(grown.data)
     assert [line.text for line in reparsed.lines[: len(old.lines)]] == [o.text for o in old.lines]
     assert reparsed.entry_set() == old.entry_set() | set(grown.added)
-    assert grown.added_final_newline == (not old.ends_with_newline)
+    assert grown.added_final_newline == (not old.data.endswith(b"\n"))
     assert [line.line for line in grown.old_invalid] == [line.line for line in old.invalid_lines]
 
 
@@ -611,10 +612,86 @@ def test_merge_keeps_bytes_drops_bom_and_uses_old_line_endings():
     assert merge_disavow(old, block_comment="x").data == old.data[3:]
 
     cr = read_disavow_file(FIXTURES / "cr_only.txt")
+    # Never a bare CR: the LF after the old text makes its last ending a CRLF.
     assert (
         merge_disavow(cr, ["new.com"], block_comment="A").data
-        == cr.data + b"\r# A\rdomain:new.com\r"
+        == cr.data + b"\n\n# A\ndomain:new.com\n"
     )
+
+
+def _lf_only_lines(data: bytes) -> list[bytes]:
+    """The lines of a reader that starts a line only after an LF (a CR before it dropped)."""
+    return [line.removesuffix(b"\r") for line in data.split(b"\n")]
+
+
+# The old file's bytes, its line ending in the merge, the new block's first bytes, and
+# the old lines that only a reader splitting at a bare CR reads as lines of their own.
+CR_CASES = {
+    "cr-only": (b"# classic Mac endings\rdomain:spam.example\rhttp://other.example/p\r",
+                "\n", b"\n\n# Added\n", [1, 2, 3]),
+    "cr-only, no final ending": (b"domain:a.example\rdomain:b.example", "\n", b"\n\n# Added\n",
+                                 [1, 2]),
+    "mixed, LF first": (b"# mine\ndomain:a.example\rdomain:b.example\n# c\n", "\n",
+                        b"\n# Added\n", [2, 3]),
+    "mixed, CR first": (b"# mine\rdomain:a.example\rdomain:b.example\n", "\n", b"\n# Added\n",
+                        [1, 2, 3]),
+    "mixed, CRLF first, a last bare CR": (b"domain:a.example\r\ndomain:b.example\r", "\r\n",
+                                          b"\n\r\n# Added\r\n", []),
+    "CRLF": (b"# mine\r\ndomain:a.example\r\n", "\r\n", b"\r\n# Added\r\n", []),
+    "LF": (b"# mine\ndomain:a.example\n", "\n", b"\n# Added\n", []),
+}
+
+
+@pytest.mark.parametrize("case", CR_CASES, ids=str)
+def test_merge_never_hides_new_entries_behind_a_bare_cr(case):
+    data, newline, block_start, joined = CR_CASES[case]
+    old = parse_disavow(data, source="current.txt")
+    result = merge_disavow(old, ["new-spam.com"], ["http://new.example.org/p"],
+                           block_comment="Added")
+    assert result.data.startswith(data) and result.newline == newline
+    assert result.data[len(data):].startswith(block_start)
+    assert b"\r" not in result.data[len(data):].replace(b"\r\n", b"")
+    # Every reader sees every new entry on a line of its own: one splitting at CR, LF
+    # and CRLF (ours), and one splitting only at LF.
+    added = {e.line.encode() for e in result.added}
+    assert added == {b"domain:new-spam.com", b"http://new.example.org/p"}
+    assert added <= set(_lf_only_lines(result.data))
+    merged = parse_disavow(result.data)
+    assert merged.entry_set() == old.entry_set() | set(result.added)
+    assert [line.text for line in merged.lines[: len(old.lines)]] == [o.text for o in old.lines]
+    # The old lines at risk are reported, and the validator and diff agree with the writer.
+    assert [line.line for line in result.old_joined_by_cr] == joined
+    assert [line.line for line in lines_joined_by_cr(merged.lines)] == joined
+    entries_at_risk = [n for n in joined if old.lines[n - 1].entry is not None]
+    if entries_at_risk:
+        (warning,) = result.warnings
+        assert warning.startswith("current.txt ends lines with a bare CR, and the merged file")
+        assert "save current.txt with LF line endings" in warning
+        assert f"on lines {', '.join(map(str, entries_at_risk))} are read as part" in warning
+    else:
+        assert result.warnings == ()
+    issues = validate(merged)
+    assert [i for i in issues if i.line is not None and i.line > len(old.lines)] == []
+    cr_issues = [i for i in issues if i.code == "cr-line-endings"]
+    assert len(cr_issues) == (b"\r" in result.data.replace(b"\r\n", b""))
+    if entries_at_risk:
+        assert cr_issues[0].message in result.warnings[0]
+    diff = diff_disavow(old, merged)
+    assert diff.removed == () and diff.added == tuple(e.line for e in result.added)
+
+
+def test_validate_names_the_entries_a_bare_cr_may_hide():
+    issues = validate(read_disavow_file(FIXTURES / "cr_only.txt"))
+    (issue,) = [i for i in issues if i.code == "cr-line-endings"]
+    assert issue.code == "cr-line-endings" and issue.severity == "warning"
+    assert issue.message == (
+        "3 lines end in a bare CR (classic Mac line endings), the first on line 1; Google does "
+        "not say it starts a new line there, and if it does not, the 2 entries on lines 2, 3 "
+        "are read as part of another line and not disavowed")
+    (lone,) = validate(parse_disavow(b"domain:a-spam.com\r"))
+    assert lone.message == ("1 line ends in a bare CR (classic Mac line endings), the first "
+                            "on line 1; a parser may not start a new line there")
+    assert lines_joined_by_cr(parse_disavow(b"# a\r# b\ndomain:c.example\n").lines)[1].line == 2
 
 
 @pytest.mark.parametrize("data", [
@@ -737,6 +814,14 @@ def test_property_merge_never_drops_an_old_line(lines, bom, final_newline, domai
     for line in reparsed.lines[len(old.lines) :]:
         assert line.kind is not LineKind.INVALID and SAFE_LINE.fullmatch(line.text)
     assert result.bom_removed == bom
+    # No bare CR is written, so a reader splitting lines only at LF sees each new entry.
+    assert b"\r" not in result.data[len(text.encode("utf-8")):].replace(b"\r\n", b"")
+    lf_lines = {line.removesuffix(b"\r") for line in result.data.split(b"\n")}
+    assert {e.line.encode() for e in result.added} <= lf_lines
+    assert [line.line for line in result.old_joined_by_cr] == [
+        line.line for line in lines_joined_by_cr(old.lines)]
+    at_risk = any(line.entry is not None for line in result.old_joined_by_cr)
+    assert len(result.warnings) == at_risk
 
 
 @PROPERTY

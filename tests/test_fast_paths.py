@@ -567,7 +567,8 @@ def test_distinct_counts_are_groupby_nunique(rows):
 # --- CSV -------------------------------------------------------------------------------
 
 _CELLS = st.one_of(
-    st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r\t =+-@é ')), max_size=6))
+    st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r\t =+-@é \x00\u3000\uff1d\uff0d')),
+                       max_size=6))
 
 
 @settings(max_examples=150, deadline=None)
@@ -653,7 +654,8 @@ def test_csv_is_streamed_into_place_and_a_failure_leaves_nothing(tmp_path):
 
 
 _TEXT_CELLS = st.one_of(
-    st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r\t =+-@é\x1f')), max_size=6))
+    st.none(), st.text(alphabet=st.sampled_from(
+        list('ab,"\n\r\t =+-@é\x1f\x00\xa0\ufeff\uff0b\uff20')), max_size=6))
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -146,6 +147,92 @@ def test_numbers_and_placeholders_are_not_dates(tmp_path: Path):
                       "2024-01-02\n")
     result = read_exports([export])
     assert result.links[s.FIRST_SEEN].tolist() == [pd.NaT, pd.Timestamp("2024-01-02")]
+
+
+# Date cells as the vendors write them (formats.md sections 2 and 3).
+VENDOR_DATES = [
+    ("2023-08-10 15:51:35", "2023-08-10 15:51:35"),  # Ahrefs Backlinks, Referring domains
+    ("2023-01-01 00:00:00", "2023-01-01"),  # Ahrefs, on a 1st
+    ("11 Jul 2026", "2026-07-11"),  # Ahrefs UI table pasted
+    ("2024-01-05", "2024-01-05"),  # SEMrush
+    ("2024-06-01", "2024-06-01"),  # SEMrush, on a 1st
+    ("2026-09-28", "2026-09-28"),  # Search Console, ISO locale
+    ("Sep 15, 2026", "2026-09-15"),  # Search Console, en-US
+    ("28/09/2026", "2026-09-28"),  # Search Console, es
+    ("28.09.2026", "2026-09-28"),  # Search Console, de
+    ("03.04.2026", "2026-04-03"),  # de, a day <= 12: dotted dates are day-first
+    ("2024-03-01", "2024-03-01"),  # Majestic Source Crawl Date
+    ("2020-01-20", "2020-01-20"),  # Moz Link Explorer
+    ("2020-02-01T12:30:00.000Z", "2020-02-01 12:30:00"),  # ISO with a zone (API copies)
+    ("2026-09-28T10:00:00+02:00", "2026-09-28 08:00:00"),
+    ("September 15, 2026", "2026-09-15"), ("15-Sep-2026", "2026-09-15"),
+    ("Mon, 15 Sep 2026 10:00:00 GMT", "2026-09-15 10:00:00"),
+    ("Sep 15, 2026, 10:31 AM", "2026-09-15 10:31:00"), ("1st Jan 2024", "2024-01-01"),
+    ("2026/09/28", "2026-09-28"), ("20240501", "2024-05-01"), ("2026-9-8", "2026-09-08"),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), VENDOR_DATES)
+def test_vendor_dates_are_read(cell, expected):
+    dates, bad = to_datetime(pd.Series([cell, f" {cell} ", None]))
+    assert bad == 0
+    assert dates.tolist() == [pd.Timestamp(expected), pd.Timestamp(expected), pd.NaT]
+
+
+# strftime forms of the vendor formats above; %m/%d is US Search Console, %d.%m German.
+VENDOR_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%b %d, %Y",
+                  "%B %d, %Y", "%d %b %Y", "%d-%b-%Y", "%m/%d/%Y", "%d.%m.%Y"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2099, 12, 31)),
+       st.sampled_from(VENDOR_FORMATS), st.booleans())
+def test_property_every_vendor_date_format_round_trips(when, fmt, padded):
+    when = when.replace(microsecond=0)
+    if "%H" not in fmt:
+        when = when.replace(hour=0, minute=0, second=0)
+    cell = when.strftime(fmt)
+    dates, bad = to_datetime(pd.Series([f" {cell} " if padded else cell]))
+    assert (dates.tolist(), bad) == ([pd.Timestamp(when)], 0)
+    # Also past the first 200 cells, where only the ISO parser looks.
+    column = pd.Series(["2020-02-02"] * 200 + [cell], dtype="str")
+    if fmt.startswith("%Y-%m-%d"):
+        assert to_datetime(column)[0].iloc[-1] == pd.Timestamp(when)
+
+
+# Cells pandas' mixed parser read as dates by inventing the day, month or year (or all).
+NOT_DATES = ["5,2024", "May 2024", "Sep 2024", "2024", "2024-05", "12/2024", "5/2024", "2024.5",
+             "1 2 3", "10:30", "now", "today", "Q1 2024", "2024 05 01"]
+
+
+def test_cells_without_a_day_month_and_year_are_not_dates():
+    dates, bad = to_datetime(pd.Series([*NOT_DATES, "Sep 15, 2026", "n/a", None]))
+    assert bad == len(NOT_DATES)  # counted, unlike the missing-value words
+    assert dates.tolist() == [pd.NaT] * len(NOT_DATES) + [pd.Timestamp("2026-09-15"), pd.NaT,
+                                                          pd.NaT]
+
+
+def test_iso_columns_check_the_cells_past_the_sample():
+    # The ISO parser takes "2024" and "2024-05" as dates too; only the first 200 cells
+    # are looked at before it is chosen.
+    iso = [f"2024-05-{d:02d}" for d in range(1, 29)] * 10
+    cells = pd.Series([*iso, "2024", "2024-05", " 2024", "202405", "2024-05-01", "2024-05-01T10",
+                       "2024-06-01 00:00:00"], dtype="str")
+    dates, bad = to_datetime(cells)
+    assert bad == 4
+    assert dates.iloc[: len(iso)].tolist() == [pd.Timestamp(c) for c in iso]
+    assert dates.iloc[len(iso):].tolist() == [pd.NaT] * 4 + [
+        pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-01 10:00"), pd.Timestamp("2024-06-01")]
+
+
+def test_a_junk_date_is_left_empty_and_reported(tmp_path: Path):
+    export = tmp_path / "links.csv"
+    export.write_text("URL,First seen\nhttps://a.example.com/,\"5,2024\"\n"
+                      "https://b.example.com/,2024-05-02\n")
+    result = read_exports([export])
+    assert result.links[s.FIRST_SEEN].tolist() == [pd.NaT, pd.Timestamp("2024-05-02")]
+    assert "1 value(s) in first_seen are not dates; they were left empty" in result.reports[
+        0].warnings
 
 
 def test_day_first_is_decided_per_file(tmp_path: Path):

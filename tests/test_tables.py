@@ -20,10 +20,97 @@ def test_formula_cells_are_neutralised():
     assert back["score"].tolist() == frame["score"].tolist()
 
 
-@given(st.text())
+FORMULA_CHARS = "=+-@\uff1d\uff0b\uff0d\uff20"  # ASCII and full-width
+
+
+def _could_run(cell: str) -> bool:
+    """The rule, written out independently: a control character first, or a formula
+    character after whatever an importer may trim or not show."""
+    if cell[:1] in ("\t", "\r", "\n", "\x00"):
+        return True
+    rest = cell
+    while rest and (rest[0].isspace() or rest[0] in "\x00\ufeff"):
+        rest = rest[1:]
+    return rest[:1] != "" and rest[0] in FORMULA_CHARS
+
+
+RISKY_TEXT = st.text(st.sampled_from(list(FORMULA_CHARS + " \t\r\n\x00\xa0\u3000\ufeff\x1fa'1.")))
+
+
+@given(st.one_of(st.text(), RISKY_TEXT))
 def test_no_cell_can_start_a_formula(value):
     out = neutralize_cell(value)
-    assert not out.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+    line_broken = value.replace("\r\n", "\n").replace("\r", "\n")
+    # Changed only as needed: a CR made an LF, an apostrophe exactly where the rule says.
+    assert out == ("'" + line_broken if _could_run(line_broken) else line_broken)
+    assert not _could_run(out)
+
+
+@pytest.mark.parametrize(("cell", "neutralised"), [
+    ("=1+1", True), ("  =cmd|' /C calc'!A0", True), ("\t=1", True), ("\n\n+1", True),
+    ("\xa0@SUM(A1)", True),  # no-break space, pasted from a web page
+    ("\u3000=1+1", True),  # ideographic space, typed with a Japanese IME
+    ("\uff1dHYPERLINK(\"http://evil\")", True), ("\uff0b1", True), ("\uff0d1", True),
+    ("\uff20SUM(1)", True), (" \uff1d1", True),
+    ("\x00=1", True), ("\x00plain", True),  # OWASP ASVS 1.2.10 lists NUL
+    ("\ufeff=1", True),  # a zero-width BOM shows as nothing
+    ("\x1f=1", True),  # the fast path's own separator, inside a cell
+    ("-0.5", True),  # text: written as text, so a spreadsheet keeps it as typed
+    ("plain anchor", False), ("  plain", False), ("a=b", False), ("x - y", False),
+    ("'=already quoted", False), ("\uff41\uff1d", False), ("", False), (" ", False),
+])
+def test_formula_starts_after_spaces_full_width_and_nul(cell, neutralised):
+    assert neutralize_cell(cell) == ("'" + cell if neutralised else cell)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("n", [3, 1_000])  # a few rows (checked against pandas) and many
+def test_new_formula_starts_are_neutralised_by_the_fast_path(monkeypatch, dtype, n):
+    from disavow import tables
+
+    monkeypatch.setattr(tables, "_CHECK_ROWS", 0)  # the fast path's bytes, unchecked
+    risky = ["  =cmd()", "\uff1d1+1", "\x00@x", "\u3000\uff0b1", "\xa0-2", "\ufeff=1", "\x1f=1"]
+    anchors = [risky[i % len(risky)] if i % 97 == 3 or i < 3 else f"  anchor {i}"
+               for i in range(n)]
+    frame = pd.DataFrame({
+        "anchor": pd.Series(anchors, dtype=dtype),
+        "title": pd.Series(["\uff0dtitle"] * n, dtype=dtype),  # one value, written per value
+        "score": [-0.5, 0.25, -1e-07][:1] * n,
+    })
+    got = csv_bytes(frame)
+    assert got == tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    rows = list(csv.reader(io.StringIO(got.decode("utf-8"), newline="")))[1:]
+    assert len(rows) == n
+    for (anchor, title, score), want in zip(rows, anchors, strict=True):
+        assert anchor == ("'" + want if _could_run(want) else want)
+        assert title == "'\uff0dtitle"
+        assert score == "-0.5"  # a number stays a number
+
+
+def test_a_long_run_of_empty_cells_is_scanned_once(monkeypatch):
+    # The leading-whitespace search must not restart at every empty cell of a run.
+    from disavow import tables
+
+    monkeypatch.setattr(tables, "_CHECK_ROWS", 0)
+    n = 25_000
+    # Distinct cells first, so the column is written cell by cell, not per distinct value.
+    cells = [f"a{i}" for i in range(1_000)] + [" \t =x"] + [""] * (n - 1_002) + ["end"]
+    frame = pd.DataFrame({"a": pd.Series(cells, dtype="str"), "b": [1.5] * n})
+    got = csv_bytes(frame)
+    assert b"\na999,1.5\n' \t =x,1.5\n,1.5\n" in got and got.endswith(b"\n,1.5\nend,1.5\n")
+    assert got == tables.spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n").encode()
+    # What keeps it linear: no match runs on across a break (from one empty cell into
+    # the next), so a run of them is not rescanned from each one (seconds a chunk).
+    pattern = tables._RISKY_AFTER_BREAK
+    assert pattern.match("\x1f\x1f=") is None and pattern.search("\x1f\x1f=").start() == 1
+    assert pattern.match("\x1f \u3000\x00=").end() == 5
+
+
+def test_leading_characters_are_every_whitespace_and_nul_and_bom():
+    from disavow import tables
+
+    whitespace = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert set(tables._LEADING) == set(whitespace) | {"\x00", "\ufeff"}
 
 
 def test_formulas_past_the_cross_checked_rows_are_neutralised(monkeypatch):
