@@ -530,7 +530,6 @@ def build_summary(
             ],
             "old_covered_by_new_domain": list(getattr(merged, "old_covered_by_new_domain", [])),
             "removed": list(getattr(merged, "removed", [])),
-            "line_endings_changed": bool(getattr(merged, "line_endings_changed", False)),
             "bom_removed": bool(getattr(merged, "bom_removed", False)),
             "old_lines_joined_by_cr": [line.line for line in
                                        getattr(merged, "old_joined_by_cr", ())],

@@ -141,7 +141,6 @@ class MergeView:
     old_invalid: tuple[tuple[str, str, str], ...]  # (line number, text, problem)
     removed: tuple[str, ...] | None  # None: the pipeline did not say
     old_covered_by_new_domain: tuple[str, ...]
-    line_endings_changed: bool
     bom_removed: bool
     n_added: int
     n_already_present: int
@@ -510,7 +509,6 @@ def _merge_view(value: Any) -> MergeView | None:
         old_invalid=tuple(invalid[:cap]),
         removed=None if removed is None else tuple(removed[:cap]),
         old_covered_by_new_domain=tuple(old_covered[:cap]),
-        line_endings_changed=merge.get("line_endings_changed") is True,
         bom_removed=merge.get("bom_removed") is True,
         n_added=len(added),
         n_already_present=len(present),

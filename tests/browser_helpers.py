@@ -220,7 +220,6 @@ def fake_inputs(
             "old_invalid": [{"line": 7, "text": "domain:a.com/x", "problem": "path after domain:"}],
             "old_covered_by_new_domain": ["http://loans-7.top/old-page"],
             "removed": [],
-            "line_endings_changed": False,
             "bom_removed": True,
         }
     if hostile:
