@@ -662,26 +662,71 @@ def _containing(texts: list[str], needle_sets: dict[str, tuple[str, ...]]
         return {name: np.array([any(n in t for n in needles) for t in texts], dtype=bool)
                 for name, needles in needle_sets.items()}
     ends = np.cumsum([len(t) + 1 for t in texts])
+    starts = _occurrences(joined, {n for needles in needle_sets.values() for n in needles})
     found = {}
     for name, needles in needle_sets.items():
         hit = np.zeros(len(texts), dtype=bool)
-        hit[np.searchsorted(ends, _find_all(joined, needles), side="right")] = True
+        for needle in needles:
+            hit[np.searchsorted(ends, starts[needle], side="right")] = True
         found[name] = hit
     return found
 
 
-def _find_all(text: str, needles: tuple[str, ...]) -> np.ndarray:
-    """Where each occurrence of each needle starts in ``text``.
+def _occurrences(text: str, needles: set[str]) -> dict[str, np.ndarray]:
+    """Where each occurrence of each needle starts in ``text``."""
+    if text.isascii():
+        return _ascii_occurrences(text, needles)
+    return {needle: _find_all(text, needle) for needle in needles}
+
+
+def _find_all(text: str, needle: str) -> np.ndarray:
+    """Where each occurrence of ``needle`` starts in ``text``.
 
     str.find() is many times quicker than a regular expression of alternatives.
     """
     positions = []
-    for needle in needles:
-        at = text.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = text.find(needle, at + 1)
+    at = text.find(needle)
+    while at >= 0:
+        positions.append(at)
+        at = text.find(needle, at + 1)
     return np.array(positions, dtype=np.int64)
+
+
+def _ascii_occurrences(text: str, needles: set[str]) -> dict[str, np.ndarray]:
+    """:func:`_occurrences` in an ASCII text, by comparing its bytes with numpy.
+
+    One pass over the text's pairs of characters finds every place where a needle
+    may start (str.find() would go over the text once per needle); each needle's
+    further characters are compared at the places that begin with its first two.
+    """
+    width = max(map(len, needles), default=0)
+    # The zeros after the text let a needle be compared past its end; such
+    # occurrences are dropped at the end.
+    data = np.frombuffer(text.encode("ascii") + bytes(width), dtype=np.uint8)
+    pairs = (data[:-1].astype(np.uint16) << 8) | data[1:]
+    searched = {n: ord(n[0]) << 8 | ord(n[1]) for n in needles if len(n) >= 2 and n.isascii()}
+    heads = np.array(sorted(set(searched.values())), dtype=np.uint16)
+    wanted = np.zeros(1 << 16, dtype=bool)
+    wanted[heads] = True
+    places = np.flatnonzero(wanted[pairs])
+    # The places grouped by their pair, each group in text order.
+    place_pairs = pairs[places]
+    order = np.argsort(place_pairs, kind="stable")
+    places, place_pairs = places[order], place_pairs[order]
+    firsts = np.searchsorted(place_pairs, heads)
+    lasts = np.searchsorted(place_pairs, heads, side="right")
+    starting = {int(head): places[first:last]
+                for head, first, last in zip(heads, firsts, lasts, strict=True)}
+    found = {}
+    for needle in needles:
+        if needle not in searched:
+            found[needle] = _find_all(text, needle)
+            continue
+        at = starting[searched[needle]]
+        for offset in range(2, len(needle)):
+            at = at[data[at + offset] == ord(needle[offset])]
+        found[needle] = at[at <= len(text) - len(needle)]
+    return found
 
 
 def _where(values, condition: np.ndarray) -> np.ndarray:

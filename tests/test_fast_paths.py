@@ -16,7 +16,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from disavow import features as F
@@ -447,6 +447,26 @@ def test_url_signals_match_one_regex_per_url(urls):
                      hit.astype(float).where(has_url).tolist())
     assert _same(signals["url_depth"].tolist(),
                  path.str.count("/").astype(float).where(has_url).tolist())
+
+
+_URL_NEEDLES = sorted({n for needles in F.URL_PATTERNS.values() for n in needles})
+_ASCII_TEXT = st.lists(st.sampled_from([*"ab/-=#.?\x00\x01 ", *_URL_NEEDLES]), max_size=8).map(
+    "".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ASCII_TEXT, max_size=12),
+       st.sets(st.one_of(st.sampled_from(_URL_NEEDLES), st.text("ab/\x00é", max_size=3))))
+@example(["/forum/ba"], {"a\x00", "/forum/ba\x00", "", "é"})
+def test_needles_in_ascii_text_are_where_str_find_finds_them(texts, needles):
+    """Overlapping occurrences, needles at the very end, NULs and non-ASCII needles too."""
+    text = "".join(texts)
+    found = F._ascii_occurrences(text, needles)
+    assert {n: at.tolist() for n, at in found.items()} == {
+        n: F._find_all(text, n).tolist() for n in needles}
+    plain = {name: [any(n in t for n in words) for t in texts]
+             for name, words in F.URL_PATTERNS.items()}
+    assert {k: v.tolist() for k, v in F._containing(texts, F.URL_PATTERNS).items()} == plain
 
 
 @settings(max_examples=150, deadline=None)
