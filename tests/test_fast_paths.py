@@ -480,6 +480,15 @@ def test_title_templates_match_the_regular_expressions(titles):
     assert F._title_templates(ascii_titles) == want
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text("aZ09# \t\n\x0b\x0c\r\x1c\x1f\x01", max_size=10), min_size=1,
+                max_size=12))
+def test_ascii_title_templates_match_the_regular_expressions(titles):
+    """Runs of digits and whitespace at a title's edges, titles of spaces only, empty ones."""
+    want = [re.sub(r"\s+", " ", re.sub(r"\d+", "#", t.lower())).strip() for t in titles]
+    assert F._title_templates(titles) == want
+
+
 _PROFILE = F.SiteProfile("fernbrookplumbing.co.uk", frozenset({"fernbrook"}),
                          frozenset({"emergency plumber leeds", "boiler repair", "news"}))
 
