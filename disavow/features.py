@@ -703,7 +703,9 @@ def _ascii_occurrences(text: str, needles: set[str]) -> dict[str, np.ndarray]:
     # The zeros after the text let a needle be compared past its end; such
     # occurrences are dropped at the end.
     data = np.frombuffer(text.encode("ascii") + bytes(width), dtype=np.uint8)
-    pairs = (data[:-1].astype(np.uint16) << 8) | data[1:]
+    # The pair of characters at each place of the text where a pair starts.
+    last = max(len(text) - 1, 0)
+    pairs = (data[:last].astype(np.uint16) << 8) | data[1:last + 1]
     searched = {n: ord(n[0]) << 8 | ord(n[1]) for n in needles if len(n) >= 2 and n.isascii()}
     heads = np.array(sorted(set(searched.values())), dtype=np.uint16)
     wanted = np.zeros(1 << 16, dtype=bool)

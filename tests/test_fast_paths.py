@@ -458,6 +458,8 @@ _ASCII_TEXT = st.lists(st.sampled_from([*"ab/-=#.?\x00\x01 ", *_URL_NEEDLES]), m
 @given(st.lists(_ASCII_TEXT, max_size=12),
        st.sets(st.one_of(st.sampled_from(_URL_NEEDLES), st.text("ab/\x00é", max_size=3))))
 @example(["/forum/ba"], {"a\x00", "/forum/ba\x00", "", "é"})
+@example([], {"\x00\x00a"})
+@example(["a"], {"a\x00\x00"})
 def test_needles_in_ascii_text_are_where_str_find_finds_them(texts, needles):
     """Overlapping occurrences, needles at the very end, NULs and non-ASCII needles too."""
     text = "".join(texts)
