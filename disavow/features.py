@@ -908,7 +908,10 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     domain_codes, domains = _column_distinct(links, s.DOMAIN, as_str=True)
     domain_key = _codes(np.where(domains.isna().to_numpy()[domain_codes], -1, domain_codes))
 
-    money = feats["anchor_type"].isin(["exact_match", "partial_match"]).to_numpy()
+    types = _anchor_type_flags(feats["anchor_type"], {
+        "money": ("exact_match", "partial_match"), "exact": ("exact_match",)})
+    known = ~np.isnan(types["money"])
+    money = types["money"] == 1.0
     if s.ANCHOR in links:
         anchor_key, has_text = _anchor_keys(links)
     else:
@@ -916,8 +919,8 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
         has_text = np.zeros(len(links), dtype=bool)
     chosen = money & has_text
     anchor_domains = _distinct_counts(anchor_key[chosen], domain_key[chosen])
-    out["anchor_domains"] = np.where(money, _lookup(anchor_domains, anchor_key), 0.0)
-    out["anchor_domains"] = out["anchor_domains"].where(feats["anchor_type"].notna())
+    out["anchor_domains"] = _where(np.where(money, _lookup(anchor_domains, anchor_key), 0.0),
+                                   known)
 
     if s.SOURCE_TITLE in links:
         title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
@@ -932,11 +935,24 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     out["first_seen_burst"] = _burst(links, domain_key)
     out["ip_block_domains"] = _ip_blocks(links, domain_key)
     out["name_family_size"] = _spread(family_sizes(domains), domain_codes, index)
-    exact = feats["anchor_type"].eq("exact_match")
-    known = feats["anchor_type"].notna()
-    share = float(exact[known].mean()) if known.any() else np.nan
+    share = (float(np.sum(types["exact"] == 1.0)) / float(np.sum(known)) if known.any()
+             else np.nan)
     out["profile_exact_anchor_share"] = share
     return out
+
+
+def _anchor_type_flags(types: pd.Series, groups: dict[str, tuple[str, ...]]
+                       ) -> dict[str, np.ndarray]:
+    """Per group of anchor types, per row: 1.0 if its type is in the group, else 0.0, NaN if none.
+
+    Worked out once per distinct type (there are seven) rather than by comparing a
+    million strings per group.
+    """
+    codes, kinds = pd.factorize(types, use_na_sentinel=True)
+    kinds = np.asarray(kinds, dtype=object)
+    # The code -1 of a row without a type picks the NaN at the end.
+    return {name: np.append(np.isin(kinds, group).astype(float), np.nan)[codes]
+            for name, group in groups.items()}
 
 
 def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1171,13 +1187,13 @@ def _roll_up(
         anchor_key = _anchor_keys(usable)[0].astype(float)
     else:
         anchor_key = np.zeros(len(usable))
-    work["__anchor"] = pd.Series(anchor_key, index=usable.index).where(
-        feats["anchor_type"].notna())
-    at = feats["anchor_type"]
-    known = at.notna()
-    work["__money"] = at.isin(["exact_match", "partial_match"]).astype(float).where(known)
-    work["__exact"] = at.eq("exact_match").astype(float).where(known)
-    work["__brand"] = at.isin(["branded", "naked_url"]).astype(float).where(known)
+    types = _anchor_type_flags(feats["anchor_type"], {
+        "money": ("exact_match", "partial_match"), "exact": ("exact_match",),
+        "brand": ("branded", "naked_url")})
+    work["__anchor"] = np.where(np.isnan(types["money"]), np.nan, anchor_key)
+    work["__money"] = types["money"]
+    work["__exact"] = types["exact"]
+    work["__brand"] = types["brand"]
     work["__ugc_page"] = np.fmax(np.fmax(feats["url_profile"], feats["url_comment"]),
                                  feats["url_bookmark"])
 

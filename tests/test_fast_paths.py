@@ -531,6 +531,20 @@ def test_anchor_types_match_one_keyword_at_a_time(anchor):
     assert F.classify_anchor(anchor, _PROFILE) == _plain_anchor_type(anchor, _PROFILE)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(math.nan),
+                          st.sampled_from([*F.ANCHOR_TYPES, " branded", "Exact_match"])),
+                max_size=20),
+       st.sampled_from(["object", "str"]))
+def test_anchor_type_flags_are_isin_where_the_type_is_known(types, dtype):
+    column = pd.Series(types, dtype=dtype)
+    groups = {"money": ("exact_match", "partial_match"), "exact": ("exact_match",), "none": ()}
+    flags = F._anchor_type_flags(column, groups)
+    for name, group in groups.items():
+        want = column.isin(list(group)).astype(float).where(column.notna())
+        assert _same(flags[name].tolist(), want.tolist())
+
+
 # --- domain names ----------------------------------------------------------------------
 
 _NAME_PARTS = st.sampled_from(
