@@ -966,17 +966,16 @@ def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return _shared(frame, "anchor keys", compute)
 
 
-_DIGIT_TO_HASH_SPACE_TO_SPACE = bytes(
-    ord("#") if chr(c).isdigit() else ord(" ") if chr(c).isspace() else c for c in range(128)
-) + bytes(range(128, 256))
+# ASCII digits and whitespace other than the space (str.isspace() counts \x1c-\x1f).
+_DIGIT_OR_ODD_SPACE = np.zeros(256, dtype=bool)
+_DIGIT_OR_ODD_SPACE[[*range(48, 58), *b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"]] = True
 
 
 def _title_templates(titles: list[str]) -> list[str]:
     r"""Each title lower-cased, runs of digits as "#", runs of whitespace as one space, stripped.
 
     ``" ".join(text.split())`` is ``re.sub(r"\s+", " ", text).strip()``: both use
-    str.isspace()'s whitespace. ASCII titles are worked on as the bytes of all of
-    them joined, with numpy, instead of one call per title that has a digit.
+    str.isspace()'s whitespace.
     """
     joined = _joined(titles)
     if joined is None or not titles:
@@ -984,23 +983,20 @@ def _title_templates(titles: list[str]) -> list[str]:
     lower = joined.lower()
     if not lower.isascii():
         return [_title_template(t) for t in lower.split(_SEP)]
-    # _SEP before the first title and after the last: every title sits between two.
-    text = (_SEP + lower + _SEP).encode("ascii")
-    data = np.frombuffer(text, dtype=np.uint8)
-    digit = (data - np.uint8(ord("0"))) < 10
-    # ASCII whitespace as str.isspace() has it: \t\n\x0b\x0c\r, \x1c-\x1f and the space.
-    space = ((data - np.uint8(ord("\t"))) < 5) | ((data - np.uint8(0x1C)) < 5)
-    chars = np.frombuffer(text.translate(_DIGIT_TO_HASH_SPACE_TO_SPACE), dtype=np.uint8)
-    repeat = np.zeros(len(data), dtype=bool)
-    repeat[1:] = (digit[1:] & digit[:-1]) | (space[1:] & space[:-1])
-    chars = chars[~repeat]
-    # What is left of a run of whitespace at a title's start or end goes too.
-    space = chars == ord(" ")
-    edge = chars == ord(_SEP)
-    dropped = np.zeros(len(chars), dtype=bool)
-    dropped[1:] = space[1:] & edge[:-1]
-    dropped[:-1] |= space[:-1] & edge[1:]
-    return chars[~dropped][1:-1].tobytes().decode("ascii").split(_SEP)
+    # Most ASCII titles are already their template: only those with a digit or with
+    # whitespace other than single spaces between words change.
+    data = np.frombuffer(lower.encode("ascii"), dtype=np.uint8)
+    space = data == ord(" ")
+    end = data == 0
+    changes = _DIGIT_OR_ODD_SPACE[data]
+    changes[1:] |= space[1:] & (space[:-1] | end[:-1])
+    changes[:-1] |= space[:-1] & end[1:]
+    templates = lower.split(_SEP)
+    ends = np.cumsum([len(t) + 1 for t in templates])
+    changed = np.searchsorted(ends, np.flatnonzero(changes), side="right")
+    for i in {0, len(templates) - 1, *changed.tolist()}:
+        templates[i] = _title_template(templates[i])
+    return templates
 
 
 def _title_template(lower: str) -> str:
