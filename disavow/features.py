@@ -662,26 +662,73 @@ def _containing(texts: list[str], needle_sets: dict[str, tuple[str, ...]]
         return {name: np.array([any(n in t for n in needles) for t in texts], dtype=bool)
                 for name, needles in needle_sets.items()}
     ends = np.cumsum([len(t) + 1 for t in texts])
+    starts = _occurrences(joined, {n for needles in needle_sets.values() for n in needles})
     found = {}
     for name, needles in needle_sets.items():
         hit = np.zeros(len(texts), dtype=bool)
-        hit[np.searchsorted(ends, _find_all(joined, needles), side="right")] = True
+        for needle in needles:
+            hit[np.searchsorted(ends, starts[needle], side="right")] = True
         found[name] = hit
     return found
 
 
-def _find_all(text: str, needles: tuple[str, ...]) -> np.ndarray:
-    """Where each occurrence of each needle starts in ``text``.
+def _occurrences(text: str, needles: set[str]) -> dict[str, np.ndarray]:
+    """Where each occurrence of each needle starts in ``text``."""
+    if text.isascii():
+        return _ascii_occurrences(text, needles)
+    return {needle: _find_all(text, needle) for needle in needles}
+
+
+def _find_all(text: str, needle: str) -> np.ndarray:
+    """Where each occurrence of ``needle`` starts in ``text``.
 
     str.find() is many times quicker than a regular expression of alternatives.
     """
     positions = []
-    for needle in needles:
-        at = text.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = text.find(needle, at + 1)
+    at = text.find(needle)
+    while at >= 0:
+        positions.append(at)
+        at = text.find(needle, at + 1)
     return np.array(positions, dtype=np.int64)
+
+
+def _ascii_occurrences(text: str, needles: set[str]) -> dict[str, np.ndarray]:
+    """:func:`_occurrences` in an ASCII text, by comparing its bytes with numpy.
+
+    One pass over the text's pairs of characters finds every place where a needle
+    may start (str.find() would go over the text once per needle); each needle's
+    further characters are compared at the places that begin with its first two.
+    """
+    width = max(map(len, needles), default=0)
+    # The zeros after the text let a needle be compared past its end; such
+    # occurrences are dropped at the end.
+    data = np.frombuffer(text.encode("ascii") + bytes(width), dtype=np.uint8)
+    # The pair of characters at each place of the text where a pair starts.
+    last = max(len(text) - 1, 0)
+    pairs = (data[:last].astype(np.uint16) << 8) | data[1:last + 1]
+    searched = {n: ord(n[0]) << 8 | ord(n[1]) for n in needles if len(n) >= 2 and n.isascii()}
+    heads = np.array(sorted(set(searched.values())), dtype=np.uint16)
+    wanted = np.zeros(1 << 16, dtype=bool)
+    wanted[heads] = True
+    places = np.flatnonzero(wanted[pairs])
+    # The places grouped by their pair, each group in text order.
+    place_pairs = pairs[places]
+    order = np.argsort(place_pairs, kind="stable")
+    places, place_pairs = places[order], place_pairs[order]
+    firsts = np.searchsorted(place_pairs, heads)
+    lasts = np.searchsorted(place_pairs, heads, side="right")
+    starting = {int(head): places[first:last]
+                for head, first, last in zip(heads, firsts, lasts, strict=True)}
+    found = {}
+    for needle in needles:
+        if needle not in searched:
+            found[needle] = _find_all(text, needle)
+            continue
+        at = starting[searched[needle]]
+        for offset in range(2, len(needle)):
+            at = at[data[at + offset] == ord(needle[offset])]
+        found[needle] = at[at <= len(text) - len(needle)]
+    return found
 
 
 def _where(values, condition: np.ndarray) -> np.ndarray:
@@ -861,7 +908,10 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     domain_codes, domains = _column_distinct(links, s.DOMAIN, as_str=True)
     domain_key = _codes(np.where(domains.isna().to_numpy()[domain_codes], -1, domain_codes))
 
-    money = feats["anchor_type"].isin(["exact_match", "partial_match"]).to_numpy()
+    types = _anchor_type_flags(feats["anchor_type"], {
+        "money": ("exact_match", "partial_match"), "exact": ("exact_match",)})
+    known = ~np.isnan(types["money"])
+    money = types["money"] == 1.0
     if s.ANCHOR in links:
         anchor_key, has_text = _anchor_keys(links)
     else:
@@ -869,8 +919,8 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
         has_text = np.zeros(len(links), dtype=bool)
     chosen = money & has_text
     anchor_domains = _distinct_counts(anchor_key[chosen], domain_key[chosen])
-    out["anchor_domains"] = np.where(money, _lookup(anchor_domains, anchor_key), 0.0)
-    out["anchor_domains"] = out["anchor_domains"].where(feats["anchor_type"].notna())
+    out["anchor_domains"] = _where(np.where(money, _lookup(anchor_domains, anchor_key), 0.0),
+                                   known)
 
     if s.SOURCE_TITLE in links:
         title_codes, titles = _column_distinct(links, s.SOURCE_TITLE)
@@ -885,11 +935,24 @@ def profile_patterns(links: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
     out["first_seen_burst"] = _burst(links, domain_key)
     out["ip_block_domains"] = _ip_blocks(links, domain_key)
     out["name_family_size"] = _spread(family_sizes(domains), domain_codes, index)
-    exact = feats["anchor_type"].eq("exact_match")
-    known = feats["anchor_type"].notna()
-    share = float(exact[known].mean()) if known.any() else np.nan
+    share = (float(np.sum(types["exact"] == 1.0)) / float(np.sum(known)) if known.any()
+             else np.nan)
     out["profile_exact_anchor_share"] = share
     return out
+
+
+def _anchor_type_flags(types: pd.Series, groups: dict[str, tuple[str, ...]]
+                       ) -> dict[str, np.ndarray]:
+    """Per group of anchor types, per row: 1.0 if its type is in the group, else 0.0, NaN if none.
+
+    Worked out once per distinct type (there are seven) rather than by comparing a
+    million strings per group.
+    """
+    codes, kinds = pd.factorize(types, use_na_sentinel=True)
+    kinds = np.asarray(kinds, dtype=object)
+    # The code -1 of a row without a type picks the NaN at the end.
+    return {name: np.append(np.isin(kinds, group).astype(float), np.nan)[codes]
+            for name, group in groups.items()}
 
 
 def _anchor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1120,13 +1183,13 @@ def _roll_up(
         anchor_key = _anchor_keys(usable)[0].astype(float)
     else:
         anchor_key = np.zeros(len(usable))
-    work["__anchor"] = pd.Series(anchor_key, index=usable.index).where(
-        feats["anchor_type"].notna())
-    at = feats["anchor_type"]
-    known = at.notna()
-    work["__money"] = at.isin(["exact_match", "partial_match"]).astype(float).where(known)
-    work["__exact"] = at.eq("exact_match").astype(float).where(known)
-    work["__brand"] = at.isin(["branded", "naked_url"]).astype(float).where(known)
+    types = _anchor_type_flags(feats["anchor_type"], {
+        "money": ("exact_match", "partial_match"), "exact": ("exact_match",),
+        "brand": ("branded", "naked_url")})
+    work["__anchor"] = np.where(np.isnan(types["money"]), np.nan, anchor_key)
+    work["__money"] = types["money"]
+    work["__exact"] = types["exact"]
+    work["__brand"] = types["brand"]
     work["__ugc_page"] = np.fmax(np.fmax(feats["url_profile"], feats["url_comment"]),
                                  feats["url_bookmark"])
 

@@ -16,7 +16,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from disavow import features as F
@@ -449,6 +449,28 @@ def test_url_signals_match_one_regex_per_url(urls):
                  path.str.count("/").astype(float).where(has_url).tolist())
 
 
+_URL_NEEDLES = sorted({n for needles in F.URL_PATTERNS.values() for n in needles})
+_ASCII_TEXT = st.lists(st.sampled_from([*"ab/-=#.?\x00\x01 ", *_URL_NEEDLES]), max_size=8).map(
+    "".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ASCII_TEXT, max_size=12),
+       st.sets(st.one_of(st.sampled_from(_URL_NEEDLES), st.text("ab/\x00é", max_size=3))))
+@example(["/forum/ba"], {"a\x00", "/forum/ba\x00", "", "é"})
+@example([], {"\x00\x00a"})
+@example(["a"], {"a\x00\x00"})
+def test_needles_in_ascii_text_are_where_str_find_finds_them(texts, needles):
+    """Overlapping occurrences, needles at the very end, NULs and non-ASCII needles too."""
+    text = "".join(texts)
+    found = F._ascii_occurrences(text, needles)
+    assert {n: at.tolist() for n, at in found.items()} == {
+        n: F._find_all(text, n).tolist() for n in needles}
+    plain = {name: [any(n in t for n in words) for t in texts]
+             for name, words in F.URL_PATTERNS.items()}
+    assert {k: v.tolist() for k, v in F._containing(texts, F.URL_PATTERNS).items()} == plain
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_TEXT, max_size=12))
 def test_title_templates_match_the_regular_expressions(titles):
@@ -458,6 +480,15 @@ def test_title_templates_match_the_regular_expressions(titles):
     ascii_titles = [t.encode("ascii", "replace").decode() for t in titles]
     want = [re.sub(r"\s+", " ", re.sub(r"\d+", "#", t.lower())).strip() for t in ascii_titles]
     assert F._title_templates(ascii_titles) == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text("aZ09# \t\n\x0b\x0c\r\x1c\x1f\x01", max_size=10), min_size=1,
+                max_size=12))
+def test_ascii_title_templates_match_the_regular_expressions(titles):
+    """Runs of digits and whitespace at a title's edges, titles of spaces only, empty ones."""
+    want = [re.sub(r"\s+", " ", re.sub(r"\d+", "#", t.lower())).strip() for t in titles]
+    assert F._title_templates(titles) == want
 
 
 _PROFILE = F.SiteProfile("fernbrookplumbing.co.uk", frozenset({"fernbrook"}),
@@ -498,6 +529,20 @@ def _plain_anchor_type(anchor, profile):
                                            "image", "x"]), max_size=5).map("".join)))
 def test_anchor_types_match_one_keyword_at_a_time(anchor):
     assert F.classify_anchor(anchor, _PROFILE) == _plain_anchor_type(anchor, _PROFILE)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(math.nan),
+                          st.sampled_from([*F.ANCHOR_TYPES, " branded", "Exact_match"])),
+                max_size=20),
+       st.sampled_from(["object", "str"]))
+def test_anchor_type_flags_are_isin_where_the_type_is_known(types, dtype):
+    column = pd.Series(types, dtype=dtype)
+    groups = {"money": ("exact_match", "partial_match"), "exact": ("exact_match",), "none": ()}
+    flags = F._anchor_type_flags(column, groups)
+    for name, group in groups.items():
+        want = column.isin(list(group)).astype(float).where(column.notna())
+        assert _same(flags[name].tolist(), want.tolist())
 
 
 # --- domain names ----------------------------------------------------------------------
