@@ -172,12 +172,14 @@ class OutputFiles:
                 else:
                     _move_without_replacing(tmp, dest)
                 moved.append(dest)
-        except OSError as exc:
+        except (OSError, OutputError) as exc:  # OutputError: a file appeared at dest meanwhile
             if not self.overwrite:
                 for done in moved:  # new files: nothing was there before them
                     with contextlib.suppress(OSError):
                         os.unlink(done)
                 moved = []
+            if isinstance(exc, OutputError):
+                raise
             already = (f" {', '.join(str(p) for p in moved)} already replaced; the rest "
                        "unchanged." if moved else " Nothing was written.")
             raise OutputError(f"could not write {dest}: {exc.strerror or exc}.{already}") from exc

@@ -233,3 +233,15 @@ def test_a_set_refuses_an_input_a_repeated_file_and_an_existing_one(tmp_path):
         files.add(source, b"y")
     assert source.read_bytes() == b"x"
     assert leftovers(tmp_path) == []
+
+
+def test_a_new_set_takes_back_its_files_when_one_appears_before_the_commit(tmp_path):
+    with OutputFiles(overwrite=False) as files:
+        files.add(tmp_path / "a.txt", b"new a")
+        files.add(tmp_path / "b.txt", b"new b")
+        (tmp_path / "b.txt").write_bytes(b"someone else's")  # another process, meanwhile
+        with pytest.raises(OutputError, match="already exists"):
+            files.commit()
+    assert not (tmp_path / "a.txt").exists()
+    assert (tmp_path / "b.txt").read_bytes() == b"someone else's"
+    assert leftovers(tmp_path) == []
