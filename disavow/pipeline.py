@@ -575,8 +575,9 @@ def build_summary(
 
 
 EMPTY_FILE_WARNING = (
-    "disavow.txt is empty: nothing scored Disavow and there was no --existing file. Do not "
-    "upload it: Search Console replaces your whole disavow list with the file you upload."
+    "disavow.txt is empty: nothing scored Disavow, and no --existing file with lines of its own "
+    "was merged. Do not upload it: Search Console replaces your whole disavow list with the "
+    "file you upload."
 )
 LEFT_OUT_WHY = ("did not fit Google's size limit (2 MB, 100,000 lines); lower-scoring than the "
                 "entries that did")
