@@ -442,11 +442,9 @@ def diff(
     }
     typer.echo(json.dumps(payload, indent=2))
     if result.un_disavowed:
-        err.print(f"Warning: uploading {new} would un-disavow {len(result.un_disavowed)} "
-                  "entries.", markup=False, highlight=False)
+        _warn(f"uploading {new} would un-disavow {len(result.un_disavowed)} entries.")
     if any(line.entry is not None for line in lines_joined_by_cr(new_file.lines)):
-        err.print(f"Warning: {new}: {cr_line_endings_message(new_file.lines)}.",
-                  markup=False, highlight=False)
+        _warn(f"{new}: {cr_line_endings_message(new_file.lines)}.")
 
 
 def run() -> None:  # pragma: no cover - console entry point
