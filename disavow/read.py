@@ -28,6 +28,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -139,6 +140,18 @@ class _Source:
         if isinstance(self.data, Path):
             return self.data.stat().st_size <= _HEAD_BYTES
         return len(self.data) <= _HEAD_BYTES
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The source's bytes, a piece at a time (a big file is never held whole)."""
+        if isinstance(self.data, Path):
+            with self.data.open("rb") as fh:
+                while chunk := fh.read(size):
+                    yield chunk
+        elif isinstance(self.data, bytes):
+            for start in range(0, len(self.data), size):
+                yield self.data[start : start + size]
+        else:
+            raise TypeError("text sources have no bytes")
 
     def for_pandas(self) -> Path | io.BytesIO | io.StringIO:
         if isinstance(self.data, Path):
@@ -732,8 +745,11 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
     na_values: dict[str, list[str]] = {}
     loose = {i for c, i in plan.mapping
              if c.canonical in _BOOL_COLUMNS or c.canonical in s.DATE_COLUMNS or c.kind != v.VALUE}
+    unconverted = _unconverted_positions(plan, source, dialect)
     for i, name in enumerate(names):
-        if i in numeric:
+        if i in unconverted:
+            dtype[name] = _UNCONVERTED
+        elif i in numeric:
             na_values[name] = list(MISSING)
         elif i in loose:
             # Booleans are left to the parser's inference (true/false -> bool, fast).
@@ -791,6 +807,46 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
     out = _canonical(frame, plan, report, source, bad_rows)
     report.rows_read = len(out)
     return out, report
+
+
+# The dtype of the cells of a column nothing reads: one raw byte each in a numpy
+# array, no Python object per cell (making those objects is most of the parse).
+# pandas' ``usecols`` would skip them too, but under ``usecols`` its C tokenizer
+# no longer reports rows with too many fields: they would be read as data.
+_UNCONVERTED = "S1"
+
+
+def _unconverted_positions(plan: _Plan, source: _Source, dialect: _Dialect) -> set[int]:
+    """Header positions whose cells need not become strings: no column is mapped there."""
+    mapped = {i for _, i in plan.mapping}
+    idle = set(range(len(plan.header))) - mapped
+    if idle and not _decoding_ignores_columns(source, dialect):
+        return set()
+    return idle
+
+
+def _decoding_ignores_columns(source: _Source, dialect: _Dialect) -> bool:
+    """Whether leaving cells unconverted cannot change how the text is decoded.
+
+    pandas decodes UTF-8 input cell by cell, as it converts cells: an invalid
+    byte in a column left unconverted would no longer send the file to the
+    Windows-1252 fallback. Other encodings are decoded as the file is read,
+    whatever is converted; text sources are already decoded.
+    """
+    return dialect.encoding != "utf-8" or _valid_utf8(source)
+
+
+def _valid_utf8(source: _Source) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in source.chunks():
+            if chunk.isascii() and not decoder.getstate()[0]:
+                continue  # most exports are ASCII: no need to build the text
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _delimiter_name(delimiter: str | None) -> str:
