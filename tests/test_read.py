@@ -723,3 +723,80 @@ def test_bytes_source_with_unmapped_columns_falls_back_the_same(tmp_path: Path):
                          b".com/,x,\x81\xe9\n")
     (report,) = read_exports([path]).reports
     assert any("Windows-1252" in w or "Latin-1" in w for w in report.warnings)
+
+
+# --- unread_columns: what a caller says it will not read ----------------------------
+
+CONTEXT = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)
+
+
+@pytest.mark.parametrize("unread", [
+    CONTEXT,
+    (s.LINK_TYPE, s.NOFOLLOW, s.AHREFS_DOMAIN_RATING),  # flag columns, a bool, a number
+    (s.ANCHOR, s.FIRST_SEEN, s.LAST_SEEN, s.LOST, s.LINK_COUNT),
+])
+@pytest.mark.parametrize("name", sorted(p.name for p in EXPORTS.iterdir() if p.name != "README.md"))
+def test_unread_columns_are_the_default_read_less_those_columns(name: str, unread: tuple):
+    full = read_exports([EXPORTS / name])
+    part = read_exports([EXPORTS / name], unread_columns=unread)
+    assert not set(unread) & set(part.links.columns)
+    expected = full.links.drop(columns=list(unread))
+    pd.testing.assert_frame_equal(part.links, expected)
+    assert part.reports == full.reports  # mapped columns still listed: the file maps them
+
+
+def test_unread_columns_leave_the_raw_frame_too():
+    default, _ = read_export(EXPORTS / "ahrefs_backlinks_legacy.csv")
+    frame, (report,) = read_export(EXPORTS / "ahrefs_backlinks_legacy.csv",
+                                   unread_columns=CONTEXT)
+    assert s.LEFT_CONTEXT in default and s.LEFT_CONTEXT not in frame
+    assert report.mapped_columns[s.LEFT_CONTEXT]  # the report still says the file has it
+    pd.testing.assert_frame_equal(frame, default.drop(columns=list(CONTEXT)))
+
+
+def test_unread_columns_are_not_made_into_strings(tmp_path: Path):
+    import tracemalloc
+
+    rows = "".join(f"https://a{i}.example.com/,a,{i:05d}{'x' * 2000}\n" for i in range(10_000))
+    path = tmp_path / "ahrefs.csv"
+    path.write_text("Referring page URL,Anchor,Left context\n" + rows)  # 20 MB of context
+
+    def peak(**kwargs) -> int:
+        tracemalloc.start()
+        try:
+            read_export(path, **kwargs)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak() > 20_000_000  # read by default: the strings are built
+    assert peak(unread_columns=CONTEXT) < 8_000_000
+
+
+def test_malformed_rows_keep_their_numbers_when_columns_are_unread(tmp_path: Path):
+    lines = ["Referring page URL\tLeft context\tAnchor\tRight context"]
+    for i in range(1, 9):
+        extra = "\textra" if i in (3, 7) else ""
+        lines.append(f"https://a{i}.example.com/\tleft {i}\tanchor {i}\tright {i}{extra}")
+    path = tmp_path / "ahrefs.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    full = read_exports([path])
+    part = read_exports([path], unread_columns=CONTEXT)
+    expected = [(3, "malformed row: expected 4 fields, saw 5"),
+                (7, "malformed row: expected 4 fields, saw 5")]
+    assert full.reports[0].skipped == part.reports[0].skipped == expected
+    assert part.links[s.SOURCE_ROW].tolist() == [1.0, 2.0, 4.0, 5.0, 6.0, 8.0]
+    assert part.links[s.ANCHOR].tolist() == [f"anchor {i}" for i in (1, 2, 4, 5, 6, 8)]
+
+
+def test_unread_columns_with_no_inputs():
+    links = read_exports([], unread_columns=CONTEXT).links
+    assert list(links.columns) == [c for c in s.LINK_COLUMNS if c not in CONTEXT]
+
+
+@pytest.mark.parametrize("unread", [(s.SOURCE_URL,), (s.TARGET_URL,), (s.STATUS,), ("nonsense",)])
+def test_columns_rows_are_built_from_cannot_be_unread(unread: tuple):
+    with pytest.raises(ValueError, match="cannot leave"):
+        read_exports([EXPORTS / "ahrefs_backlinks.csv"], unread_columns=unread)
+    with pytest.raises(ValueError, match="cannot leave"):
+        read_export(EXPORTS / "ahrefs_backlinks.csv", unread_columns=unread)
