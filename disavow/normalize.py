@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from disavow import schema as s
-from disavow.read import FileReport, as_bool, read_export
+from disavow.read import FileReport, as_bool, read_export, unread_set
 from disavow.schema import RowKind, RowStatus
 from disavow.urls import host_info, parse_host, parse_url
 
@@ -51,15 +51,20 @@ TEXT_DTYPE = "str"
 class ReadResult:
     """Every input read, normalised and merged."""
 
-    links: pd.DataFrame  # columns exactly LINK_COLUMNS (+ "label" when an input had one)
+    # columns exactly LINK_COLUMNS less the unread ones (+ "label" when an input had one)
+    links: pd.DataFrame
     reports: list[FileReport]
 
 
-def read_exports(paths: Iterable[str | Path]) -> ReadResult:
+def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str] = ()
+                 ) -> ReadResult:
     """Read, normalise and merge backlink exports.
 
     Args:
         paths: export files (CSV/TSV/TXT, XLSX, zip), any vendor, any mix.
+        unread_columns: canonical columns the caller will not read (any of
+            :data:`disavow.read.LEAVABLE_COLUMNS`): their cells are not
+            converted and the table has no such columns.
 
     Returns:
         The canonical table and one report per file (or zip member / sheet).
@@ -68,13 +73,15 @@ def read_exports(paths: Iterable[str | Path]) -> ReadResult:
 
     Raises:
         InputFormatError: a file cannot be read (see :func:`disavow.read.read_export`).
+        ValueError: ``unread_columns`` names a column that cannot be left unread.
     """
+    unread = unread_set(unread_columns)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
     for path in paths:
-        frame, file_reports = read_export(path)
+        frame, file_reports = read_export(path, unread_columns=unread)
         by_name = {_report_name(r, path): r for r in file_reports}
-        normal, notes = _normalize(frame, clean_text=False)
+        normal, notes = _normalize(frame, clean_text=False, unread=unread)
         for name, note in notes:
             report = by_name.get(name) or file_reports[0]
             report.warnings.append(note)
@@ -82,7 +89,7 @@ def read_exports(paths: Iterable[str | Path]) -> ReadResult:
         frames.append(normal)
         reports.extend(file_reports)
     if not frames:
-        return ReadResult(_empty_table(), reports)
+        return ReadResult(_empty_table().drop(columns=list(unread)), reports)
     links = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if len(frames) > 1 or links[s.SOURCE_FILE].nunique() > 1:
         links = merge_links(links)
@@ -127,12 +134,12 @@ def normalize_links(frame: pd.DataFrame) -> pd.DataFrame:
     return _normalize(frame)[0]
 
 
-def _normalize(frame: pd.DataFrame, clean_text: bool = True
+def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[str] = frozenset()
                ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """normalize_links, plus per-file notes; ``clean_text=False`` trusts the reader.
 
     disavow.read already turns empty text cells into NA (``na_values``), so the
-    frames it returns skip that pass.
+    frames it returns skip that pass. ``unread`` columns are left out.
     """
     n = len(frame)
     notes: list[tuple[str, str]] = []
@@ -167,6 +174,8 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True
 
     texts = {s.SOURCE_URL: url, s.SOURCE_HOST: host, s.DOMAIN: domain, s.PROBLEM: problem}
     for name in s.LINK_COLUMNS:
+        if name in unread:
+            continue
         if name == s.ROW_KIND:
             out[name] = kind
         elif name in texts:

@@ -53,7 +53,7 @@ DOMAIN_OUTPUT_COLUMNS = (
     s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
     s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
 )
-_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)  # read from exports, used by no stage
+_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)  # in exports, used by no stage
 OUTPUT_FILES = ("disavow.txt", "domains.csv", "links.csv", "report.html", "summary.json")
 N_SAMPLE_LINKS = 3
 
@@ -129,11 +129,10 @@ def score_exports(
     # parser leaves Python's lock for long stretches); its errors still come second.
     with ThreadPoolExecutor(1) as pool:
         loading = None if model else pool.submit(load_model, model_dir, trust=trust_model)
-        result = read_exports(list(paths))
-        # Nothing downstream reads the text around a link; a million rows of it would
-        # only hold memory.
-        table = result.links.drop(columns=list(_UNREAD_COLUMNS), errors="ignore")
-        result.links = table
+        # Nothing downstream reads the text around a link: a million rows of it would
+        # cost a second to parse and hold memory for nothing.
+        result = read_exports(list(paths), unread_columns=_UNREAD_COLUMNS)
+        table = result.links
         progress("loading the model")
         model = model or loading.result()
     policy = Policy.from_thresholds(

@@ -28,6 +28,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -54,6 +55,13 @@ MISSING = ("", "null", "NULL", "Null", "-", "--", "—", "n/a", "N/A", "NA", "na
 
 _NUMBER_COLUMNS = set(s.NUMBER_COLUMNS)
 _BOOL_COLUMNS = set(s.BOOL_COLUMNS)
+
+# Columns a caller may leave unread: filled from cells, and neither a row's
+# identity (URL, domain, target), its status nor its provenance is derived from them.
+LEAVABLE_COLUMNS = frozenset(s.LINK_COLUMNS) - {
+    s.ROW_KIND, s.SOURCE_URL, s.SOURCE_HOST, s.DOMAIN, s.TARGET_URL, s.SOURCE_FORMAT,
+    s.SOURCE_FILE, s.SOURCE_ROW, s.STATUS, s.PROBLEM,
+}
 
 _BINARY_MAGIC = {
     b"%PDF": "a PDF document",
@@ -140,6 +148,18 @@ class _Source:
             return self.data.stat().st_size <= _HEAD_BYTES
         return len(self.data) <= _HEAD_BYTES
 
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The source's bytes, a piece at a time (a big file is never held whole)."""
+        if isinstance(self.data, Path):
+            with self.data.open("rb") as fh:
+                while chunk := fh.read(size):
+                    yield chunk
+        elif isinstance(self.data, bytes):
+            for start in range(0, len(self.data), size):
+                yield self.data[start : start + size]
+        else:
+            raise TypeError("text sources have no bytes")
+
     def for_pandas(self) -> Path | io.BytesIO | io.StringIO:
         if isinstance(self.data, Path):
             return self.data
@@ -148,11 +168,15 @@ class _Source:
         return io.StringIO(self.data)
 
 
-def read_export(path: str | Path) -> tuple[pd.DataFrame, list[FileReport]]:
+def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
+                ) -> tuple[pd.DataFrame, list[FileReport]]:
     """Read one export file into canonical columns (a zip: all of its members).
 
     Args:
         path: a CSV/TSV/TXT, XLSX or zip file.
+        unread_columns: canonical columns the caller will not read (any of
+            :data:`LEAVABLE_COLUMNS`): their cells are not converted and they
+            are left out of the frame. The reports still list them as mapped.
 
     Returns:
         The rows of every table in the file, with canonical column names
@@ -163,7 +187,10 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, list[FileReport]]:
     Raises:
         InputFormatError: the file is missing, empty, binary, an existing
             disavow file, or has no usable URL or domain column.
+        ValueError: ``unread_columns`` names a column outside
+            :data:`LEAVABLE_COLUMNS` (a mistake in the calling code).
     """
+    unread = unread_set(unread_columns)
     file = Path(path)
     label = str(path)
     if not file.exists():
@@ -191,7 +218,7 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, list[FileReport]]:
     ignored: list[str] = []
     for source in sources:
         try:
-            frame, report = _read_source(source)
+            frame, report = _read_source(source, unread)
         except _NotBacklinks as exc:
             if len(sources) == 1:
                 raise
@@ -209,6 +236,19 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, list[FileReport]]:
         reports[0].warnings.append(f"not read: {note}")
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return frame, reports
+
+
+def unread_set(columns: Collection[str]) -> frozenset[str]:
+    """``columns`` as a set, refused unless all of them are in :data:`LEAVABLE_COLUMNS`."""
+    unread = frozenset(columns)
+    wrong = unread - LEAVABLE_COLUMNS
+    if wrong:
+        raise ValueError(
+            f"cannot leave {', '.join(sorted(wrong))} unread: rows are built from them, or "
+            f"they are not read from exports. Columns that can be: "
+            f"{', '.join(sorted(LEAVABLE_COLUMNS))}."
+        )
+    return unread
 
 
 def _expected_short() -> str:
@@ -348,7 +388,7 @@ class _Dialect:
     thousands: str | None = ","
 
 
-def _read_source(source: _Source) -> tuple[pd.DataFrame, FileReport]:
+def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
     warnings_: list[str] = []
     if isinstance(source.data, str):
         text, encoding, shown = source.data, "", "xlsx"
@@ -369,12 +409,12 @@ def _read_source(source: _Source) -> tuple[pd.DataFrame, FileReport]:
     dialect = _Dialect(encoding=encoding, shown=shown, delimiter=plan.delimiter,
                        skiprows=plan.skiprows)
     if plan.pasted:
-        return _read_pasted(source, plan, dialect, warnings_)
+        return _read_pasted(source, plan, dialect, warnings_, unread)
     if dialect.delimiter == ";":
         sample = [cell for rec in plan.data_rows for cell in rec]
         if any(_DECIMAL_COMMA.match(c) for c in sample):
             dialect.decimal, dialect.thousands = ",", "."
-    frame, report = _parse(source, plan, dialect, warnings_)
+    frame, report = _parse(source, plan, dialect, warnings_, unread)
     return frame, report
 
 
@@ -723,8 +763,8 @@ def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple
 # --- parsing ------------------------------------------------------------------
 
 
-def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
-           ) -> tuple[pd.DataFrame, FileReport]:
+def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
+           unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
     width = len(plan.header)
     names = [f"c{i}" for i in range(width)]
     numeric = {i for c, i in plan.mapping if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
@@ -732,8 +772,11 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
     na_values: dict[str, list[str]] = {}
     loose = {i for c, i in plan.mapping
              if c.canonical in _BOOL_COLUMNS or c.canonical in s.DATE_COLUMNS or c.kind != v.VALUE}
+    unconverted = _unconverted_positions(plan, unread, source, dialect)
     for i, name in enumerate(names):
-        if i in numeric:
+        if i in unconverted:
+            dtype[name] = _UNCONVERTED
+        elif i in numeric:
             na_values[name] = list(MISSING)
         elif i in loose:
             # Booleans are left to the parser's inference (true/false -> bool, fast).
@@ -788,9 +831,50 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
             f"{len(bad)} malformed row(s) with the wrong number of fields were skipped "
             f"(first at row {bad_rows[0]})."
         )
-    out = _canonical(frame, plan, report, source, bad_rows)
+    out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
+
+
+# The dtype of the cells of a column nothing reads: one raw byte each in a numpy
+# array, no Python object per cell (making those objects is most of the parse).
+# pandas' ``usecols`` would skip them too, but under ``usecols`` its C tokenizer
+# no longer reports rows with too many fields: they would be read as data.
+_UNCONVERTED = "S1"
+
+
+def _unconverted_positions(plan: _Plan, unread: frozenset[str], source: _Source,
+                           dialect: _Dialect) -> set[int]:
+    """Header positions whose cells need not become strings: unmapped, or only unread."""
+    wanted = {i for c, i in plan.mapping if c.canonical not in unread}
+    idle = set(range(len(plan.header))) - wanted
+    if idle and not _decoding_ignores_columns(source, dialect):
+        return set()
+    return idle
+
+
+def _decoding_ignores_columns(source: _Source, dialect: _Dialect) -> bool:
+    """Whether leaving cells unconverted cannot change how the text is decoded.
+
+    pandas decodes UTF-8 input cell by cell, as it converts cells: an invalid
+    byte in a column left unconverted would no longer send the file to the
+    Windows-1252 fallback. Other encodings are decoded as the file is read,
+    whatever is converted; text sources are already decoded.
+    """
+    return dialect.encoding != "utf-8" or _valid_utf8(source)
+
+
+def _valid_utf8(source: _Source) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in source.chunks():
+            if chunk.isascii() and not decoder.getstate()[0]:
+                continue  # most exports are ASCII: no need to build the text
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _delimiter_name(delimiter: str | None) -> str:
@@ -860,25 +944,29 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
 
 
 def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _Source,
-               bad_rows: list[int]) -> pd.DataFrame:
+               bad_rows: list[int], unread: frozenset[str]) -> pd.DataFrame:
     n = len(frame)
     cols: dict[str, object] = {}
     flags: list[tuple[str, pd.Series]] = []
     flag_headers: list[str] = []
+    # An unread column is still reported as mapped: the report describes the file.
     for column, i in plan.mapping:
-        raw = frame[f"c{i}"]
         header = plan.header[i].strip()
+        wanted = column.canonical not in unread
         if column.kind == v.KIND_FLAG:
-            flags.append((column.tag, _truthy(raw)))
+            if wanted:
+                flags.append((column.tag, _truthy(frame[f"c{i}"])))
             flag_headers.append(header)
             continue
-        if column.canonical in cols:
-            continue
-        cols[column.canonical] = _convert(raw, column.kind)
+        if column.canonical in report.mapped_columns:
+            continue  # the first header found for a column wins
         report.mapped_columns[column.canonical] = header
-    if flags and s.LINK_TYPE not in cols:
-        cols[s.LINK_TYPE] = _join_flags(flags, n)
+        if wanted:
+            cols[column.canonical] = _convert(frame[f"c{i}"], column.kind)
+    if flag_headers and s.LINK_TYPE not in report.mapped_columns:
         report.mapped_columns[s.LINK_TYPE] = ", ".join(flag_headers)
+        if s.LINK_TYPE not in unread:
+            cols[s.LINK_TYPE] = _join_flags(flags, n)
     used = {i for _, i in plan.mapping}
     last = len(plan.header) - 1
     report.ignored_columns.extend(
@@ -1011,8 +1099,8 @@ def _join_flags(flags: list[tuple[str, pd.Series]], n: int) -> pd.Series:
 # --- pasted web tables --------------------------------------------------------
 
 
-def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str]
-                 ) -> tuple[pd.DataFrame, FileReport]:
+def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
+                 unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
     """Repair a table copied from a vendor's web UI (formats.md section 2 rule 14).
 
     Such files are small; they are re-read with the csv module. The duplicated
@@ -1085,7 +1173,7 @@ def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[st
     repaired = _Source(source.label, source.name, buffer.getvalue())
     new_plan = _plan(_head_records(repaired.data, repaired), repaired)
     new_dialect = _Dialect("", dialect.shown, ",", 0)
-    frame, report = _parse(repaired, new_plan, new_dialect, notes)
+    frame, report = _parse(repaired, new_plan, new_dialect, notes, unread)
     report.delimiter = _delimiter_name(plan.delimiter)
     return frame, report
 

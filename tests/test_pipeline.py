@@ -175,3 +175,23 @@ def test_an_ip_host_has_no_tld_and_no_tld_reason(demo):
     assert len(ips)
     assert (ips["tld"] == "").all()
     assert not ips[s.REASONS].str.contains("TLD ").any()
+
+
+def test_the_text_around_links_is_never_read(monkeypatch, model):
+    import disavow.normalize as normalize
+
+    calls = []
+    real = normalize.read_exports
+
+    def spy(paths, **kwargs):
+        calls.append(kwargs)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(normalize, "read_exports", spy)
+    export = REPO / "tests" / "data" / "exports" / "ahrefs_backlinks_legacy.csv"
+    assert s.LEFT_CONTEXT in real([export]).links  # the export has the text
+    scored = score_exports([export], site="example.com", model=model)
+    assert set(calls[0]["unread_columns"]) == {s.LEFT_CONTEXT, s.RIGHT_CONTEXT}
+    for table in (scored.links, scored.skipped):
+        assert s.LEFT_CONTEXT not in table and s.RIGHT_CONTEXT not in table
+    assert scored.reports[0].mapped_columns[s.LEFT_CONTEXT] == "TextPre"

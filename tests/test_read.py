@@ -610,3 +610,193 @@ def test_a_stray_nul_byte_is_not_binary(tmp_path: Path):
     path.write_bytes(b"URL,Title\nhttps://a.example.com/,ti\x00tle\n" + body)
     links = read_exports([path]).links
     assert links.loc[0, s.SOURCE_URL] == "https://a.example.com/" and len(links) == 6
+
+
+# --- columns nothing reads ---------------------------------------------------------
+# Cells of unmapped columns are tokenized (a row's field count is still checked)
+# but never made into strings. These tests pin what must not change with that.
+
+
+def test_unmapped_column_cells_are_not_made_into_strings(tmp_path: Path):
+    import tracemalloc
+
+    junk = "".join(f"https://a{i}.example.com/,{i:05d}{'x' * 2000}\n" for i in range(10_000))
+    path = tmp_path / "junk.csv"
+    path.write_text("URL,Notes nobody reads\n" + junk)  # 20 MB in the unmapped column
+    tracemalloc.start()
+    try:
+        frame, _ = read_export(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(frame) == 10_000 and "c1" not in frame
+    assert peak < 8_000_000  # 20 MB of strings were never built
+
+
+def test_extra_fields_in_unmapped_columns_are_still_malformed(tmp_path: Path):
+    path = tmp_path / "extra.csv"
+    path.write_text("URL,Anchor,Notes,More notes\n"
+                    "https://a.example.com/,a,n,m\n"
+                    "https://b.example.com/,b,n,m,one too many\n"
+                    "https://c.example.com/,c,n,m\n"
+                    "https://d.example.com/,d,n,m,,\n"
+                    "https://e.example.com/,e,n,m\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5"),
+                              (4, "malformed row: expected 4 fields, saw 6")]
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [
+        "https://a.example.com/", "https://c.example.com/", "https://e.example.com/"]
+    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 5.0]
+
+
+def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
+    # pandas pads a row with too few fields; that was never reported and stays so.
+    path = tmp_path / "short.csv"
+    full = "".join(f"https://{c}.example.com/,n,{c},m\n" for c in "efgh")
+    path.write_text("URL,Notes,Anchor,More notes\n"
+                    "https://a.example.com/,n,a,m\n"
+                    "https://b.example.com/,n,b\n"
+                    "https://c.example.com/\n"
+                    "https://d.example.com/,n,d,m,extra\n" + full)
+    result = read_exports([path])
+    assert result.reports[0].delimiter == ","
+    assert result.reports[0].skipped == [(4, "malformed row: expected 4 fields, saw 5")]
+    assert result.links[s.ANCHOR].tolist() == ["a", "b", np.nan, "e", "f", "g", "h"]
+
+
+def test_malformed_rows_below_a_preamble_keep_their_numbers(tmp_path: Path):
+    path = tmp_path / "preamble.csv"
+    path.write_text("Backlinks of example.com\nExported 2024-05-01\n\n"
+                    "Source URL,Anchor Text,SourceTrustFlow,Notes\n"
+                    "http://a.example.com/,a,3,n\n"
+                    "http://b.example.com/,b,4,n,extra\n"
+                    "http://c.example.com/,c,5,n\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.format is Format.MAJESTIC
+    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5")]
+    assert result.links[s.MAJESTIC_TRUST_FLOW].tolist() == [3.0, 5.0]
+    assert result.links[s.SOURCE_ROW].tolist() == [1.0, 3.0]
+
+
+def test_unclosed_quote_in_an_unmapped_column_keeps_rows_before_it(tmp_path: Path):
+    path = tmp_path / "quote.csv"
+    path.write_text('URL,Notes,Anchor\nhttps://a.example.com/,ok,a\n'
+                    'https://b.example.com/,"broken,b\nhttps://c.example.com/,x,c\n')
+    result = read_exports([path])
+    report = result.reports[0]
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/"]
+    assert report.rows_skipped == 1 and "never closed" in report.skipped[0][1]
+
+
+def test_invalid_utf8_in_an_unmapped_column_still_falls_back(tmp_path: Path):
+    # pandas decodes UTF-8 cell by cell: the bad byte below is only seen when its
+    # cell is converted. The fallback must not depend on whether a column is read.
+    head = "URL,Anchor,Notes\n" + "".join(
+        f"https://a{i}.example.com/,caf\u00e9,n\n" for i in range(20_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(head.encode() + b"https://z.example.com/,x,\xe9t\xe9\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert any("Windows-1252" in w for w in report.warnings)
+    assert report.encoding == "cp1252"
+    assert result.links.loc[0, s.ANCHOR] == "caf\u00e9".encode().decode("cp1252")
+
+
+def test_valid_utf8_with_unmapped_columns_reads_as_utf8(tmp_path: Path):
+    head = "URL,Anchor,Notes\n" + "".join(
+        f"https://a{i}.example.com/,caf\u00e9,\u00e9t\u00e9\n" for i in range(20_000))
+    path = tmp_path / "utf8.csv"
+    path.write_bytes(head.encode())
+    result = read_exports([path])
+    assert result.reports[0].encoding == "utf-8" and not result.reports[0].warnings
+    assert result.links.loc[19_999, s.ANCHOR] == "caf\u00e9"
+
+
+def test_bytes_source_with_unmapped_columns_falls_back_the_same(tmp_path: Path):
+    rows = "".join(f"https://a{i}.example.com/,x,n\n" for i in range(20_000))
+    path = tmp_path / "links.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("links.csv", ("URL,Anchor,Notes\n" + rows).encode() + b"https://z.example"
+                         b".com/,x,\x81\xe9\n")
+    (report,) = read_exports([path]).reports
+    assert any("Windows-1252" in w or "Latin-1" in w for w in report.warnings)
+
+
+# --- unread_columns: what a caller says it will not read ----------------------------
+
+CONTEXT = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)
+
+
+@pytest.mark.parametrize("unread", [
+    CONTEXT,
+    (s.LINK_TYPE, s.NOFOLLOW, s.AHREFS_DOMAIN_RATING),  # flag columns, a bool, a number
+    (s.ANCHOR, s.FIRST_SEEN, s.LAST_SEEN, s.LOST, s.LINK_COUNT),
+])
+@pytest.mark.parametrize("name", sorted(p.name for p in EXPORTS.iterdir() if p.name != "README.md"))
+def test_unread_columns_are_the_default_read_less_those_columns(name: str, unread: tuple):
+    full = read_exports([EXPORTS / name])
+    part = read_exports([EXPORTS / name], unread_columns=unread)
+    assert not set(unread) & set(part.links.columns)
+    expected = full.links.drop(columns=list(unread))
+    pd.testing.assert_frame_equal(part.links, expected)
+    assert part.reports == full.reports  # mapped columns still listed: the file maps them
+
+
+def test_unread_columns_leave_the_raw_frame_too():
+    default, _ = read_export(EXPORTS / "ahrefs_backlinks_legacy.csv")
+    frame, (report,) = read_export(EXPORTS / "ahrefs_backlinks_legacy.csv",
+                                   unread_columns=CONTEXT)
+    assert s.LEFT_CONTEXT in default and s.LEFT_CONTEXT not in frame
+    assert report.mapped_columns[s.LEFT_CONTEXT]  # the report still says the file has it
+    pd.testing.assert_frame_equal(frame, default.drop(columns=list(CONTEXT)))
+
+
+def test_unread_columns_are_not_made_into_strings(tmp_path: Path):
+    import tracemalloc
+
+    rows = "".join(f"https://a{i}.example.com/,a,{i:05d}{'x' * 2000}\n" for i in range(10_000))
+    path = tmp_path / "ahrefs.csv"
+    path.write_text("Referring page URL,Anchor,Left context\n" + rows)  # 20 MB of context
+
+    def peak(**kwargs) -> int:
+        tracemalloc.start()
+        try:
+            read_export(path, **kwargs)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak() > 20_000_000  # read by default: the strings are built
+    assert peak(unread_columns=CONTEXT) < 8_000_000
+
+
+def test_malformed_rows_keep_their_numbers_when_columns_are_unread(tmp_path: Path):
+    lines = ["Referring page URL\tLeft context\tAnchor\tRight context"]
+    for i in range(1, 9):
+        extra = "\textra" if i in (3, 7) else ""
+        lines.append(f"https://a{i}.example.com/\tleft {i}\tanchor {i}\tright {i}{extra}")
+    path = tmp_path / "ahrefs.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    full = read_exports([path])
+    part = read_exports([path], unread_columns=CONTEXT)
+    expected = [(3, "malformed row: expected 4 fields, saw 5"),
+                (7, "malformed row: expected 4 fields, saw 5")]
+    assert full.reports[0].skipped == part.reports[0].skipped == expected
+    assert part.links[s.SOURCE_ROW].tolist() == [1.0, 2.0, 4.0, 5.0, 6.0, 8.0]
+    assert part.links[s.ANCHOR].tolist() == [f"anchor {i}" for i in (1, 2, 4, 5, 6, 8)]
+
+
+def test_unread_columns_with_no_inputs():
+    links = read_exports([], unread_columns=CONTEXT).links
+    assert list(links.columns) == [c for c in s.LINK_COLUMNS if c not in CONTEXT]
+
+
+@pytest.mark.parametrize("unread", [(s.SOURCE_URL,), (s.TARGET_URL,), (s.STATUS,), ("nonsense",)])
+def test_columns_rows_are_built_from_cannot_be_unread(unread: tuple):
+    with pytest.raises(ValueError, match="cannot leave"):
+        read_exports([EXPORTS / "ahrefs_backlinks.csv"], unread_columns=unread)
+    with pytest.raises(ValueError, match="cannot leave"):
+        read_export(EXPORTS / "ahrefs_backlinks.csv", unread_columns=unread)
