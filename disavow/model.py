@@ -147,20 +147,28 @@ class ScoringModel:
                                            use_na_sentinel=False)
             features = features.assign(name_ngram_score=self._name_scores(distinct)[codes])
         estimator = self.estimators[level]
-        parts = _calibrated_boosters(estimator, self.feature_columns(level))
+        columns = self.feature_columns(level)
+        parts = _calibrated_boosters(estimator, columns)
         if parts is None:
             return estimator.predict_proba(self.prepare(features, level))[:, 1]
         # Score each group of rows that no tree can tell apart once (see below), and
-        # prepare the model's input one block of rows at a time.
-        group, first = _distinct_rows(features, self.feature_columns(level), parts)
+        # make the model's input one block of rows at a time.
+        group, first = _distinct_rows(features, columns, parts)
 
         def rows(positions: np.ndarray) -> pd.DataFrame:
+            """The reference input for those distinct rows: what scikit-learn is given."""
             return self.prepare(features.iloc[first[positions]], level)
 
-        scores = _boosted_proba(parts, len(first), rows)
-        check = np.unique(np.linspace(0, len(first) - 1, num=min(_CHECK_ROWS, len(first)))
-                          .astype(np.intp))
-        if not np.array_equal(scores[check], _single_threaded_proba(estimator, rows(check))):
+        gatherer = _BlockGatherer.build(parts, features, columns, self.metadata["categories"],
+                                        first)
+        check = _check_positions(len(first), gatherer)
+        reference = rows(check)
+        if gatherer is not None and gatherer.agrees(check, _preprocessed(parts, reference)):
+            blocks = gatherer.gather
+        else:
+            blocks = _reference_blocks(parts, rows)
+        scores = _boosted_proba(parts, len(first), blocks)
+        if not np.array_equal(scores[check], _single_threaded_proba(estimator, reference)):
             scores = estimator.predict_proba(rows(np.arange(len(first))))[:, 1]  # stay exact
         return scores[group]
 
@@ -187,6 +195,8 @@ class ScoringModel:
 _BLOCK_ROWS = 1 << 14  # rows prepared at once (bounds the memory of the float matrix)
 _CHUNK_ROWS = 2048  # rows walked through all trees while they stay in the cache
 _CHECK_ROWS = 64  # rows re-scored by scikit-learn's predict_proba to verify the fast path
+# Each booster's input matrix for some distinct rows; see _boosted_proba for the slot.
+_Blocks = Callable[[np.ndarray, int | None], list[np.ndarray]]
 
 
 def _calibrated_boosters(estimator: Any, columns: list[str]) -> list[tuple[Any, Any]] | None:
@@ -282,16 +292,17 @@ def _distinct_rows(
     return group.astype(np.intp), first
 
 
-def _boosted_proba(
-    parts: list[tuple[Any, Any]], n_rows: int, rows: Callable[[np.ndarray], pd.DataFrame]
-) -> np.ndarray:
+def _boosted_proba(parts: list[tuple[Any, Any]], n_rows: int, blocks: _Blocks) -> np.ndarray:
     """What CalibratedClassifierCV.predict_proba(X)[:, 1] computes, walked block-wise.
 
-    ``rows(positions)`` gives the model's input (as :func:`prepare_matrix` makes
-    it) for those of the ``n_rows`` rows. Each booster's raw score is its baseline
-    plus every tree's leaf value, added in the same order as scikit-learn adds
-    them; the sigmoid calibrators and the average over the calibrated boosters
-    are scikit-learn's own operations.
+    ``blocks(positions, slot)`` gives each booster's input matrix (what its
+    ``_preprocess_X`` makes of :func:`prepare_matrix`) for those of the ``n_rows``
+    rows. Blocks alternate between slots 0 and 1: a block may live in a buffer
+    that is reused when its slot is asked for again, by then walked.
+
+    Each booster's raw score is its baseline plus every tree's leaf value, added
+    in the same order as scikit-learn adds them; the sigmoid calibrators and the
+    average over the calibrated boosters are scikit-learn's own operations.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -315,8 +326,9 @@ def _boosted_proba(
     workers = _n_threads()
     pool = ThreadPoolExecutor(workers) if workers > 1 and n_rows > _CHUNK_ROWS else None
     def prepared(offset: int) -> list[np.ndarray]:
+        # Two slots: the pool walks the block of one while the other is filled.
         stop = min(offset + _BLOCK_ROWS, n_rows)
-        return _preprocessed(parts, rows(np.arange(offset, stop)))
+        return blocks(np.arange(offset, stop), (offset // _BLOCK_ROWS) % 2)
 
     try:
         block = prepared(0)
@@ -361,6 +373,12 @@ def _preprocessed(parts: list[tuple[Any, Any]], frame: pd.DataFrame) -> list[np.
     return out
 
 
+def _reference_blocks(parts: list[tuple[Any, Any]],
+                      rows: Callable[[np.ndarray], pd.DataFrame]) -> _Blocks:
+    """Blocks made by pandas and scikit-learn from ``rows(positions)``: slow, exact by design."""
+    return lambda positions, slot=None: _preprocessed(parts, rows(positions))
+
+
 def _encoder_key(booster: Any) -> Any:
     pre = getattr(booster, "_preprocessor", None)
     if pre is None:
@@ -373,6 +391,187 @@ def _encoder_key(booster: Any) -> Any:
         )
     except (AttributeError, KeyError, TypeError):
         return None
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One model column over every row of the features, ready to gather from.
+
+    ``values`` are the numbers as the features frame holds them (cast to float64
+    while gathering, which is what ``astype(float)`` does), or for a categorical
+    column each row's value code, -1 where missing; ``lookup`` is then what the
+    booster's encoder makes of each code, missing last so that -1 reads it. A
+    column the features lack is ``fill`` on every row.
+    """
+
+    values: np.ndarray | None
+    lookup: np.ndarray | None = None
+    fill: float = np.nan
+
+    def gather(self, rows: np.ndarray, out: np.ndarray) -> None:
+        if self.values is None:
+            out[:] = self.fill
+        elif self.lookup is None:
+            out[:] = self.values[rows]
+        else:
+            np.take(self.lookup, self.values[rows], out=out)
+
+
+class _BlockGatherer:
+    """Each booster's input matrix for any of the distinct rows, without pandas.
+
+    :func:`prepare_matrix` and the booster's ``_preprocess_X`` cost about 0.1 s per
+    block of 16k rows, on the thread that should be feeding the tree walkers.
+    Here each column is read once for all rows, without a copy where the frame
+    already holds numbers, and each categorical value is encoded once, by the
+    booster's own preprocessing; a block is then one gather per column.
+    """
+
+    def __init__(self, plans: list[list[_Column]], readers: list[int], first: np.ndarray,
+                 category_codes: list[np.ndarray]) -> None:
+        self._plans = plans  # the columns of each distinct booster input, in its order
+        self._readers = readers  # which plan each booster reads
+        self._first = first
+        self._category_codes = category_codes
+        self._buffers: dict[tuple[int, int], np.ndarray] = {}
+
+    @classmethod
+    def build(cls, parts: list[tuple[Any, Any]], features: pd.DataFrame, columns: list[str],
+              categories: dict[str, list[str]], first: np.ndarray) -> _BlockGatherer | None:
+        """None where a booster's input is not laid out as this class reads it."""
+        layouts = [_booster_layout(booster, len(columns)) for booster, _ in parts]
+        if any(layout is None for layout in layouts):
+            return None
+        numbers, levels = _read_columns(features, columns)
+        plans: list[list[_Column]] = []
+        readers: list[int] = []
+        keys: list[Any] = []
+        for (booster, _), layout in zip(parts, layouts, strict=True):
+            key = _encoder_key(booster)
+            if key is not None and key in keys:
+                readers.append(keys.index(key))
+                continue
+            try:
+                encoded = _encoded_probe(booster, columns, categories,
+                                         {c: uniques for c, (_, uniques) in levels.items()})
+            except (ValueError, TypeError):
+                return None  # the reference path will say what is wrong
+            plans.append([_plan_column(columns[source], encoded[:, at], numbers, levels)
+                          for at, source in enumerate(layout)])
+            keys.append(key)
+            readers.append(len(plans) - 1)
+        return cls(plans, readers, first, [codes for codes, _ in levels.values()])
+
+    def gather(self, positions: np.ndarray, slot: int | None = None) -> list[np.ndarray]:
+        """Each booster's input for those distinct rows, in buffer ``slot`` if given."""
+        rows = self._first[positions]
+        matrices = []
+        for index, plan in enumerate(self._plans):
+            out = self._buffer(index, len(rows), len(plan), slot)
+            for at, column in enumerate(plan):
+                column.gather(rows, out[:, at])
+            matrices.append(out)
+        return [matrices[plan] for plan in self._readers]
+
+    def _buffer(self, plan: int, n_rows: int, n_columns: int, slot: int | None) -> np.ndarray:
+        # Column-major: each column's gather writes one contiguous run.
+        buffer = None if slot is None else self._buffers.get((plan, slot))
+        if buffer is None or len(buffer) < n_rows:
+            buffer = np.empty((n_rows, n_columns), order="F")
+            if slot is not None:
+                self._buffers[plan, slot] = buffer
+        return buffer[:n_rows]
+
+    def agrees(self, positions: np.ndarray, reference: list[np.ndarray]) -> bool:
+        """Whether the gathered input of those rows is ``reference``'s, bit for bit."""
+        return all(_same_bits(got, want)
+                   for got, want in zip(self.gather(positions), reference, strict=True))
+
+    def first_row_of_each_category(self) -> np.ndarray:
+        """For each categorical column, the first distinct row holding each of its values."""
+        found = [np.unique(codes[self._first], return_index=True)[1]
+                 for codes in self._category_codes]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _booster_layout(booster: Any, n_columns: int) -> np.ndarray | None:
+    """Which model column each column of the booster's preprocessed input holds.
+
+    scikit-learn's ColumnTransformer puts the categorical columns first (its
+    "encoder" part), then the numeric ones, each in the model's order; anything
+    else (a later scikit-learn) is None.
+    """
+    pre = getattr(booster, "_preprocessor", None)
+    if pre is None:
+        return np.arange(n_columns)
+    categorical = np.asarray(booster.is_categorical_, dtype=bool)
+    n_categorical = int(categorical.sum())
+    expected = {"encoder": slice(0, n_categorical), "numerical": slice(n_categorical, n_columns)}
+    outputs = getattr(pre, "output_indices_", {})
+    if len(categorical) != n_columns or any(
+        outputs.get(name, expected.get(name)) != expected.get(name, slice(0, 0))
+        for name in {*outputs, *expected}
+    ):
+        return None
+    return np.r_[np.flatnonzero(categorical), np.flatnonzero(~categorical)]
+
+
+def _read_columns(
+    features: pd.DataFrame, columns: list[str]
+) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, pd.Index]]]:
+    """The model's numeric columns as arrays, and its categorical ones as (codes, values)."""
+    numbers: dict[str, np.ndarray] = {}
+    levels: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for column in columns:
+        if column not in features:
+            continue
+        series = features[column]
+        if column in CATEGORICAL_FEATURES:
+            levels[column] = pd.factorize(series, use_na_sentinel=True)
+        elif isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+            numbers[column] = series.to_numpy()  # a view: numbers need no conversion
+        else:  # text, objects, nullable types: as prepare_matrix converts them
+            numbers[column] = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
+    return numbers, levels
+
+
+def _encoded_probe(booster: Any, columns: list[str], categories: dict[str, list[str]],
+                   uniques: dict[str, pd.Index]) -> np.ndarray:
+    """The booster's input, made the reference way, for rows holding each categorical value.
+
+    Row k holds each column's k-th value, and missing values after them, so that
+    row ``len(values)`` of a column is what a missing value becomes; columns the
+    features lack are missing on every row.
+    """
+    size = 1 + max((len(values) for values in uniques.values()), default=0)
+    probe = pd.DataFrame({column: pd.Series(values).reindex(range(size))
+                          for column, values in uniques.items()}, index=range(size))
+    return np.asarray(booster._preprocess_X(prepare_matrix(probe, columns, categories),
+                                            reset=False), dtype=float)
+
+
+def _plan_column(column: str, encoded: np.ndarray, numbers: dict[str, np.ndarray],
+                 levels: dict[str, tuple[np.ndarray, pd.Index]]) -> _Column:
+    """How to gather one column, given what the booster made of it in the probe."""
+    if column in numbers:
+        return _Column(numbers[column])
+    if column in levels:
+        codes, values = levels[column]
+        return _Column(codes, lookup=encoded[:len(values) + 1].copy())
+    return _Column(None, fill=float(encoded[0]))
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float)
+    return a.shape == b.shape and np.array_equal(a.view(np.uint64), b.view(np.uint64))
+
+
+def _check_positions(n_rows: int, gatherer: _BlockGatherer | None) -> np.ndarray:
+    """Distinct rows re-scored the reference way: spread over all, and every category's first."""
+    spread = np.linspace(0, n_rows - 1, num=min(_CHECK_ROWS, n_rows)).astype(np.intp)
+    categories = np.zeros(0, dtype=np.intp) if gatherer is None else \
+        gatherer.first_row_of_each_category()
+    return np.unique(np.r_[spread, categories])
 
 
 def _single_threaded_proba(estimator: Any, matrix: pd.DataFrame) -> np.ndarray:

@@ -31,7 +31,12 @@ from disavow.explain import (
     link_reasons_column,
     reasons_column,
 )
-from disavow.model import _boosted_proba, _calibrated_boosters, _distinct_rows
+from disavow.model import (
+    _boosted_proba,
+    _calibrated_boosters,
+    _distinct_rows,
+    _reference_blocks,
+)
 from disavow.pipeline import N_SAMPLE_LINKS, _sample_links
 
 # --- scoring ---------------------------------------------------------------------------
@@ -81,7 +86,8 @@ def test_fast_scoring_is_predict_proba_bit_for_bit(frozen, block_rows, monkeypat
     assert parts is not None
     group, first = _distinct_rows(frame, columns, parts)
     assert len(first) < len(frame)
-    scores = _boosted_proba(parts, len(first), lambda pos: frame.iloc[first[pos]])[group]
+    blocks = _reference_blocks(parts, lambda pos: frame.iloc[first[pos]])
+    scores = _boosted_proba(parts, len(first), blocks)[group]
     assert np.array_equal(scores, model.predict_proba(frame)[:, 1])
 
 

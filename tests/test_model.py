@@ -79,3 +79,172 @@ def test_each_name_is_scored_once_per_run_and_the_cache_changes_nothing(monkeypa
     assert sorted(seen) == sorted(set(names))  # distinct names, and only on the first call
     assert np.array_equal(first, again)
     assert np.array_equal(first, load_model().score(feats, "domain"))
+
+
+# --- the model's input, gathered block by block ----------------------------------------
+
+
+def link_frame(model, n=240, seed=0):
+    """Link features as the model reads them, with every value prepare_matrix must handle."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({column: rng.normal(size=n).round(1)
+                          for column in model.feature_columns("link")})
+    frame = frame.mask(rng.random(frame.shape) < 0.1)
+    frame["n_links"] = rng.integers(0, 9, n)  # int64, as build_features makes it
+    frame["tld"] = pd.Series(rng.choice(["com", "xyz", "other", "zzz-unseen", "ai", "?"], n),
+                             dtype="str").mask(rng.random(n) < 0.1)
+    # "empty" is a category of the metadata the encoder never saw; None is missing.
+    frame["anchor_type"] = pd.Series(
+        rng.choice(["branded", "generic", "empty", "zzz-unseen", None], n), dtype=object)
+    return frame
+
+
+def with_junk_numbers(frame):
+    junk = frame["ahrefs_dr"].astype(object)
+    junk.iloc[::7] = "n/a"
+    junk.iloc[3::7] = "12.5"
+    junk.iloc[5::7] = None
+    return frame.assign(ahrefs_dr=junk)
+
+
+def with_nullable_and_bool(frame):
+    ints = pd.array(frame["n_links"], dtype="Int64")
+    ints[::4] = pd.NA
+    return frame.assign(n_links=ints, n_pages=frame["n_pages"] > 0)
+
+
+def without_columns(frame):
+    return frame.drop(columns=["tld", "ahrefs_dr", "n_links"])
+
+
+def with_missing_categories(frame):
+    return frame.assign(anchor_type=None, tld=pd.Series(np.nan, index=frame.index, dtype="str"))
+
+
+VARIANTS = [lambda f: f, with_junk_numbers, with_nullable_and_bool, without_columns,
+            with_missing_categories]
+
+
+def reference_input(model, parts, frame):
+    """What scikit-learn's own preprocessing makes of prepare_matrix, per booster."""
+    from disavow.model import _preprocessed, prepare_matrix
+
+    return _preprocessed(parts, prepare_matrix(frame, model.feature_columns("link"),
+                                               model.metadata["categories"]))
+
+
+def same_bits(got, want):
+    got, want = np.ascontiguousarray(got), np.ascontiguousarray(want)
+    return got.shape == want.shape and np.array_equal(got.view(np.uint64), want.view(np.uint64))
+
+
+def gatherer_for(model, frame, first):
+    from disavow.model import _BlockGatherer, _calibrated_boosters
+
+    columns = model.feature_columns("link")
+    parts = _calibrated_boosters(model.estimators["link"], columns)
+    gatherer = _BlockGatherer.build(parts, frame, columns, model.metadata["categories"], first)
+    assert gatherer is not None
+    return gatherer, parts
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_gathered_input_is_scikit_learns_bit_for_bit(model, variant):
+    frame = variant(link_frame(model))
+    first = np.arange(0, len(frame), 2)  # every other row stands for its group
+    gatherer, parts = gatherer_for(model, frame, first)
+    for positions, slot in ((np.arange(len(first)), None), (np.arange(30, 90), 0),
+                            (np.arange(5), 0), (np.arange(50, 120), 1)):
+        got = gatherer.gather(positions, slot)
+        want = reference_input(model, parts, frame.iloc[first[positions]])
+        assert all(same_bits(g, w) for g, w in zip(got, want, strict=True))
+
+
+def test_gathered_input_covers_unseen_and_missing_categories(model):
+    frame = link_frame(model)
+    gatherer, parts = gatherer_for(model, frame, np.arange(len(frame)))
+    matrix = gatherer.gather(np.arange(len(frame)))[0]
+    tld = matrix[:, list(parts[0][0].feature_names_in_[parts[0][0].is_categorical_]).index("tld")]
+    # "ai" and "other" are levels of prepare_matrix the link model never saw in training.
+    seen = frame["tld"].isin(["com", "xyz"]).to_numpy()
+    assert not seen.all() and np.isnan(tld[~seen]).all()
+    assert not np.isnan(tld[seen]).any()
+
+
+def score_links(model, frame):
+    """The model's scores of ``frame`` as links, and predict_proba's."""
+    from disavow.train import name_scores
+
+    domains = pd.Series([f"site{i % 37}.com" for i in range(len(frame))])
+    got = model.score(frame, "link", domains=domains)
+    plain = frame.assign(name_ngram_score=name_scores(model.estimators["names"], domains))
+    want = model.estimators["link"].predict_proba(model.prepare(plain, "link"))[:, 1]
+    return got, want
+
+
+def count_pandas_preparation(monkeypatch):
+    """The sizes of the frames prepared with pandas and scikit-learn from now on."""
+    from disavow import model as model_module
+
+    sizes = []
+    plain = model_module._preprocessed
+    monkeypatch.setattr(model_module, "_preprocessed",
+                        lambda parts, frame: sizes.append(len(frame)) or plain(parts, frame))
+    return sizes
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_scores_come_from_gathered_blocks_and_equal_predict_proba(model, variant, monkeypatch):
+    from disavow import model as model_module
+
+    monkeypatch.setattr(model_module, "_BLOCK_ROWS", 64)
+    monkeypatch.setattr(model_module, "_n_threads", lambda: 2)
+    prepared_with_pandas = count_pandas_preparation(monkeypatch)
+    got, want = score_links(model, variant(link_frame(model)))
+    assert np.array_equal(got, want)
+    assert len(prepared_with_pandas) == 1  # the check's rows only: every block was gathered
+
+
+def test_a_wrong_gather_is_caught_before_scoring(model, monkeypatch):
+    from disavow import model as model_module
+
+    monkeypatch.setattr(model_module, "_BLOCK_ROWS", 64)
+    prepared_with_pandas = count_pandas_preparation(monkeypatch)
+    plain = model_module._Column.gather
+
+    def off_by_a_little(self, rows, out):
+        plain(self, rows, out)
+        out[rows % 5 == 0] += 1e-9  # wrong only on some rows, and barely
+
+    monkeypatch.setattr(model_module._Column, "gather", off_by_a_little)
+    frame = link_frame(model)
+    got, want = score_links(model, frame)
+    assert np.array_equal(got, want)
+    assert len(prepared_with_pandas) > 1  # the blocks too were made the reference way
+
+
+def test_wrong_scores_fall_back_to_predict_proba(model, monkeypatch):
+    from disavow import model as model_module
+
+    monkeypatch.setattr(model_module, "_BLOCK_ROWS", 64)
+    # A gather wrong where the input check does not look: only the scores can tell.
+    monkeypatch.setattr(model_module._BlockGatherer, "agrees", lambda self, *args: True)
+    plain = model_module._Column.gather
+    monkeypatch.setattr(model_module._Column, "gather",
+                        lambda self, rows, out: plain(self, rows[::-1], out))
+    got, want = score_links(model, link_frame(model))
+    assert np.array_equal(got, want)
+
+
+def test_the_check_reads_every_categorical_value(model, monkeypatch):
+    from disavow import model as model_module
+
+    monkeypatch.setattr(model_module, "_CHECK_ROWS", 4)  # few rows spread over the frame
+    frame = link_frame(model)
+    frame.loc[101, "anchor_type"] = "exact_match"  # on one row only
+    first = np.arange(len(frame))
+    gatherer, _ = gatherer_for(model, frame, first)
+    checked = frame.iloc[first[model_module._check_positions(len(first), gatherer)]]
+    for column in ("tld", "anchor_type"):
+        assert set(checked[column].dropna()) == set(frame[column].dropna())
+        assert checked[column].isna().any() and frame[column].isna().any()
