@@ -1121,12 +1121,65 @@ DESCRIPTIONS.update(
 )
 
 
+@dataclass(frozen=True)
+class LinkFeatures:
+    """The link model's input, with each referring domain's columns held once.
+
+    ``own`` holds the columns that describe each row itself (one row per usable
+    canonical row); ``context`` the columns of LINK_MODEL_FEATURES that describe
+    the row's referring domain, one row per domain; row ``i`` has the context of
+    domain row ``domain_row[i]``. A million links come from a few tens of
+    thousands of domains: repeating 45 domain columns on every link row would hold
+    some 400 MB for values that are each known once.
+    """
+
+    own: pd.DataFrame
+    context: pd.DataFrame
+    domain_row: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.own)
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.own or column in self.context
+
+    @property
+    def index(self) -> pd.Index:
+        return self.own.index
+
+    def column(self, name: str) -> pd.Series:
+        """One column with a value per row (a domain's value repeated on its rows)."""
+        if name in self.own:
+            return self.own[name]
+        spread = self.context[name].take(self.domain_row)
+        return spread.set_axis(self.own.index)
+
+    def rows(self, positions: np.ndarray) -> LinkFeatures:
+        """The rows at ``positions`` (integer positions, or a boolean mask)."""
+        positions = np.asarray(positions)
+        if positions.dtype == bool:
+            positions = np.flatnonzero(positions)
+        return LinkFeatures(self.own.iloc[positions], self.context,
+                            self.domain_row[positions])
+
+    def frame(self) -> pd.DataFrame:
+        """Every column of LINK_MODEL_FEATURES, one row per row (the domain's repeated)."""
+        context = self.context.take(self.domain_row)
+        context.index = self.own.index
+        return pd.concat([self.own, context], axis=1).reindex(columns=LINK_MODEL_FEATURES)
+
+
 @dataclass
 class ProfileFeatures:
     """All features of one backlink profile, computed once."""
 
-    links: pd.DataFrame  # LINK_MODEL_FEATURES, one row per usable canonical row
+    link_features: LinkFeatures  # the link model's input, per usable canonical row
     domains: pd.DataFrame  # DOMAIN_FEATURES, indexed by domain
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """LINK_MODEL_FEATURES as one frame, one row per usable canonical row."""
+        return self.link_features.frame()
 
 
 def build_features(table: pd.DataFrame, profile: SiteProfile) -> ProfileFeatures:
@@ -1149,12 +1202,11 @@ def _build_features(table: pd.DataFrame, profile: SiteProfile) -> ProfileFeature
     domain_codes, domains = _column_distinct(usable, s.DOMAIN, as_str=True)
     names = _name_table(domains.array)  # no domain is missing here: the order of pd.unique
     domain_table = _roll_up(usable, feats, names, domain_codes, domains)
-    context = domain_table.drop(columns=[c for c in domain_table if c in feats])
-    # Rows of the domain table in the order of pd.unique: row i is domain code i.
-    context = context.take(domain_codes)
-    context.index = feats.index
-    link_frame = pd.concat([feats, context], axis=1).reindex(columns=LINK_MODEL_FEATURES)
-    return ProfileFeatures(links=link_frame, domains=domain_table)
+    own = feats[[c for c in LINK_MODEL_FEATURES if c in feats]]
+    context = domain_table[[c for c in LINK_MODEL_FEATURES if c in domain_table and c not in feats]]
+    # Rows of the domain table are in the order of pd.unique: row i is domain code i.
+    links = LinkFeatures(own, context, np.asarray(domain_codes, dtype=np.intp))
+    return ProfileFeatures(link_features=links, domains=domain_table)
 
 
 def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:

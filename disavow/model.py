@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from disavow.errors import ModelError
-from disavow.features import CATEGORICAL_FEATURES
+from disavow.features import CATEGORICAL_FEATURES, LinkFeatures
 
 DEFAULT_MODEL_NAME = "backlink-gb-v1"
 MODEL_FILE = "model.joblib"
@@ -140,23 +140,24 @@ class ScoringModel:
             return out
         return self._score(features, level, features.index if domains is None else domains)
 
-    def _score(self, features: pd.DataFrame, level: str, domains: object) -> np.ndarray:
+    def _score(self, features: pd.DataFrame | LinkFeatures, level: str, domains: object
+               ) -> np.ndarray:
         if "names" in self.estimators and "name_ngram_score" in self.feature_columns(level):
-            # Once per distinct domain: a million links come from far fewer domains.
-            codes, distinct = pd.factorize(np.asarray(domains, dtype=object),
-                                           use_na_sentinel=False)
-            features = features.assign(name_ngram_score=self._name_scores(distinct)[codes])
+            features = self._with_name_scores(features, np.asarray(domains, dtype=object))
         estimator = self.estimators[level]
         columns = self.feature_columns(level)
         parts = _calibrated_boosters(estimator, columns)
         if parts is None:
-            return estimator.predict_proba(self.prepare(features, level))[:, 1]
+            whole = features.frame() if isinstance(features, LinkFeatures) else features
+            return estimator.predict_proba(self.prepare(whole, level))[:, 1]
         # Score each group of rows that no tree can tell apart once (see below), and
         # make the model's input one block of rows at a time.
         group, first = _distinct_rows(features, columns, parts)
 
         def rows(positions: np.ndarray) -> pd.DataFrame:
             """The reference input for those distinct rows: what scikit-learn is given."""
+            if isinstance(features, LinkFeatures):
+                return self.prepare(features.rows(first[positions]).frame(), level)
             return self.prepare(features.iloc[first[positions]], level)
 
         gatherer = _BlockGatherer.build(parts, features, columns, self.metadata["categories"],
@@ -171,6 +172,27 @@ class ScoringModel:
         if not np.array_equal(scores[check], _single_threaded_proba(estimator, reference)):
             scores = estimator.predict_proba(rows(np.arange(len(first))))[:, 1]  # stay exact
         return scores[group]
+
+    def _with_name_scores(self, features: pd.DataFrame | LinkFeatures, domains: np.ndarray
+                          ) -> pd.DataFrame | LinkFeatures:
+        """``features`` with ``name_ngram_score`` filled from each row's domain name."""
+        if isinstance(features, LinkFeatures) and "name_ngram_score" in features.context:
+            # Once per context row, when every row of one context row names one domain.
+            names = np.full(len(features.context), None, dtype=object)
+            names[features.domain_row] = domains
+            if (names[features.domain_row] == domains).all():
+                used = pd.notna(names)  # context rows of no row are never read
+                codes, distinct = pd.factorize(names[used], use_na_sentinel=False)
+                scores = np.full(len(names), np.nan)
+                scores[used] = self._name_scores(distinct)[codes]
+                context = features.context.assign(name_ngram_score=scores)
+                return LinkFeatures(features.own, context, features.domain_row)
+            features = features.frame()
+        elif isinstance(features, LinkFeatures):
+            features = features.frame()
+        # Once per distinct domain: a million links come from far fewer domains.
+        codes, distinct = pd.factorize(domains, use_na_sentinel=False)
+        return features.assign(name_ngram_score=self._name_scores(distinct)[codes])
 
     def _name_scores(self, domains: np.ndarray) -> np.ndarray:
         from disavow.train import name_scores
@@ -234,23 +256,48 @@ def _calibrated_boosters(estimator: Any, columns: list[str]) -> list[tuple[Any, 
 
 
 def _distinct_rows(
-    features: pd.DataFrame, columns: list[str], parts: list[tuple[Any, Any]]
+    features: pd.DataFrame | LinkFeatures, columns: list[str], parts: list[tuple[Any, Any]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Group rows no tree can tell apart: (group of each row, first row of each group).
 
     Read from the features before :func:`prepare_matrix`. A numeric value only
     matters through the split thresholds it passes, so it is replaced by its rank
     among the thresholds the trees use on that column (missing values apart); a
-    categorical value is kept as it is (finer than the model's categories).
+    categorical value is kept as it is (finer than the model's categories). The
+    columns :class:`LinkFeatures` holds once per domain are grouped once per domain.
     """
     n_rows = len(features)
+    cuts = _split_thresholds(columns, parts)
+    if cuts is None:
+        return np.arange(n_rows), np.arange(n_rows)  # no grouping
+    if isinstance(features, LinkFeatures):
+        own = [(c, cuts[c]) for c in columns if c in features.own]
+        per_domain = [(c, cuts[c]) for c in columns if c not in features.own]
+        domain_group, n_domain_groups = _group_codes(features.context, per_domain)
+        group, size = _group_codes(features.own, own)
+        group, _ = _combined(group, size, domain_group[features.domain_row], n_domain_groups)
+    else:
+        group, _ = _group_codes(features, [(c, cuts[c]) for c in columns])
+    group, uniques = pd.factorize(group)
+    first = np.full(len(uniques), n_rows, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(n_rows))
+    return group.astype(np.intp), first
+
+
+_CATEGORICAL = None  # a column's "thresholds" when the trees split it by category
+
+
+def _split_thresholds(columns: list[str], parts: list[tuple[Any, Any]]
+                      ) -> dict[str, np.ndarray | None] | None:
+    """Each column's sorted split thresholds over every tree (``_CATEGORICAL`` for a
+    categorical column), or None when the boosters disagree on which are categorical."""
     thresholds: list[set[float]] = [set() for _ in columns]
     masks = [booster.is_categorical_ for booster, _ in parts]
     categorical = np.zeros(len(columns), dtype=bool) if masks[0] is None else np.asarray(masks[0])
     for (booster, _), mask in zip(parts, masks, strict=True):
         mask = np.zeros(len(columns), dtype=bool) if mask is None else np.asarray(mask)
         if not np.array_equal(mask, categorical):
-            return np.arange(n_rows), np.arange(n_rows)  # no grouping
+            return None
         order = np.r_[np.flatnonzero(mask), np.flatnonzero(~mask)]  # the booster's layout
         for iteration in booster._predictors:
             nodes = iteration[0].nodes
@@ -258,38 +305,50 @@ def _distinct_rows(
             cols = order[nodes["feature_idx"][split]]
             cat_node = nodes["is_categorical"][split].astype(bool)
             if (cat_node != categorical[cols]).any():
-                return np.arange(n_rows), np.arange(n_rows)
+                return None
             for col, value in zip(cols[~cat_node], nodes["num_threshold"][split][~cat_node],
                                   strict=True):
                 thresholds[col].add(float(value))
-    group = np.zeros(n_rows, dtype=np.int64)
+    return {
+        column: _CATEGORICAL if categorical[position]
+        else np.array(sorted(thresholds[position]), dtype=float)
+        for position, column in enumerate(columns)
+    }
+
+
+def _group_codes(frame: pd.DataFrame, columns: list[tuple[str, np.ndarray | None]]
+                 ) -> tuple[np.ndarray, int]:
+    """A code for each row of ``frame`` equal where no split on ``columns`` tells
+    rows apart, and how many codes there can be."""
+    group = np.zeros(len(frame), dtype=np.int64)
     size = 1
-    for position, column in enumerate(columns):
-        if column not in features:
+    for column, cuts in columns:
+        if column not in frame:
             continue  # missing everywhere: the same on every row
-        series = features[column]
-        if categorical[position]:
+        series = frame[column]
+        if cuts is _CATEGORICAL:
             code, uniques = pd.factorize(series, use_na_sentinel=True)
             code, levels = code.astype(np.int64) + 1, len(uniques) + 1
-        elif thresholds[position]:
+        elif len(cuts):
             values = series.to_numpy(dtype=float, na_value=np.nan) \
                 if series.dtype == np.float64 else \
                 pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-            cuts = np.array(sorted(thresholds[position]), dtype=float)
             code = np.searchsorted(cuts, values, side="left").astype(np.int64)
             code[np.isnan(values)] = len(cuts) + 1
             levels = len(cuts) + 2
         else:
             continue  # no tree looks at this column
-        if size * levels >= 1 << 62:
-            group, uniques = pd.factorize(group)
-            size = len(uniques)
-        group = group * levels + code
-        size *= levels
-    group, uniques = pd.factorize(group)
-    first = np.full(len(uniques), n_rows, dtype=np.int64)
-    np.minimum.at(first, group, np.arange(n_rows))
-    return group.astype(np.intp), first
+        group, size = _combined(group, size, code, levels)
+    return group, size
+
+
+def _combined(group: np.ndarray, size: int, code: np.ndarray, levels: int
+              ) -> tuple[np.ndarray, int]:
+    """Codes for the pairs (group, code), and how many there can be (kept in int64)."""
+    if size * levels >= 1 << 62:
+        group, uniques = pd.factorize(group)
+        size = len(uniques)
+    return group * levels + code, size * levels
 
 
 def _boosted_proba(parts: list[tuple[Any, Any]], n_rows: int, blocks: _Blocks) -> np.ndarray:
@@ -401,20 +460,25 @@ class _Column:
     while gathering, which is what ``astype(float)`` does), or for a categorical
     column each row's value code, -1 where missing; ``lookup`` is then what the
     booster's encoder makes of each code, missing last so that -1 reads it. A
-    column the features lack is ``fill`` on every row.
+    column the features lack is ``fill`` on every row. ``value_row``, when given,
+    says which element of ``values`` each row reads (a domain's, for the columns
+    :class:`LinkFeatures` holds once per domain).
     """
 
     values: np.ndarray | None
     lookup: np.ndarray | None = None
     fill: float = np.nan
+    value_row: np.ndarray | None = None
 
     def gather(self, rows: np.ndarray, out: np.ndarray) -> None:
         if self.values is None:
             out[:] = self.fill
-        elif self.lookup is None:
-            out[:] = self.values[rows]
+            return
+        at = rows if self.value_row is None else self.value_row[rows]
+        if self.lookup is None:
+            out[:] = self.values[at]
         else:
-            np.take(self.lookup, self.values[rows], out=out)
+            np.take(self.lookup, self.values[at], out=out)
 
 
 class _BlockGatherer:
@@ -436,13 +500,23 @@ class _BlockGatherer:
         self._buffers: dict[tuple[int, int], np.ndarray] = {}
 
     @classmethod
-    def build(cls, parts: list[tuple[Any, Any]], features: pd.DataFrame, columns: list[str],
+    def build(cls, parts: list[tuple[Any, Any]], features: pd.DataFrame | LinkFeatures,
+              columns: list[str],
               categories: dict[str, list[str]], first: np.ndarray) -> _BlockGatherer | None:
         """None where a booster's input is not laid out as this class reads it."""
         layouts = [_booster_layout(booster, len(columns)) for booster, _ in parts]
         if any(layout is None for layout in layouts):
             return None
-        numbers, levels = _read_columns(features, columns)
+        if isinstance(features, LinkFeatures):
+            own = [c for c in columns if c in features.own]
+            numbers, levels = _read_columns(features.own, own)
+            per_domain = _read_columns(features.context, [c for c in columns if c not in own])
+            numbers.update(per_domain[0])
+            levels.update(per_domain[1])
+            value_rows = dict.fromkeys([*per_domain[0], *per_domain[1]], features.domain_row)
+        else:
+            numbers, levels = _read_columns(features, columns)
+            value_rows = {}
         plans: list[list[_Column]] = []
         readers: list[int] = []
         keys: list[Any] = []
@@ -456,11 +530,14 @@ class _BlockGatherer:
                                          {c: uniques for c, (_, uniques) in levels.items()})
             except (ValueError, TypeError):
                 return None  # the reference path will say what is wrong
-            plans.append([_plan_column(columns[source], encoded[:, at], numbers, levels)
+            plans.append([_plan_column(columns[source], encoded[:, at], numbers, levels,
+                                       value_rows.get(columns[source]))
                           for at, source in enumerate(layout)])
             keys.append(key)
             readers.append(len(plans) - 1)
-        return cls(plans, readers, first, [codes for codes, _ in levels.values()])
+        row_codes = [codes if column not in value_rows else codes[value_rows[column]]
+                     for column, (codes, _) in levels.items()]  # one code per row
+        return cls(plans, readers, first, row_codes)
 
     def gather(self, positions: np.ndarray, slot: int | None = None) -> list[np.ndarray]:
         """Each booster's input for those distinct rows, in buffer ``slot`` if given."""
@@ -551,13 +628,14 @@ def _encoded_probe(booster: Any, columns: list[str], categories: dict[str, list[
 
 
 def _plan_column(column: str, encoded: np.ndarray, numbers: dict[str, np.ndarray],
-                 levels: dict[str, tuple[np.ndarray, pd.Index]]) -> _Column:
+                 levels: dict[str, tuple[np.ndarray, pd.Index]],
+                 value_row: np.ndarray | None = None) -> _Column:
     """How to gather one column, given what the booster made of it in the probe."""
     if column in numbers:
-        return _Column(numbers[column])
+        return _Column(numbers[column], value_row=value_row)
     if column in levels:
         codes, values = levels[column]
-        return _Column(codes, lookup=encoded[:len(values) + 1].copy())
+        return _Column(codes, lookup=encoded[:len(values) + 1].copy(), value_row=value_row)
     return _Column(None, fill=float(encoded[0]))
 
 

@@ -155,14 +155,15 @@ def score_exports(
     is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
     every_row = bool(is_link.all())
     links = usable.copy(deep=False) if every_row else usable[is_link].copy()
-    link_feats = feats.links if every_row else feats.links[is_link]
-    links["anchor_type"] = link_feats["anchor_type"].to_numpy()
+    link_feats = feats.link_features if every_row else feats.link_features.rows(is_link)
+    links["anchor_type"] = link_feats.column("anchor_type").to_numpy()
     links[s.SCORE] = model.score(link_feats, "link", domains=links[s.DOMAIN].astype(str))
-    anchor_domains = (link_feats["anchor_domains"].to_numpy(dtype=float)
+    anchor_domains = (link_feats.column("anchor_domains").to_numpy(dtype=float)
                       if "anchor_domains" in link_feats else None)
     # Only the signals the link reasons read are kept: a million rows of every
     # signal would stay in memory until the end for nothing.
-    link_feats = link_feats[[c for c in LINK_REASON_FEATURES if c in link_feats and c not in links]]
+    link_feats = pd.DataFrame({c: link_feats.column(c) for c in LINK_REASON_FEATURES
+                               if c in link_feats and c not in links}, index=link_feats.index)
     del feats
 
     progress("deciding")

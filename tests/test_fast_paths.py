@@ -133,6 +133,60 @@ def test_shipped_model_scores_as_predict_proba():
         assert got.shape == (len(frame),)
 
 
+
+def _profile_features(n: int = 300, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    domains = [f"{w}{i % 40}.{t}" for i, (w, t) in enumerate(
+        zip(rng.choice(["seo-links", "bakery", "casino", "news"], n),
+            rng.choice(["com", "xyz", "co.uk"], n), strict=True))]
+    table = pd.DataFrame({
+        "row_kind": rng.choice(["link", "link", "domain"], n), "status": "ok",
+        "domain": domains,
+        "source_url": [f"https://{d}/page/{i % 7}" for i, d in enumerate(domains)],
+        "anchor": rng.choice(["click here", "cheap seo", "Bakery", None], n),
+        "nofollow": rng.choice([True, False], n),
+    })
+    return table, F.build_features(table, F.SiteProfile("bakery.com"))
+
+
+def test_link_features_hold_each_domains_columns_once():
+    table, feats = _profile_features()
+    parts = feats.link_features
+    assert len(parts.context) == table["domain"].nunique() and len(parts) == len(table)
+    assert not set(parts.own.columns) & set(parts.context.columns)
+    frame = feats.links
+    assert list(frame.columns) == list(F.LINK_MODEL_FEATURES)
+    for column in parts.context.columns:  # the domain's value on each of its rows
+        of_domain = feats.domains[column].reindex(table["domain"]).set_axis(frame.index)
+        pd.testing.assert_series_equal(frame[column], of_domain)
+        pd.testing.assert_series_equal(parts.column(column), frame[column])
+    kept = table["row_kind"].eq("link").to_numpy()
+    pd.testing.assert_frame_equal(parts.rows(kept).frame(), frame[kept])
+
+
+def test_link_features_score_as_their_whole_frame(monkeypatch):
+    from disavow import model as model_module
+
+    model = model_module.load_model()
+    table, feats = _profile_features(seed=3)
+    kept = table["row_kind"].eq("link").to_numpy()
+    names = table["domain"][kept].astype(str)
+    whole = feats.links[kept]
+    want = model.score(whole, "link", domains=names)
+    monkeypatch.setattr(model_module, "_BLOCK_ROWS", 32)
+    prepared = []  # rows scikit-learn prepares: the check rows only, the rest gathered
+    plain = model_module._preprocessed
+    monkeypatch.setattr(model_module, "_preprocessed",
+                        lambda parts, frame: prepared.append(len(frame)) or plain(parts, frame))
+    got = model.score(feats.link_features.rows(kept), "link", domains=names)
+    assert np.array_equal(got, want)
+    assert len(prepared) == 1 and prepared[0] < kept.sum() // 2
+    # Row domains that do not match the context rows are scored as a whole frame.
+    other = names.sample(frac=1.0, random_state=0).to_numpy()
+    assert np.array_equal(model.score(feats.link_features.rows(kept), "link", domains=other),
+                          model.score(whole, "link", domains=other))
+
+
 # --- reasons ---------------------------------------------------------------------------
 
 
