@@ -97,8 +97,9 @@ class FileReport:
     """What ``disavow inspect`` prints about one input file (or zip member / sheet).
 
     ``rows_read`` counts the data rows that made it into the table. Malformed
-    rows (wrong number of fields, an unclosed quote) are not in the table and
-    are counted in ``rows_skipped``; :func:`disavow.normalize.read_exports`
+    rows (more fields than the header, an unclosed quote) are not in the table
+    and are counted in ``rows_skipped``; a row with fewer fields is kept, its
+    missing cells empty (exports often drop trailing empty fields); :func:`disavow.normalize.read_exports`
     also counts there the rows kept with ``status="skipped"`` (an unusable URL
     or domain). ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
     (1-based data row, reason); the count is always exact.
@@ -828,7 +829,7 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         )
     if bad:
         report.warnings.append(
-            f"{len(bad)} malformed row(s) with the wrong number of fields were skipped "
+            f"{len(bad)} malformed row(s) with more fields than the header were skipped "
             f"(first at row {bad_rows[0]})."
         )
     out = _canonical(frame, plan, report, source, bad_rows, unread)
