@@ -99,10 +99,11 @@ class FileReport:
     ``rows_read`` counts the data rows that made it into the table. Malformed
     rows (more fields than the header, an unclosed quote) are not in the table
     and are counted in ``rows_skipped``; a row with fewer fields is kept, its
-    missing cells empty (exports often drop trailing empty fields); :func:`disavow.normalize.read_exports`
-    also counts there the rows kept with ``status="skipped"`` (an unusable URL
-    or domain). ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
-    (1-based data row, reason); the count is always exact.
+    missing cells empty (exports often drop trailing empty fields).
+    :func:`disavow.normalize.read_exports` also counts in ``rows_skipped`` the
+    rows kept with ``status="skipped"`` (an unusable URL or domain). ``skipped``
+    holds at most :data:`MAX_EXAMPLES` examples as (1-based data row, reason);
+    the count is always exact.
     """
 
     path: str
@@ -820,7 +821,7 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         bad_rows.append(row)
         report.add_skipped(row, f"malformed row: {reason}")
     if cut is not None:
-        row = max(1, cut - header_rows)
+        row = cut - header_rows + 1  # pandas counts lines from 0
         report.add_skipped(row, "a quote opened in this row is never closed; the rest of the "
                                 "file after it could not be split into rows")
         report.warnings.append(
@@ -921,6 +922,9 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 cut = int(match.group(1))
                 header_rows = int(kwargs["skiprows"]) + (1 if kwargs["header"] == 0 else 0)
                 nrows = max(0, cut - header_rows)
+                if nrows == 0:  # the first row opens it: no row can be read
+                    empty = pd.DataFrame({name: pd.Series(dtype="str") for name in kwargs["names"]})
+                    return empty, [], cut
                 break
             if encoding != dialect.encoding:
                 notes.append(

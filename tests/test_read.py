@@ -313,6 +313,23 @@ def test_unclosed_quote_keeps_rows_before_it(tmp_path: Path):
     assert "never closed" in report.skipped[0][1]
 
 
+@pytest.mark.parametrize("before, read", [
+    ("", 0),  # the first data row opens it
+    ("https://a.example.com/,ok\n", 1),
+    ('https://a.example.com/,"two\nlines"\nhttps://b.example.com/,b\n', 2),
+])
+def test_an_unclosed_quote_is_reported_at_the_data_row_that_opens_it(tmp_path: Path, before,
+                                                                      read):
+    path = tmp_path / "quote.csv"
+    path.write_text(f'URL,Anchor\n{before}https://x.example.com/,"broken\n'
+                    "https://c.example.com/,x\n")
+    result = read_exports([path])
+    report = result.reports[0]
+    assert len(result.links) == report.rows_read == read
+    assert report.skipped[0][0] == read + 1
+    assert f"row {read + 1} opens a quote" in " ".join(report.warnings)
+
+
 def test_skipped_examples_are_capped_but_counted(tmp_path: Path):
     lines = ["Source URL,SourceTrustFlow"]
     for i in range(120):
