@@ -290,7 +290,7 @@ def audit(
     _warn_about_audit(result)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
-        f"({summary['counts']['links_skipped']} input rows skipped)",
+        f"({summary['counts']['rows_skipped']} input rows skipped)",
         f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
         f"disavow.txt: {file_info['domain_lines']} domain: lines, {file_info['url_lines']} URL "
         "lines from this run" + (f", {left_out['entries']:,} of them left out (see the warning)"

@@ -555,6 +555,8 @@ def build_summary(
         "counts": {
             "links": int(len(links)), "domains": int(len(domains)),
             "links_skipped": int(len(scored.skipped)),
+            # Every input row not scored: malformed rows the reader skipped too.
+            "rows_skipped": int(sum(r.rows_skipped for r in scored.reports)),
             "domain_decisions": _counts(domains[s.DECISION]),
             "link_decisions": _counts(links[s.DECISION]),
         },

@@ -305,7 +305,7 @@ def build_report(
         deny_entries=_int(policy.get("deny_entries")),
         policy_level=_text(policy.get("level")),
         n_links=n_links,
-        n_links_skipped=_int(counts.get("links_skipped")) or 0,
+        n_links_skipped=_int(counts.get("rows_skipped", counts.get("links_skipped"))) or 0,
         n_domains=n_domains,
         domain_decisions=domain_decisions,
         link_decisions=link_decisions,

@@ -148,6 +148,15 @@ def test_hostile_values_cannot_inject(tmp_path, model):
     assert result.summary["counts"]["links_skipped"] >= 1  # the javascript: URL
 
 
+def test_rows_skipped_counts_malformed_rows_and_unusable_ones(tmp_path: Path, model):
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor\nhttps://a.example.com/,a\njavascript:alert(1),b\n"
+                      "https://c.example.com/,c,extra\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
+    counts = result.summary["counts"]
+    assert counts["links"] == 1 and counts["links_skipped"] == 1 and counts["rows_skipped"] == 2
+
+
 def test_repeated_anchor_is_each_domains_most_shared_money_anchor():
     from disavow.pipeline import _repeated_anchor
 
