@@ -302,17 +302,6 @@ def test_utf8_error_after_the_sniffed_head_falls_back(tmp_path: Path):
     assert any("Windows-1252" in w for w in result.reports[0].warnings)
 
 
-def test_unclosed_quote_keeps_rows_before_it(tmp_path: Path):
-    path = tmp_path / "quote.csv"
-    path.write_text('URL,Anchor\nhttps://a.example.com/,ok\nhttps://b.example.com/,"broken\n'
-                    "https://c.example.com/,x\n")
-    result = read_exports([path])
-    report = result.reports[0]
-    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/"]
-    assert report.rows_skipped == 1
-    assert "never closed" in report.skipped[0][1]
-
-
 @pytest.mark.parametrize("before, read", [
     ("", 0),  # the first data row opens it
     ("https://a.example.com/,ok\n", 1),
@@ -325,8 +314,9 @@ def test_an_unclosed_quote_is_reported_at_the_data_row_that_opens_it(tmp_path: P
                     "https://c.example.com/,x\n")
     result = read_exports([path])
     report = result.reports[0]
-    assert len(result.links) == report.rows_read == read
-    assert report.skipped[0][0] == read + 1
+    assert len(result.links) == report.rows_read == read  # the rows before it are kept
+    assert report.rows_skipped == 1 and report.skipped[0][0] == read + 1
+    assert "never closed" in report.skipped[0][1]
     assert f"row {read + 1} opens a quote" in " ".join(report.warnings)
 
 
