@@ -501,8 +501,8 @@ class _BlockGatherer:
 
     @classmethod
     def build(cls, parts: list[tuple[Any, Any]], features: pd.DataFrame | LinkFeatures,
-              columns: list[str],
-              categories: dict[str, list[str]], first: np.ndarray) -> _BlockGatherer | None:
+              columns: list[str], categories: dict[str, list[str]], first: np.ndarray
+              ) -> _BlockGatherer | None:
         """None where a booster's input is not laid out as this class reads it."""
         layouts = [_booster_layout(booster, len(columns)) for booster, _ in parts]
         if any(layout is None for layout in layouts):
