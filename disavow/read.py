@@ -909,8 +909,7 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
             except UnicodeDecodeError:
                 continue
             except pd.errors.EmptyDataError:
-                frame = pd.DataFrame({name: pd.Series(dtype="str") for name in kwargs["names"]})
-                caught = []
+                frame, caught = _no_rows(kwargs["names"]), []
             except pd.errors.ParserError as exc:
                 match = _EOF_IN_STRING.search(str(exc))
                 if match is None or attempt == 2:
@@ -922,10 +921,9 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 cut = int(match.group(1))
                 header_rows = int(kwargs["skiprows"]) + (1 if kwargs["header"] == 0 else 0)
                 nrows = max(0, cut - header_rows)
-                if nrows == 0:  # the first row opens it: no row can be read
-                    empty = pd.DataFrame({name: pd.Series(dtype="str") for name in kwargs["names"]})
-                    return empty, [], cut
-                break
+                if nrows > 0:
+                    break  # read again, up to the row that opens the quote
+                frame, caught = _no_rows(kwargs["names"]), []  # the first row opens it
             if encoding != dialect.encoding:
                 notes.append(
                     f"the file is not valid UTF-8 throughout; it was read as "
@@ -943,6 +941,10 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 "UTF-8, UTF-16 or Windows-1252. Export the report again as CSV."
             )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _no_rows(names: object) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="str") for name in names})
 
 
 # --- from vendor columns to canonical columns -----------------------------------
