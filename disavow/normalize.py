@@ -489,7 +489,8 @@ def to_datetime(values: pd.Series | None, n: int | None = None
     """Date cells of one file's column -> tz-naive datetime64, and the unparseable count.
 
     ISO dates (``2023-08-10 15:51:35``, ``2026-09-28``, ``...T...Z``) take the
-    fast path. Others (``Sep 15, 2026``, ``28/09/2026``, ``11 Jul 2026``) are
+    fast path (when the first 200 cells are ISO; any other cell goes the slow way).
+    Others (``Sep 15, 2026``, ``28/09/2026``, ``11 Jul 2026``) are
     parsed once per distinct value; for ``a/b/yyyy`` the column is day-first
     when any first field is above 12 or the fields are dotted, month-first
     otherwise. A cell without a day, a month and a year (``5,2024``, ``May 2024``,
@@ -511,6 +512,11 @@ def to_datetime(values: pd.Series | None, n: int | None = None
     sample = text[present].head(200)
     if len(sample) and all(_ISO.match(v.strip()) for v in sample):
         result = _checked_iso(text)
+        # The sample chose the ISO parser; a later cell in another format is still a date.
+        other = present.to_numpy() & result.isna().to_numpy()
+        if other.any():
+            at = np.flatnonzero(other)
+            result.iloc[at] = _mixed(text.iloc[at]).to_numpy()
     else:
         result = _mixed(text)
     result = result.mask(_implausible(result))

@@ -225,6 +225,18 @@ def test_iso_columns_check_the_cells_past_the_sample():
         pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-01 10:00"), pd.Timestamp("2024-06-01")]
 
 
+def test_iso_columns_read_later_cells_in_other_formats():
+    # An export concatenated from two tools: ISO first, then the other tool's dates.
+    iso = ["2024-05-02 10:00:00"] * 250
+    cells = pd.Series([*iso, "Sep 15, 2025", "28/09/2025", "03/04/2025", "n/a", "junk"],
+                      dtype="str")
+    dates, bad = to_datetime(cells)
+    assert dates.iloc[len(iso):].tolist() == [
+        pd.Timestamp("2025-09-15"), pd.Timestamp("2025-09-28"), pd.Timestamp("2025-04-03"),
+        pd.NaT, pd.NaT]
+    assert bad == 1  # "n/a" is a missing-value word, not a bad date
+
+
 def test_a_junk_date_is_left_empty_and_reported(tmp_path: Path):
     export = tmp_path / "links.csv"
     export.write_text("URL,First seen\nhttps://a.example.com/,\"5,2024\"\n"
