@@ -91,6 +91,57 @@ def test_fast_scoring_is_predict_proba_bit_for_bit(frozen, block_rows, monkeypat
     assert np.array_equal(scores, model.predict_proba(frame)[:, 1])
 
 
+@pytest.mark.parametrize("unseen_at", [None, 0, 130])
+def test_binned_walk_is_the_raw_walk(unseen_at, monkeypatch):
+    from disavow import model as model_module
+
+    model, x = _toy_model(frozen=True)
+    columns = list(x.columns)
+    parts = _calibrated_boosters(model, columns)
+    frame = pd.concat([x, x.assign(a=x["a"] + 0.05, b=x["b"] + 0.5)], ignore_index=True)
+    reference = _reference_blocks(parts, lambda pos: frame.iloc[pos])
+
+    def blocks(positions, slot=None):
+        matrices = reference(positions, slot)
+        if unseen_at is not None and unseen_at in positions:
+            # A category code the booster never saw (its encoder makes none): the raw
+            # walk sends it the missing way, binning would not, so that chunk walks raw.
+            matrices[0][np.flatnonzero(positions == unseen_at)[0], 0] = 3.0
+        return matrices
+
+    walked = Counter()
+    plain = model_module._Binner.bins
+
+    def counted(self, chunk):
+        binned = plain(self, chunk)
+        walked.update([binned is not None])
+        return binned
+
+    monkeypatch.setattr(model_module._Binner, "bins", counted)
+    monkeypatch.setattr(model_module, "_CHUNK_ROWS", 100)
+    scores = _boosted_proba(parts, len(frame), blocks)
+    assert walked[False] == (unseen_at is not None) and walked[True] >= 10
+    monkeypatch.setattr(model_module._Binner, "of", lambda booster: None)
+    assert np.array_equal(scores, _boosted_proba(parts, len(frame), blocks))
+    if unseen_at is None:
+        assert np.array_equal(scores, model.predict_proba(frame)[:, 1])
+
+
+def test_boosters_whose_splits_are_not_bin_edges_walk_raw():
+    from disavow import model as model_module
+
+    model, x = _toy_model(frozen=True)
+    booster = _calibrated_boosters(model, list(x.columns))[0][0]
+    nodes = booster._predictors[3][0].nodes
+    at = np.flatnonzero((nodes["is_leaf"] == 0) & (nodes["is_categorical"] == 0))[0]
+    nodes["num_threshold"][at] += 1e-9
+    assert model_module._Binner.of(booster) is None
+    shipped = model_module.load_model()
+    for level in ("link", "domain"):
+        parts = _calibrated_boosters(shipped.estimators[level], shipped.feature_columns(level))
+        assert all(model_module._Binner.of(b) is not None for b, _ in parts)
+
+
 def test_rows_in_one_group_get_the_same_score():
     model, x = _toy_model(frozen=True)
     columns = list(x.columns)
