@@ -212,8 +212,9 @@ class ScoringModel:
 # threads for each tree: at that size it waits on memory, and on a busy machine
 # on the threads. The functions below give the same numbers, bit for bit,
 # faster: rows that no split of any tree can tell apart are scored once, and the
-# trees are walked over blocks of rows small enough to stay in the CPU cache, one
-# block per core. A sample is re-scored by scikit-learn itself as a check.
+# trees are walked over blocks of rows small enough to stay in the CPU cache (as
+# the booster's one-byte bins, see _Binner), one block per core. A sample is
+# re-scored by scikit-learn itself as a check.
 _BLOCK_ROWS = 1 << 14  # rows prepared at once (bounds the memory of the float matrix)
 _CHUNK_ROWS = 4096  # rows walked through all trees while they stay in the cache
 _CHECK_ROWS = 64  # rows re-scored by scikit-learn's predict_proba to verify the fast path
