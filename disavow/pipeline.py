@@ -53,7 +53,9 @@ DOMAIN_OUTPUT_COLUMNS = (
     s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
     s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
 )
-_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT)  # in exports, used by no stage
+# Columns exports carry that no stage reads: left as raw bytes by the reader.
+_UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT, s.LANGUAGE, s.PLATFORM, s.PAGE_TYPE,
+                   s.PAGE_CATEGORY)
 OUTPUT_FILES = ("disavow.txt", "domains.csv", "links.csv", "report.html", "summary.json")
 N_SAMPLE_LINKS = 3
 

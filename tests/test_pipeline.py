@@ -186,7 +186,7 @@ def test_an_ip_host_has_no_tld_and_no_tld_reason(demo):
     assert not ips[s.REASONS].str.contains("TLD ").any()
 
 
-def test_the_text_around_links_is_never_read(monkeypatch, model):
+def test_columns_no_stage_reads_are_not_read(monkeypatch, model):
     import disavow.normalize as normalize
 
     calls = []
@@ -200,7 +200,27 @@ def test_the_text_around_links_is_never_read(monkeypatch, model):
     export = REPO / "tests" / "data" / "exports" / "ahrefs_backlinks_legacy.csv"
     assert s.LEFT_CONTEXT in real([export]).links  # the export has the text
     scored = score_exports([export], site="example.com", model=model)
-    assert set(calls[0]["unread_columns"]) == {s.LEFT_CONTEXT, s.RIGHT_CONTEXT}
+    assert set(calls[0]["unread_columns"]) == {s.LEFT_CONTEXT, s.RIGHT_CONTEXT, s.LANGUAGE,
+                                               s.PLATFORM, s.PAGE_TYPE, s.PAGE_CATEGORY}
     for table in (scored.links, scored.skipped):
         assert s.LEFT_CONTEXT not in table and s.RIGHT_CONTEXT not in table
     assert scored.reports[0].mapped_columns[s.LEFT_CONTEXT] == "TextPre"
+
+
+def test_reading_the_unread_columns_changes_no_output(monkeypatch, model, tmp_path):
+    import disavow.normalize as normalize
+    from disavow.pipeline import _UNREAD_COLUMNS
+
+    exports = [REPO / "tests" / "data" / "exports" / name for name in (
+        "ahrefs_backlinks.csv", "ahrefs_backlinks_legacy.csv", "majestic_backlinks.csv")]
+    real = normalize.read_exports
+    carried = set()
+    for export in exports:
+        carried |= set(real([export]).links.columns) & set(_UNREAD_COLUMNS)
+    assert carried == set(_UNREAD_COLUMNS)  # the fixtures carry every one
+    when = pd.Timestamp("2026-01-01", tz="UTC").to_pydatetime()
+    audit(exports, site="example.com", out_dir=tmp_path / "less", model=model, now=when)
+    monkeypatch.setattr(normalize, "read_exports", lambda paths, **kwargs: real(paths))
+    audit(exports, site="example.com", out_dir=tmp_path / "all", model=model, now=when)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "less" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
