@@ -124,7 +124,15 @@ class FileReport:
 
 
 class _NotBacklinks(InputFormatError):
-    """A recognised table that holds no linking pages (a zip member may skip it)."""
+    """A recognised table that holds no linking pages (a zip member may skip it).
+
+    ``what`` says what the table is, in a few words, for the note about a zip
+    member left out beside the tables that were read.
+    """
+
+    def __init__(self, message: str, what: str) -> None:
+        super().__init__(message)
+        self.what = what
 
 
 # --- sources: what one table is read from -------------------------------------
@@ -217,25 +225,29 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
         sources = [_Source(label, file.name, file)]
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
-    ignored: list[str] = []
+    ignored: list[_NotBacklinks] = []
+    left_out: list[str] = []
     for source in sources:
         try:
             frame, report = _read_source(source, unread)
         except _NotBacklinks as exc:
             if len(sources) == 1:
                 raise
-            ignored.append(str(exc))
+            ignored.append(exc)
+            left_out.append(f"{source.label.removeprefix(label + ':')} ({exc.what})")
             continue
         frames.append(frame)
         reports.append(report)
     if not frames:
         raise InputFormatError(
             f"{label}: none of its tables holds linking pages or domains "
-            f"({'; '.join(ignored)}). Expected {_expected_short()}. Include the 'Latest links', "
-            "'More sample links' or 'Top linking sites' table, or pass a backlink export."
+            f"({'; '.join(map(str, ignored))}). Expected {_expected_short()}. Include the "
+            "'Latest links', 'More sample links' or 'Top linking sites' table, or pass a "
+            "backlink export."
         )
-    for note in ignored:
-        reports[0].warnings.append(f"not read: {note}")
+    # Said on the first table read, whose path the message is shown after.
+    for note in left_out:
+        reports[0].warnings.append(f"also in {file.name}, not read: {note}")
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return frame, reports
 
@@ -555,7 +567,8 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
                 raise _NotBacklinks(
                     f"{source.label} is a {layout.name} table: {layout.why_unusable}. Expected "
                     f"{_expected_short()}. In Search Console, export 'Latest links', 'More "
-                    "sample links' or 'Top linking sites' instead."
+                    "sample links' or 'Top linking sites' instead.",
+                    f"a {layout.name} table: {layout.why_unusable}",
                 )
             skip = recs[i - 1][1] if i else 0
             data = [r for r, _ in recs[i + 1 :]]
@@ -693,7 +706,9 @@ def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, s
             f"{source.label} looks like Search Console's Top linked pages table (URLs, then two "
             "counts): it lists pages of your own site, not the pages that link to it. Expected "
             f"{_expected_short()}. Export 'Latest links', 'More sample links' or 'Top linking "
-            "sites' instead."
+            "sites' instead.",
+            "what looks like Search Console's Top linked pages table: it lists pages of your "
+            "own site, not the pages that link to it",
         )
     else:
         return None

@@ -398,8 +398,13 @@ def test_gsc_zip_reads_each_member_and_skips_non_link_tables():
     paths = [r.path for r in result.reports]
     assert [p.split(":", 1)[1] for p in paths] == ["Top linking sites.csv", "Latest links.csv"]
     assert [r.format for r in result.reports] == [Format.GSC_TOP_SITES, Format.GSC_LATEST_LINKS]
-    notes = " ".join(result.reports[0].warnings)
-    assert "Top linked pages" in notes and "Top linking text" in notes
+    # Said after the first table's path: each note names the zip and the member left out.
+    assert sorted(result.reports[0].warnings) == [
+        "also in gsc_links.zip, not read: Top linked pages - externally.csv (a Search Console "
+        "Top linked pages table: it lists pages of your own site, not the pages that link to it)",
+        "also in gsc_links.zip, not read: Top linking text.csv (a Search Console Top linking "
+        "text table: it lists anchor texts, not the pages that link to your site)",
+    ]
     links = result.links
     assert set(links[s.SOURCE_FILE]) == {"gsc_links.zip:Top linking sites.csv",
                                         "gsc_links.zip:Latest links.csv"}
