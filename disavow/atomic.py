@@ -54,6 +54,37 @@ def ensure_not_input(path: StrPath, inputs: Iterable[StrPath]) -> None:
             )
 
 
+def output_folder(path: StrPath, *, create: bool) -> Path:
+    """Check that ``path`` is or can become a folder for outputs; make it if ``create``.
+
+    Checked before a long run (``create=False``), so that a file in the way or a
+    folder that cannot be written fails at once, with no folder left behind.
+
+    Raises:
+        OutputError: ``path`` or one of its parents is a file, or the folder
+            cannot be made.
+    """
+    folder = Path(path)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        where = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        raise OutputError(f"the output folder {folder} {where}. Choose another folder for --out.")
+    if create:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"the output folder {folder} cannot be made: {exc.strerror or exc}. "
+                "Choose another folder for --out."
+            ) from None
+    elif existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"the output folder {folder} cannot be written: {existing} is not writable for "
+            "you. Choose another folder for --out."
+        )
+    return folder
+
+
 def write_atomic(
     path: StrPath,
     data: bytes | str | Iterable[bytes],

@@ -227,10 +227,12 @@ def score(
 
     Example: disavow score ahrefs.csv --site example.com --out scores
     """
+    from disavow.atomic import output_folder
     from disavow.pipeline import score_exports
     from disavow.tables import write_csv
 
     with reported_errors(), progress_display(quiet) as progress:
+        output_folder(out, create=False)
         for name in ("links.csv", "domains.csv"):
             if (out / name).exists() and not force:
                 raise DisavowError(f"{out / name} already exists. Choose a new --out folder "
@@ -239,7 +241,7 @@ def score(
             inputs, site=site, keywords=_keywords(keywords), model_dir=model,
             trust_model=trust_model, threshold=threshold, level=level, progress=progress,
         )
-        out.mkdir(parents=True, exist_ok=True)
+        output_folder(out, create=True)
         write_csv(scored.links_output(), out / "links.csv", overwrite=force)
         write_csv(scored.domains_output(), out / "domains.csv", overwrite=force)
     decisions = scored.domains["decision"].value_counts()

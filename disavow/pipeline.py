@@ -360,7 +360,10 @@ class AuditResult:
 
 
 def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> None:
-    """Refuse to overwrite earlier results or any input file."""
+    """Refuse to overwrite earlier results or any input file, or a folder that cannot be."""
+    from disavow.atomic import output_folder
+
+    output_folder(out_dir, create=False)
     resolved_inputs = {Path(p).resolve() for p in inputs}
     for name in OUTPUT_FILES:
         target = (out_dir / name).resolve()
@@ -395,7 +398,7 @@ def audit(
     every other output is written as usual. Old lines are never dropped: if they
     alone do not fit, OutputError is raised and nothing is written.
     """
-    from disavow.atomic import OutputFiles
+    from disavow.atomic import OutputFiles, output_folder
     from disavow.disavow_file import (
         GOOGLE_LIMITS,
         merge_disavow,
@@ -436,7 +439,7 @@ def audit(
             _mark_left_out(scored, merged.left_out_values)
         summary = build_summary(scored, plan, merged, existing, now)
         progress("writing reports")
-        out.mkdir(parents=True, exist_ok=True)
+        output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
         # file has passed its read-back check, an earlier run's results stay whole.
         with OutputFiles(overwrite=overwrite, inputs=inputs) as files:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from disavow import schema as s
+from disavow.atomic import output_folder
 from disavow.decide import Policy, decide_domains, read_entry_list
 from disavow.errors import DisavowError, OutputError
 from disavow.features import SiteProfile, build_features
@@ -96,6 +97,7 @@ def train_from_exports(
     progress: Callable[[str], None] = _noop,
 ) -> dict[str, Any]:
     """Train a model folder from labelled exports; returns its metadata."""
+    output_folder(out_dir, create=False)
     if (out_dir / MODEL_FILE).exists() and not overwrite:
         raise OutputError(f"{out_dir} already holds a model. Choose another --out or pass --force.")
     if out_dir.resolve() in {p.resolve() for p in paths}:

@@ -27,6 +27,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.model_selection import StratifiedGroupKFold
 
 from disavow import schema as s
+from disavow.atomic import output_folder
 from disavow.errors import DisavowError
 from disavow.features import (
     ANCHOR_TYPES,
@@ -435,7 +436,7 @@ def fit_and_save(
         estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
     if name_model is not None:
         estimators["names"] = name_model
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir, create=True)
     with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as tmp:
         joblib.dump(estimators, tmp.name, compress=3)
     tmp_path = Path(tmp.name)

@@ -2,8 +2,10 @@
 
 import errno
 import os
+import re
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -245,3 +247,25 @@ def test_a_new_set_takes_back_its_files_when_one_appears_before_the_commit(tmp_p
     assert not (tmp_path / "a.txt").exists()
     assert (tmp_path / "b.txt").read_bytes() == b"someone else's"
     assert leftovers(tmp_path) == []
+
+
+def test_output_folder_is_checked_before_it_is_made(tmp_path, monkeypatch):
+    from disavow.atomic import output_folder
+
+    target = tmp_path / "a" / "b"
+    assert output_folder(target, create=False) == target and not (tmp_path / "a").exists()
+    assert output_folder(target, create=True).is_dir()
+    (tmp_path / "file").write_text("x")
+    blocker = tmp_path / "file"
+    for path, said in ((blocker, "is a file"),
+                       (blocker / "sub", f"cannot be made: {blocker} is a file")):
+        for create in (False, True):
+            with pytest.raises(OutputError, match=re.escape(f"{path} {said}")):
+                output_folder(path, create=create)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(OutputError, match="is not writable for you"):
+        output_folder(tmp_path / "c", create=False)
+    monkeypatch.setattr(Path, "mkdir", lambda *a, **k: (_ for _ in ()).throw(
+        PermissionError(errno.EACCES, "Permission denied")))
+    with pytest.raises(OutputError, match="cannot be made: Permission denied"):
+        output_folder(tmp_path / "c", create=True)

@@ -188,3 +188,24 @@ def test_control_characters_from_an_export_never_reach_the_terminal(tmp_path):
     result = runner.invoke(app, ["inspect", str(missing)])
     assert result.exit_code == 1 and "\x1b" not in result.output
     assert "nope\\x1b[31m[/]x.csv" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["audit", "score", "train"])
+@pytest.mark.parametrize("under", [False, True])  # --out is the file, or a folder under it
+def test_a_file_in_the_way_of_out_is_a_message_before_any_work(command, under, tmp_path,
+                                                                monkeypatch):
+    import disavow.normalize as normalize
+
+    blocker = tmp_path / "results"
+    blocker.write_text("not a folder\n", "utf-8")
+    out = blocker / "new" if under else blocker
+    monkeypatch.setattr(normalize, "read_exports", lambda *a, **k: pytest.fail("read"))
+    export = REPO / "tests" / "data" / "exports" / "generic_labelled.csv"
+    args = [command, str(export), "--out", str(out)]
+    if command != "train":
+        args += ["--site", "example.com"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"the output folder {out}" in " ".join(result.stderr.split())
+    assert blocker.read_text("utf-8") == "not a folder\n"
