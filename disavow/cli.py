@@ -12,7 +12,6 @@ output needs your attention, 2 wrong usage.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from rich.markup import escape
 
 from disavow import __version__
 from disavow.errors import DisavowError
+from disavow.strict_json import dumps
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -365,7 +365,7 @@ def train(
             inputs, out, labels_from=labels_from, whitelist=whitelist, site=site,
             keywords=_keywords(keywords), overwrite=force, progress=progress,
         )
-    typer.echo(json.dumps(metadata["metrics"], indent=2))
+    typer.echo(dumps(metadata["metrics"]))
     _say(quiet, f"Wrote model {out}. Use it with --model {out}.")
 
 
@@ -392,7 +392,7 @@ def evaluate(
             inputs, model_dir=model, trust_model=trust_model, labels_from=labels_from,
             whitelist=whitelist, site=site, threshold=threshold,
         )
-    typer.echo(json.dumps(result, indent=2))
+    typer.echo(dumps(result))
 
 
 @app.command()
@@ -442,7 +442,7 @@ def diff(
         "added": list(result.added), "removed": list(result.removed),
         "unchanged": result.unchanged,
     }
-    typer.echo(json.dumps(payload, indent=2))
+    typer.echo(dumps(payload))
     if result.un_disavowed:
         _warn(f"uploading {new} would un-disavow {len(result.un_disavowed)} entries.")
     if any(line.entry is not None for line in lines_joined_by_cr(new_file.lines)):

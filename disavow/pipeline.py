@@ -633,15 +633,11 @@ def _counts(values: pd.Series) -> dict[str, int]:
 
 
 def _json(data: dict[str, Any]) -> str:
-    import json
+    from disavow.strict_json import dumps
 
     def default(value: Any) -> Any:
-        if isinstance(value, (np.integer,)):
-            return int(value)
-        if isinstance(value, (np.floating,)):
-            return None if np.isnan(value) else float(value)
         if isinstance(value, (pd.Timestamp, datetime)):
             return value.isoformat()
         return str(value)
 
-    return json.dumps(data, indent=2, default=default, allow_nan=False) + "\n"
+    return dumps(data, default=default) + "\n"

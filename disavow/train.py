@@ -9,7 +9,6 @@ from rows the model did not see.
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 import tempfile
@@ -44,6 +43,7 @@ from disavow.model import (
     remember_trusted,
     sha256_file,
 )
+from disavow.strict_json import dumps
 
 N_TLD_CATEGORIES = 80
 # Features whose direction is never in doubt. nofollow/ugc/sponsored links pass
@@ -468,7 +468,7 @@ def fit_and_save(
         "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
         "versions": _versions(sklearn.__version__),
     }
-    (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    (out_dir / METADATA_FILE).write_text(dumps(metadata) + "\n", encoding="utf-8")
     remember_trusted(model_sha)
     return metadata
 

@@ -209,3 +209,30 @@ def test_a_file_in_the_way_of_out_is_a_message_before_any_work(command, under, t
     assert "Traceback" not in result.output
     assert f"the output folder {out}" in " ".join(result.stderr.split())
     assert blocker.read_text("utf-8") == "not a folder\n"
+
+
+def _strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_evaluate_prints_strict_json_when_a_metric_is_undefined():
+    # Two domains, none flagged at the default threshold: precision there is undefined.
+    export = REPO / "tests" / "data" / "exports" / "generic_labelled.csv"
+    result = runner.invoke(app, ["evaluate", str(export)])
+    assert result.exit_code == 0, result.output
+    metrics = _strict_json(result.stdout)
+    assert metrics["domain"]["at_threshold"]["precision"] is None
+
+
+def test_strict_json_writes_missing_numbers_as_null():
+    import numpy as np
+
+    from disavow.strict_json import dumps
+
+    data = {"a": float("nan"), "b": [np.float64("inf"), np.int64(3), np.bool_(True)],
+            "c": (1.5, -float("inf")), "d": "NaN"}
+    assert _strict_json(dumps(data)) == {"a": None, "b": [None, 3, True], "c": [1.5, None],
+                                         "d": "NaN"}
