@@ -63,7 +63,8 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 Inputs = Annotated[
     list[Path],
-    typer.Argument(help="Backlink exports: Ahrefs, Semrush, Search Console, Majestic, Moz, "
+    typer.Argument(metavar="EXPORT",
+                   help="Backlink exports: Ahrefs, Semrush, Search Console, Majestic, Moz, "
                    "CSV/TSV/XLSX/ZIP.", show_default=False),
 ]
 SiteOption = Annotated[
@@ -336,7 +337,8 @@ def _warn(message: str) -> None:
 
 @app.command()
 def train(
-    inputs: Annotated[list[Path], typer.Argument(help="Labelled exports (a 'label' column: "
+    inputs: Annotated[list[Path], typer.Argument(metavar="LABELLED",
+                                                 help="Labelled exports (a 'label' column: "
                                                  "toxic/ok or 1/0), one site per file.")],
     out: Annotated[Path, typer.Option("--out", help="New model folder, e.g. models/mine.")],
     labels_from: Annotated[
@@ -371,7 +373,8 @@ def train(
 
 @app.command()
 def evaluate(
-    inputs: Annotated[list[Path], typer.Argument(help="Labelled exports (a 'label' column).")],
+    inputs: Annotated[list[Path], typer.Argument(
+        metavar="LABELLED", help="Labelled exports (a 'label' column).")],
     model: ModelOption = None,
     trust_model: TrustOption = False,
     labels_from: Annotated[
@@ -397,7 +400,7 @@ def evaluate(
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="A disavow .txt file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A disavow .txt file.")],
     quiet: QuietOption = False,
 ) -> None:
     """Check a disavow file against Google's rules; exit 1 when it has errors.
@@ -421,8 +424,10 @@ def validate(
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="The disavow file Google has now.")],
-    new: Annotated[Path, typer.Argument(help="The file you are about to upload.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD",
+                                        help="The disavow file Google has now.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW",
+                                        help="The file you are about to upload.")],
 ) -> None:
     """Show what uploading NEW instead of OLD would add and remove (JSON on stdout).
 

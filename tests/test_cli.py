@@ -236,3 +236,12 @@ def test_strict_json_writes_missing_numbers_as_null():
             "c": (1.5, -float("inf")), "d": "NaN"}
     assert _strict_json(dumps(data)) == {"a": None, "b": [None, 3, True], "c": [1.5, None],
                                          "d": "NaN"}
+
+
+@pytest.mark.parametrize(("command", "shown"), [
+    ("audit", "EXPORT"), ("score", "EXPORT"), ("inspect", "EXPORT"), ("normalize", "EXPORT"),
+    ("train", "LABELLED"), ("evaluate", "LABELLED"), ("validate", "FILE"), ("diff", "OLD")])
+def test_usage_names_what_each_argument_is(command, shown):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+    usage = next(line for line in result.stdout.splitlines() if "Usage:" in line)
+    assert shown in usage and "inputs" not in usage
