@@ -1656,6 +1656,15 @@ def merge_disavow(
             f"To be safe, save {name} with LF line endings and run again, or convert the "
             "merged file to LF line endings before uploading it."
         )
+    invalid = [line for line in kept if line.kind is LineKind.INVALID]
+    if invalid:
+        name = old.source or "the existing disavow file"
+        repairs = f" ('disavow validate {old.source}' suggests repairs)" if old.source else ""
+        warnings.append(
+            f"{name} has {len(invalid):,} line(s) that are no valid disavow line (the first: "
+            f"line {invalid[0].line}, {invalid[0].problem}). The merged file keeps them as they "
+            f"are, and Google may refuse the upload for them: fix them{repairs} and run again."
+        )
     context = f" ({_count_lines(old_text):,} lines come from the existing file)" if old_text else ""
     _check_budget(_count_lines(text), len(text.encode("utf-8")), limits, context=context)
     result = MergeResult(
@@ -1665,7 +1674,7 @@ def merge_disavow(
         added=tuple(added),
         already_present=tuple(sorted(present, key=lambda p: _key(p.entry))),
         covered_by_domain=tuple(sel.covered),
-        old_invalid=tuple(line for line in kept if line.kind is LineKind.INVALID),
+        old_invalid=tuple(invalid),
         old_covered_by_new_domain=tuple(old_covered),
         removed=tuple(removed),
         remove_not_found=not_found,

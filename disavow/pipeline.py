@@ -30,7 +30,7 @@ from disavow.decide import (
     promote_domains,
     read_entry_list,
 )
-from disavow.errors import DisavowError, OutputError
+from disavow.errors import DisavowError, InputFormatError, OutputError
 from disavow.explain import (
     LINK_REASON_FEATURES,
     SEPARATOR,
@@ -405,6 +405,7 @@ def audit(
         read_disavow_file,
         write_disavow_file,
     )
+    from disavow.read import export_layout
     from disavow.report import build_report
     from disavow.tables import write_csv
 
@@ -412,6 +413,12 @@ def audit(
     inputs = [Path(p) for p in paths] + [Path(p) for p in (existing,) if p]
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     check_outputs(out, inputs, overwrite=overwrite)
+    if existing and (layout := export_layout(existing)):
+        raise InputFormatError(
+            f"--existing {existing} is a {layout} export, not a disavow file: merged, its rows "
+            "would become lines Google rejects. Pass it with the other exports, and as "
+            "--existing the .txt file Search Console's disavow links tool gives you to download."
+        )
     old = read_disavow_file(existing) if existing else None
     scored = score_exports(paths, site=site, progress=progress, **score_options)
     progress("writing the disavow file")

@@ -550,34 +550,58 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
-    # 1. A known vendor header, possibly below a preamble.
+def _vendor_headers(records: dict[str, list[tuple[list[str], int]]]
+                    ) -> Iterator[tuple[str, int, list[str], bool, v.Layout]]:
+    """Rows of the head that are a known vendor header, possibly below a preamble:
+    (delimiter, record index, header, pasted twice, layout)."""
     for delimiter in _delimiter_order(records):
-        recs = records[delimiter]
-        for i, (row, _) in enumerate(recs[:_PREAMBLE_MAX]):
+        for i, (row, _) in enumerate(records[delimiter][:_PREAMBLE_MAX]):
             header = row
             pasted = _is_pasted(row)
             if pasted:
                 header = row[: len(row) // 2]
-            keys = {v.header_key(c) for c in header}
-            layout = v.find_layout(keys)
-            if layout is None:
-                continue
-            if not layout.usable:
-                raise _NotBacklinks(
-                    f"{source.label} is a {layout.name} table: {layout.why_unusable}. Expected "
-                    f"{_expected_short()}. In Search Console, export 'Latest links', 'More "
-                    "sample links' or 'Top linking sites' instead.",
-                    f"a {layout.name} table: {layout.why_unusable}",
-                )
-            skip = recs[i - 1][1] if i else 0
-            data = [r for r, _ in recs[i + 1 :]]
-            mapping = _map_columns(header, layout.columns)
-            plan = _Plan(layout, layout.format, layout.row_kind, delimiter, skip, True,
-                         header, mapping, data, pasted=pasted)
-            if not any(c.canonical == layout.key_column for c, _ in mapping):
-                continue
-            return plan
+            layout = v.find_layout({v.header_key(c) for c in header})
+            if layout is not None:
+                yield delimiter, i, header, pasted, layout
+
+
+def export_layout(path: str | Path) -> str | None:
+    """The vendor table a file holds by its header ("Semrush Backlinks"), else None.
+
+    Reads only the head. For a file that should be something else (a disavow
+    file), so that a backlink export passed in its place is recognised.
+    """
+    source = _Source(str(path), Path(path).name, Path(path))
+    try:
+        head = source.head()
+        if head.startswith(b"PK"):
+            return None
+        encoding, _, _ = _sniff_encoding(head, source.label)
+        records = _head_records(_decode_head(head, encoding), source)
+    except (OSError, InputFormatError, UnicodeDecodeError, LookupError):
+        return None
+    return next((layout.name for *_, layout in _vendor_headers(records)), None)
+
+
+def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
+    # 1. A known vendor header, possibly below a preamble.
+    for delimiter, i, header, pasted, layout in _vendor_headers(records):
+        recs = records[delimiter]
+        if not layout.usable:
+            raise _NotBacklinks(
+                f"{source.label} is a {layout.name} table: {layout.why_unusable}. Expected "
+                f"{_expected_short()}. In Search Console, export 'Latest links', 'More "
+                "sample links' or 'Top linking sites' instead.",
+                f"a {layout.name} table: {layout.why_unusable}",
+            )
+        skip = recs[i - 1][1] if i else 0
+        data = [r for r, _ in recs[i + 1 :]]
+        mapping = _map_columns(header, layout.columns)
+        plan = _Plan(layout, layout.format, layout.row_kind, delimiter, skip, True,
+                     header, mapping, data, pasted=pasted)
+        if not any(c.canonical == layout.key_column for c, _ in mapping):
+            continue
+        return plan
     # 2. No vendor header: decide by shape and content.
     delimiter = _guess_delimiter(records)
     recs = records[delimiter or ","]

@@ -245,3 +245,31 @@ def test_usage_names_what_each_argument_is(command, shown):
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
     usage = next(line for line in result.stdout.splitlines() if "Usage:" in line)
     assert shown in usage and "inputs" not in usage
+
+
+@pytest.mark.parametrize("export", ["semrush_backlinks.csv", "ahrefs_backlinks.csv",
+                                    "gsc_top_linking_sites.csv"])
+def test_an_export_passed_as_existing_is_refused(export, tmp_path):
+    path = REPO / "tests" / "data" / "exports" / export
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(path), "--site", "example.com", "--out", str(out),
+                                 "--existing", str(path)])
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.stderr.split())
+    assert f"--existing {path} is a" in message and "export, not a disavow file" in message
+    assert not out.exists()
+
+
+def test_invalid_lines_of_the_existing_file_are_a_warning(tmp_path):
+    existing = tmp_path / "current.txt"
+    existing.write_text("# mine\ndomain:spam.xyz\nhttp//bad.example/x\n", "utf-8")
+    export = REPO / "tests" / "data" / "exports" / "semrush_backlinks.csv"
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+                                 str(tmp_path / "out"), "--existing", str(existing), "--quiet"])
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.stderr.split())
+    assert f"{existing} has 1 line(s) that are no valid disavow line (the first: line 3" in message
+    merged = (tmp_path / "out" / "disavow.txt").read_bytes()
+    assert merged.startswith(existing.read_bytes())
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    assert any("no valid disavow line" in w for w in summary["warnings"])

@@ -821,7 +821,9 @@ def test_property_merge_never_drops_an_old_line(lines, bom, final_newline, domai
     assert [line.line for line in result.old_joined_by_cr] == [
         line.line for line in lines_joined_by_cr(old.lines)]
     at_risk = any(line.entry is not None for line in result.old_joined_by_cr)
-    assert len(result.warnings) == at_risk
+    assert len(result.warnings) == at_risk + bool(result.old_invalid)
+    if result.old_invalid:
+        assert f"line {result.old_invalid[0].line}, " in result.warnings[-1]
 
 
 @PROPERTY
