@@ -205,6 +205,9 @@ def normalize(
     with reported_errors():
         if out.resolve() in {p.resolve() for p in inputs}:
             raise DisavowError(f"--out {out} is one of the inputs; it is never overwritten.")
+        if (out.exists() or out.is_symlink()) and not force:
+            raise DisavowError(f"{out} already exists. Choose another --out file, or pass "
+                               "--force to replace it.")
         result = read_exports(inputs)
         write_csv(result.links, out, overwrite=force)
         skipped = int((result.links["status"] != "ok").sum())

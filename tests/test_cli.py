@@ -273,3 +273,16 @@ def test_invalid_lines_of_the_existing_file_are_a_warning(tmp_path):
     assert merged.startswith(existing.read_bytes())
     summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
     assert any("no valid disavow line" in w for w in summary["warnings"])
+
+
+def test_normalize_onto_an_existing_file_says_force(tmp_path):
+    export = REPO / "tests" / "data" / "exports" / "semrush_backlinks.csv"
+    out = tmp_path / "links.csv"
+    out.write_text("mine\n", "utf-8")
+    result = runner.invoke(app, ["normalize", str(export), "--out", str(out)])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "pass --force" in message and "overwrite=True" not in message
+    assert out.read_text("utf-8") == "mine\n"
+    forced = runner.invoke(app, ["normalize", str(export), "--out", str(out), "--force"])
+    assert forced.exit_code == 0 and "source_url" in out.read_text("utf-8")
