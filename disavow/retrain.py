@@ -30,7 +30,6 @@ from disavow.train import (
     metrics,
     parse_labels,
     profile_rows,
-    write_card,
 )
 
 
@@ -129,9 +128,8 @@ def train_from_exports(
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,
         description="Retrained by the user with disavow train.",
-        cv_splits=5, name_model=names,
+        cv_splits=5, name_model=names, card=True,
     )
-    write_card(out_dir, metadata)
     return metadata
 
 

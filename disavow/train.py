@@ -9,9 +9,10 @@ from rows the model did not see.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import platform
 import subprocess
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.model_selection import StratifiedGroupKFold
 
 from disavow import schema as s
-from disavow.atomic import output_folder
+from disavow.atomic import OutputFiles, output_folder, write_atomic
 from disavow.errors import DisavowError
 from disavow.features import (
     ANCHOR_TYPES,
@@ -41,7 +42,6 @@ from disavow.model import (
     MODEL_FILE,
     prepare_matrix,
     remember_trusted,
-    sha256_file,
 )
 from disavow.strict_json import dumps
 
@@ -406,11 +406,14 @@ def fit_and_save(
     cv_splits: int = 5,
     extra_metrics: dict[str, Any] | None = None,
     name_model: Any = None,
+    card: bool = False,
 ) -> dict[str, Any]:
     """Cross-validate, fit on everything, write the model folder; return metadata.
 
     ``name_model`` is the fitted domain-name model stored alongside; the
     ``name_ngram_score`` column of ``training`` must already hold its scores.
+    With ``card``, the model card is written with the model (else see
+    :func:`write_card`).
     """
     import joblib
     import sklearn
@@ -436,12 +439,10 @@ def fit_and_save(
         estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
     if name_model is not None:
         estimators["names"] = name_model
-    output_folder(out_dir, create=True)
-    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as tmp:
-        joblib.dump(estimators, tmp.name, compress=3)
-    tmp_path = Path(tmp.name)
-    tmp_path.replace(out_dir / MODEL_FILE)
-    model_sha = sha256_file(out_dir / MODEL_FILE)
+    packed = io.BytesIO()
+    joblib.dump(estimators, packed, compress=3)
+    model_bytes = packed.getvalue()
+    model_sha = hashlib.sha256(model_bytes).hexdigest()
     metrics_out = {
         level: {k: v for k, v in result.items() if not k.startswith("_")}
         | {"at_default_threshold": at_threshold(
@@ -468,7 +469,15 @@ def fit_and_save(
         "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
         "versions": _versions(sklearn.__version__),
     }
-    (out_dir / METADATA_FILE).write_text(dumps(metadata) + "\n", encoding="utf-8")
+    # The model, its metadata (which holds the model's sha256) and its card appear
+    # together: an interrupted run leaves the folder as it was.
+    output_folder(out_dir, create=True)
+    with OutputFiles(overwrite=True) as files:
+        files.add(out_dir / MODEL_FILE, model_bytes)
+        files.add(out_dir / METADATA_FILE, dumps(metadata) + "\n")
+        if card:
+            files.add(out_dir / CARD_FILE, _card(metadata))
+        files.commit()
     remember_trusted(model_sha)
     return metadata
 
@@ -499,6 +508,10 @@ def _git_commit() -> str | None:
 
 def write_card(out_dir: Path, metadata: dict[str, Any], intro: str = "") -> None:
     """A model card generated from metadata.json, so the two never disagree."""
+    write_atomic(out_dir / CARD_FILE, _card(metadata, intro), overwrite=True)
+
+
+def _card(metadata: dict[str, Any], intro: str = "") -> str:
     from disavow.model_card import render_model_card
 
-    (out_dir / CARD_FILE).write_text(render_model_card(metadata, intro), encoding="utf-8")
+    return render_model_card(metadata, intro)

@@ -119,3 +119,21 @@ def test_a_model_from_another_machine_needs_trust(tmp_path, monkeypatch):
     with pytest.raises(ModelError, match="--trust-model"):
         load_model(tmp_path / "m")
     assert load_model(tmp_path / "m", trust=True).name == "m"
+
+
+def test_an_interrupted_retrain_leaves_the_model_folder_as_it_was(tmp_path, monkeypatch):
+    import disavow.train as train_module
+
+    folder = tmp_path / "mine"
+    train_from_exports([ahrefs_export(0)], folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(before) == {"model.joblib", "metadata.json", "MODEL_CARD.md"}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_module, "_card", interrupted)  # after model and metadata
+    with pytest.raises(KeyboardInterrupt):
+        train_from_exports([ahrefs_export(1)], folder, overwrite=True)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files
+    load_model(folder)  # still the whole, trusted model

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from disavow import schema as s
+from disavow.atomic import write_atomic
 from disavow.features import SiteProfile
 from disavow.model import DEFAULT_MODEL_NAME, sha256_file
 from disavow.normalize import read_exports
@@ -254,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     training_domains = {str(g).split(":", 1)[-1] for g in training.domain_groups}
     metadata["metrics"]["heldout_generated"] = heldout_generated(2, args.heldout_sites)
     metadata["metrics"]["shared_eval"] = shared_eval(args.shared, args.out, training_domains)
-    (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2, default=_plain) + "\n",
-                                            encoding="utf-8")
+    write_atomic(args.out / "metadata.json",
+                 json.dumps(metadata, indent=2, default=_plain) + "\n", overwrite=True)
     write_card(args.out, metadata)
     for key in ("cross_validation", "heldout_generated", "shared_eval"):
         block = metadata["metrics"].get(key, {})
