@@ -209,12 +209,14 @@ class Report:
         return page
 
     def write_html(self, file: str | Path | IO[str]) -> None:
-        """Write :meth:`to_html` to a path or an open text file, always as UTF-8."""
+        """Write :meth:`to_html` to a path (atomically, replacing it) or an open text file."""
+        from disavow.atomic import write_atomic
+
         page = self.to_html()
         if hasattr(file, "write"):
             file.write(page)  # type: ignore[union-attr]
         else:
-            Path(file).write_text(page, encoding="utf-8")
+            write_atomic(Path(file), page, overwrite=True)
 
 
 # --------------------------------------------------------------------------- #
