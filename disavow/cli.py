@@ -100,7 +100,8 @@ AllowOption = Annotated[
 DenyOption = Annotated[
     Path | None, typer.Option("--deny", help="Domains/URLs always to disavow, one per line.")
 ]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stderr.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on "
+                                                           "stderr; warnings and errors still.")]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Replace files left by an earlier run in --out.")
 ]
