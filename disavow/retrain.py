@@ -67,9 +67,16 @@ def labelled_tables(
     paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None
 ) -> list[tuple[Path, pd.DataFrame]]:
     from disavow.normalize import read_exports
+    from disavow.read import export_layout
 
     if whitelist is not None and labels_from is None:
         raise DisavowError("--whitelist only applies together with --labels-from.")
+    if labels_from is not None and (layout := export_layout(labels_from)):
+        raise DisavowError(
+            f"--labels-from {labels_from} is a {layout} export, not a disavow file. Pass the "
+            "disavow file you uploaded before (the .txt Search Console's disavow links tool "
+            "gives you to download); the exports are the other arguments."
+        )
     tables = []
     for path in paths:
         table = read_exports([path]).links

@@ -137,3 +137,12 @@ def test_an_interrupted_retrain_leaves_the_model_folder_as_it_was(tmp_path, monk
         train_from_exports([ahrefs_export(1)], folder, overwrite=True)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files
     load_model(folder)  # still the whole, trusted model
+
+
+def test_an_export_passed_as_labels_from_is_refused(tmp_path):
+    export = Path(__file__).resolve().parent / "data" / "exports" / "semrush_backlinks.csv"
+    result = runner.invoke(app, ["train", str(ahrefs_export(0)), "--out", str(tmp_path / "m"),
+                                 "--labels-from", str(export)])
+    assert result.exit_code == 1
+    assert "is a Semrush Backlinks export, not a disavow file" in " ".join(result.stderr.split())
+    assert not (tmp_path / "m").exists()
