@@ -465,6 +465,7 @@ _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)
                   r"(?:Z|[+-]\d{2}:?\d{2})?$")
 _DATE_MISSING = {"", "-", "--", "—", "null", "n/a", "na", "nan", "none", "never"}
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+_YEAR_FIRST = re.compile(r"^(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{8})(?!\d)")
 # What a date cell must look like: a day, a month and a year, in one of the forms the
 # vendors write (formats.md section 2, rule 9), with a time and zone where given.
 # pandas' mixed parser invents what is missing: "5,2024" and "May 2024" become the 1st
@@ -584,11 +585,22 @@ def _mixed(text: pd.Series) -> pd.Series:
         and (int(m.group(1)) > 12 or m.group(0)[len(m.group(1))] == ".")
         for c in cells
     )
-    parsed = pd.to_datetime(pd.Series(cells, dtype=object), format="mixed", dayfirst=dayfirst,
-                            errors="coerce", utc=True)
-    parsed = parsed.dt.tz_localize(None).astype(DATE_DTYPE).to_numpy()
+    parsed = _parsed_mixed(cells, dayfirst)
+    if dayfirst:
+        # Day-first is for the a/b/yyyy cells: the parser would also swap the month
+        # and day of a year-first cell (2023-08-10 as 8 October).
+        year_first = [c is not None and _YEAR_FIRST.match(c) is not None for c in cells]
+        if any(year_first):
+            at = np.flatnonzero(year_first)
+            parsed[at] = _parsed_mixed([cells[i] for i in at], dayfirst=False)
     table = np.append(parsed, np.datetime64("NaT"))
     return pd.Series(table[codes], index=text.index, dtype=DATE_DTYPE)
+
+
+def _parsed_mixed(cells: list[str | None], dayfirst: bool) -> np.ndarray:
+    parsed = pd.to_datetime(pd.Series(cells, dtype=object), format="mixed", dayfirst=dayfirst,
+                            errors="coerce", utc=True)
+    return parsed.dt.tz_localize(None).astype(DATE_DTYPE).to_numpy(copy=True)
 
 
 def _dates_per_file(values: pd.Series | None, files: pd.Series | None, name: str,

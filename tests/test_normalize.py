@@ -197,6 +197,11 @@ def test_property_every_vendor_date_format_round_trips(when, fmt, padded):
     # Also past the first 200 cells, which chose the ISO parser.
     column = pd.Series(["2020-02-02"] * 200 + [cell], dtype="str")
     assert to_datetime(column)[0].iloc[-1] == pd.Timestamp(when)
+    # And beside a day-first cell, which makes the a/b/yyyy cells day-first (so a
+    # month-first cell is read otherwise, by design) and must leave the others alone.
+    if fmt != "%m/%d/%Y":
+        column = pd.Series([cell, "28.09.2026"], dtype="str")
+        assert to_datetime(column)[0].iloc[0] == pd.Timestamp(when)
 
 
 # Cells pandas' mixed parser read as dates by inventing the day, month or year (or all).
@@ -222,6 +227,16 @@ def test_iso_columns_check_the_cells_past_the_sample():
     assert dates.iloc[: len(iso)].tolist() == [pd.Timestamp(c) for c in iso]
     assert dates.iloc[len(iso):].tolist() == [pd.NaT] * 4 + [
         pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-01 10:00"), pd.Timestamp("2024-06-01")]
+
+
+def test_year_first_cells_are_never_read_day_first():
+    cells = pd.Series(["2023-08-10 15:51", "2023/08/10", "2023.08.10", "20230810", "2023-8-1",
+                       "10.08.2023 15:51:35", "25/08/2023"], dtype="str")
+    dates, bad = to_datetime(cells)
+    assert bad == 0
+    assert dates.tolist() == [pd.Timestamp("2023-08-10 15:51"), *[pd.Timestamp("2023-08-10")] * 3,
+                              pd.Timestamp("2023-08-01"), pd.Timestamp("2023-08-10 15:51:35"),
+                              pd.Timestamp("2023-08-25")]
 
 
 def test_iso_columns_read_later_cells_in_other_formats():
