@@ -387,6 +387,8 @@ def to_bool(values: pd.Series | None, n: int | None = None) -> pd.Series:
 _NUMBER_MISSING = {"", "null", "-", "--", "—", "n/a", "na", "nan", "none", "#n/a", "(not set)"}
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
+_DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?:\D|$)")
+_THOUSANDS_GROUPS = re.compile(r"\d,\d{3},\d{3}(?:\D|$)")  # 1,234,567: commas group
 
 
 def to_number(values: pd.Series | None, n: int | None = None
@@ -394,7 +396,9 @@ def to_number(values: pd.Series | None, n: int | None = None
     """Cells -> float64, and a mask of cells that had text but no number.
 
     Thousands separators, ``%``, a leading apostrophe and K/M/B suffixes are
-    handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0.
+    handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0. A column
+    where some comma is followed by other than three digits (``12,5``) writes
+    decimals with a comma: there ``1.234,5`` is 1234.5 and ``1,234`` is 1.234.
 
     >>> to_number(pd.Series(["1,240", "12%", "null", "-", "'083", "1.2K", "x"]))[0].tolist()
     [1240.0, 12.0, nan, nan, 83.0, 1200.0, nan]
@@ -404,13 +408,18 @@ def to_number(values: pd.Series | None, n: int | None = None
     if values.dtype.kind in "iufb":
         return values.astype(np.float64), None
     codes, uniques = pd.factorize(values)
-    parsed = [_number_value(u) for u in uniques]
+    # A comma followed by other than three digits is no thousands separator: the
+    # column writes decimals with a comma (12,5 or 1.234,5), as in most of Europe.
+    texts = [u for u in uniques if isinstance(u, str)]
+    decimal_comma = any(_DECIMAL_COMMA.search(t) for t in texts) and not any(
+        _THOUSANDS_GROUPS.search(t) for t in texts)
+    parsed = [_number_value(u, decimal_comma) for u in uniques]
     numbers = np.array([p for p, _ in parsed] + [np.nan], dtype=np.float64)
     bad = np.array([b for _, b in parsed] + [False], dtype=bool)
     return pd.Series(numbers[codes], index=values.index), bad[codes]
 
 
-def _number_value(value: object) -> tuple[float, bool]:
+def _number_value(value: object, decimal_comma: bool = False) -> tuple[float, bool]:
     if isinstance(value, bool | np.bool_):
         return float(value), False
     if isinstance(value, int | float | np.integer | np.floating):
@@ -418,7 +427,9 @@ def _number_value(value: object) -> tuple[float, bool]:
     text = str(value).strip().lstrip("'").strip()
     if text.casefold() in _NUMBER_MISSING:
         return np.nan, False
-    text = text.replace("\u00a0", "").replace(" ", "").replace(",", "").rstrip("%").strip()
+    text = text.replace("\u00a0", "").replace(" ", "")
+    text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+    text = text.rstrip("%").strip()
     scale = 1.0
     if text and text[-1].casefold() in _SUFFIX:
         scale = _SUFFIX[text[-1].casefold()]

@@ -394,3 +394,15 @@ def test_fast_path_equals_parse_url(rest, scheme, host):
 def test_hyperlink_formula_is_unwrapped():
     assert parse_url_fast('=HYPERLINK("https://A.example.com/x","t")')[0] == \
         "https://a.example.com/x"
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    (["1,234", "12", "1,234,567"], [1234.0, 12.0, 1234567.0]),  # thousands
+    (["0,5", "12,5", "3"], [0.5, 12.5, 3.0]),  # decimals written with a comma
+    (["1.234,5", "12,25", "1,5K", "2,25%"], [1234.5, 12.25, 1500.0, 2.25]),
+    (["1,234", "12,5"], [1.234, 12.5]),  # the column's decimal comma decides "1,234"
+    (["1,234,567", "12,5"], [1234567.0, 125.0]),  # grouped thousands win, as before
+])
+def test_a_column_with_decimal_commas_is_read_as_decimals(cells, expected):
+    numbers, _ = to_number(pd.Series(cells, dtype="str"))
+    assert numbers.tolist() == pytest.approx(expected, nan_ok=True)
