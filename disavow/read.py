@@ -1053,8 +1053,14 @@ def _data_rows(n: int, bad_rows: list[int]) -> np.ndarray:
     return rows
 
 
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "t", "x", "on", "set"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "f", "off", "unset"})
+# A spreadsheet saved as CSV in another language writes its own TRUE and FALSE:
+# German, French, Spanish, Italian, Portuguese, Dutch, Polish, Swedish, Danish/Norwegian.
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "t", "x", "on", "set",
+                        "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar", "prawda",
+                        "sant", "ja"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "f", "off", "unset",
+                         "falsch", "faux", "falso", "onwaar", "fałsz", "falskt", "falsk", "nej",
+                         "nein"})
 
 
 def as_bool(raw: pd.Series) -> pd.Series:

@@ -812,3 +812,15 @@ def test_columns_rows_are_built_from_cannot_be_unread(unread: tuple):
         read_exports([EXPORTS / "ahrefs_backlinks.csv"], unread_columns=unread)
     with pytest.raises(ValueError, match="cannot leave"):
         read_export(EXPORTS / "ahrefs_backlinks.csv", unread_columns=unread)
+
+
+def test_booleans_a_spreadsheet_wrote_in_its_own_language(tmp_path: Path):
+    # Excel in German saves TRUE/FALSE as WAHR/FALSCH, and writes decimals with a comma.
+    export = tmp_path / "semrush_de.csv"
+    export.write_text("Source url;Target url;Anchor;Nofollow;Page ascore\n"
+                      "https://a.example.com/x;https://example.com/;hi;WAHR;12\n"
+                      "https://b.example.com/y;https://example.com/;yo;FALSCH;3,5\n"
+                      "https://c.example.com/z;https://example.com/;yo;VRAI;4\n", "utf-8")
+    links = read_exports([export]).links
+    assert links[s.NOFOLLOW].tolist() == [True, False, True]
+    assert links["semrush_page_ascore"].tolist() == [12.0, 3.5, 4.0]
