@@ -298,6 +298,7 @@ class DisavowPlan:
     domains: list[str]
     urls: list[str]
     skipped: list[tuple[str, str]]  # (value, why it could not be listed)
+    denied_not_listed: list[tuple[str, str]] = field(default_factory=list)  # of ``skipped``
 
 
 def plan_entries(
@@ -311,16 +312,24 @@ def plan_entries(
     url_level_domains = set()
     for domain in disavowed:
         info = host_info(domain)
-        if policy.level == "url" or not info.domain_line_allowed:
+        # An established platform gets here only from --deny: its links go one by one.
+        if policy.level == "url" or not info.domain_line_allowed or _is_protected(domain):
             url_level_domains.add(domain)
         else:
             entry_domains.add(domain)
+    denied_not_listed = []
     for entry in policy.deny.domains:
         info = host_info(entry)
-        if info.domain_line_allowed:  # the user asked for it: even with --level url
+        if _is_protected(entry):
+            denied_not_listed.append((entry, "an established platform is never disavowed as a "
+                                             "whole; its links in the exports are listed one by "
+                                             "one"))
+        elif info.domain_line_allowed:  # the user asked for it: even with --level url
             entry_domains.add(entry)
         else:
-            skipped.append((entry, "a bare public suffix, platform or IP cannot be a domain: line"))
+            denied_not_listed.append(
+                (entry, "a bare public suffix, platform or IP cannot be a domain: line"))
+    skipped.extend(denied_not_listed)
     entry_urls.update(policy.deny.urls)
     # Only the two columns read, as lists: a table of the toxic links, iterated
     # cell by cell, cost more than the rest of the plan.
@@ -334,4 +343,4 @@ def plan_entries(
             entry_urls.add(url)
         elif domain in url_level_domains:
             skipped.append((domain, "no linking URL is known for this domain"))
-    return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped)
+    return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed)

@@ -583,6 +583,8 @@ def build_summary(
         "merge": merge,
         "warnings": ([left_out_warning(len(left_out))] if left_out else [])
         + ([EMPTY_FILE_WARNING] if not merged.text else [])
+        + [f"--deny lists {value}, which is not written as a domain: line: {why}."
+           for value, why in plan.denied_not_listed]
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }

@@ -54,6 +54,23 @@ def test_allow_and_deny_lists_override_scores():
     assert out["why"].tolist() == [Why.ALLOWLIST, Why.DENYLIST]
 
 
+def test_a_denied_established_platform_is_listed_link_by_link():
+    policy = Policy(deny=EntryList(domains=frozenset({"google.com", "bad.com"})))
+    dom = decide_domains(domains({"google.com": 0.01, "bad.com": 0.01}), policy)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: ["https://sites.google.com/view/spam", "https://google.com/x",
+                       "https://bad.com/1"],
+        s.SOURCE_HOST: ["sites.google.com", "google.com", "bad.com"],
+        s.DOMAIN: ["google.com", "google.com", "bad.com"],
+        s.SCORE: [0.1, 0.1, 0.1],
+    }), dom, policy)
+    plan = plan_entries(dom, links, policy)
+    assert plan.domains == ["bad.com"]
+    assert plan.urls == ["https://google.com/x", "https://sites.google.com/view/spam"]
+    assert [value for value, _ in plan.denied_not_listed] == ["google.com"]
+    assert "established platform" in plan.denied_not_listed[0][1]
+
+
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=30))
 def test_decisions_are_monotone_in_score(scores):
     names = {f"d{i}.example": v for i, v in enumerate(scores)}
