@@ -379,6 +379,15 @@ def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> 
             )
 
 
+def _mostly_invalid(file: Any) -> bool:
+    """Whether more of a disavow file's lines are invalid than are entries."""
+    from disavow.disavow_file import LineKind
+
+    kinds = [line.kind for line in file.lines]
+    return kinds.count(LineKind.INVALID) > kinds.count(LineKind.DOMAIN) + kinds.count(
+        LineKind.URL)
+
+
 def audit(
     paths: Sequence[str | Path],
     *,
@@ -413,13 +422,13 @@ def audit(
     inputs = [Path(p) for p in paths] + [Path(p) for p in (existing,) if p]
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     check_outputs(out, inputs, overwrite=overwrite)
-    if existing and (layout := export_layout(existing)):
+    old = read_disavow_file(existing) if existing else None
+    if old is not None and (layout := export_layout(existing)) and _mostly_invalid(old):
         raise InputFormatError(
             f"--existing {existing} is a {layout} export, not a disavow file: merged, its rows "
             "would become lines Google rejects. Pass it with the other exports, and as "
             "--existing the .txt file Search Console's disavow links tool gives you to download."
         )
-    old = read_disavow_file(existing) if existing else None
     scored = score_exports(paths, site=site, progress=progress, **score_options)
     progress("writing the disavow file")
     with _old_objects_frozen():

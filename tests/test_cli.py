@@ -286,3 +286,19 @@ def test_normalize_onto_an_existing_file_says_force(tmp_path):
     assert out.read_text("utf-8") == "mine\n"
     forced = runner.invoke(app, ["normalize", str(export), "--out", str(out), "--force"])
     assert forced.exit_code == 0 and "source_url" in out.read_text("utf-8")
+
+
+def test_a_disavow_file_with_a_stray_export_header_is_merged_with_a_warning(tmp_path):
+    from disavow.read import export_layout
+
+    export = REPO / "tests" / "data" / "exports" / "semrush_backlinks.csv"
+    header = export.read_text("utf-8-sig").splitlines()[0]
+    existing = tmp_path / "current.txt"
+    existing.write_text(f"{header}\ndomain:spam.xyz\nhttps://forum.example.org/member/9\n",
+                        "utf-8")
+    assert export_layout(existing) == "Semrush Backlinks"  # by its first line alone
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+                                 str(tmp_path / "out"), "--existing", str(existing), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "no valid disavow line (the first: line 1" in " ".join(result.stderr.split())
+    assert (tmp_path / "out" / "disavow.txt").read_bytes().startswith(existing.read_bytes())
