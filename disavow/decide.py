@@ -318,7 +318,7 @@ def plan_entries(
         else:
             entry_domains.add(domain)
     denied_not_listed = []
-    for entry in policy.deny.domains:
+    for entry in sorted(policy.deny.domains):  # sorted: the same warnings on every run
         info = host_info(entry)
         if _is_protected(entry):
             denied_not_listed.append((entry, "an established platform is never disavowed as a "

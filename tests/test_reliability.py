@@ -292,27 +292,34 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from disavow.pipeline import audit
-inputs = [Path(p) for p in sys.argv[3:]]
+inputs = [Path(p) for p in sys.argv[4:]]
 audit(inputs, site="example.com", out_dir=Path(sys.argv[1]), existing=Path(sys.argv[2]),
-      now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc))
+      deny=Path(sys.argv[3]), now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc))
 """
+# Entries that are not written as domain: lines, each with a warning.
+_DENY = ("domain:google.com\ndomain:medium.com\nwordpress.com\ndomain:co.uk\n"
+         "domain:github.com\ndomain:bad-one.xyz\nhttps://x.example/1\n")
 
 
 @pytest.mark.slow
 def test_runs_in_processes_with_different_hash_seeds_are_identical(tmp_path):
     """Set and dict order of strings changes with PYTHONHASHSEED; outputs must not."""
     results = {}
+    deny = tmp_path / "deny.txt"
+    deny.write_text(_DENY, "utf-8")
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(out), str(EXISTING), *map(str, INPUTS)],
+            [sys.executable, "-c", _CHILD, str(out), str(EXISTING), str(deny),
+             *map(str, INPUTS)],
             env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         results[seed] = outputs(out)
     differ = [name for name in OUTPUT_FILES if results["1"][name] != results["2"][name]]
     assert differ == [], f"differ between hash seeds: {differ}"
+    assert results["1"]["summary.json"].count(b"--deny lists ") == 5
 
 
 # --------------------------------------------------------------------------------------
