@@ -29,6 +29,7 @@ skipped rows stay in the table so reports can show them.
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -78,8 +79,17 @@ def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str]
     unread = unread_set(unread_columns)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
+    read: list[tuple[Path, list[FileReport]]] = []
     for path in paths:
+        # The same file twice (a glob and its name) would count every link twice.
+        first = next(((file, done) for file, done in read if _same_file(file, Path(path))), None)
+        if first is not None:
+            file, done = first
+            again = "given again" if Path(path) == file else f"given again as {path}"
+            done[0].warnings.append(f"{again}; it was read once.")
+            continue
         frame, file_reports = read_export(path, unread_columns=unread)
+        read.append((Path(path), file_reports))
         by_name = {_report_name(r, path): r for r in file_reports}
         normal, notes = _normalize(frame, clean_text=False, unread=unread)
         for name, note in notes:
@@ -94,6 +104,15 @@ def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str]
     if len(frames) > 1 or links[s.SOURCE_FILE].nunique() > 1:
         links = merge_links(links)
     return ReadResult(links, reports)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links, case-insensitive file systems
+    except OSError:
+        return False
 
 
 def _report_name(report: FileReport, path: str | Path) -> str:

@@ -406,3 +406,18 @@ def test_hyperlink_formula_is_unwrapped():
 def test_a_column_with_decimal_commas_is_read_as_decimals(cells, expected):
     numbers, _ = to_number(pd.Series(cells, dtype="str"))
     assert numbers.tolist() == pytest.approx(expected, nan_ok=True)
+
+
+def test_the_same_file_given_twice_is_read_once(tmp_path: Path):
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor\nhttps://a.example.com/x,hi\nhttps://b.example.com/y,yo\n")
+    (tmp_path / "again.csv").hardlink_to(export)
+    (tmp_path / "sub").mkdir()
+    other_way = tmp_path / "sub" / ".." / "links.csv"
+    result = read_exports([export, export, other_way, tmp_path / "again.csv"])
+    assert len(result.links) == 2 and len(result.reports) == 1
+    assert result.reports[0].warnings == [
+        "given again; it was read once.",
+        f"given again as {other_way}; it was read once.",
+        f"given again as {tmp_path / 'again.csv'}; it was read once.",
+    ]
