@@ -347,7 +347,35 @@ def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:
         )
     if usable.empty:
         out.append("No usable backlinks were found in the inputs.")
+    elsewhere = _targets_elsewhere(usable, profile.site)
+    if elsewhere:
+        out.append(elsewhere)
     return out
+
+
+def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
+    """A warning when most target URLs are on another site than ``site``: the export of
+    another site, or a mistyped --site, would have its anchors misread."""
+    if site is None or s.TARGET_URL not in links:
+        return None
+    targets = links[s.TARGET_URL].value_counts()  # a few distinct targets per site
+    hosts = pd.Series(targets.index.astype(str)).str.extract(
+        r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@]+)", expand=False).str.lower()
+    known = hosts.notna().to_numpy()
+    if not known.any():
+        return None
+    domains = pd.Series(targets.to_numpy()[known],
+                        index=[host_info(h).domain for h in hosts[known]])
+    domains = domains.groupby(level=0).sum().sort_values(ascending=False, kind="stable")
+    own, total = int(domains.get(site, 0)), int(domains.sum())
+    if own * 2 >= total:
+        return None
+    top = str(domains.index[0])
+    return (
+        f"Only {own:,} of the {total:,} links with a target URL in the exports point to "
+        f"{site}; {int(domains.iloc[0]):,} point to {top}. Check --site, and that the "
+        "exports are this site's: anchors are read as branded or exact-match against --site."
+    )
 
 
 # --- audit --------------------------------------------------------------------------

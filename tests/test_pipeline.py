@@ -224,3 +224,19 @@ def test_reading_the_unread_columns_changes_no_output(monkeypatch, model, tmp_pa
     audit(exports, site="example.com", out_dir=tmp_path / "all", model=model, now=when)
     for name in OUTPUT_FILES:
         assert (tmp_path / "less" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
+
+
+@pytest.mark.parametrize(("own", "other", "warned"), [(0, 3, True), (1, 2, True), (2, 2, False),
+                                                      (3, 0, False)])
+def test_exports_of_another_site_are_warned_about(own, other, warned):
+    from disavow.pipeline import _targets_elsewhere
+
+    links = pd.DataFrame({s.TARGET_URL: pd.Series(
+        ["https://www.brightsmile.co.uk/teeth"] * own + ["https://shop.other.com/x"] * other
+        + [None], dtype="str")})
+    warning = _targets_elsewhere(links, "brightsmile.co.uk")
+    assert (warning is not None) == warned
+    if warned:
+        assert warning.startswith(f"Only {own} of the {own + other} links with a target URL in "
+                                  f"the exports point to brightsmile.co.uk; {other} point to "
+                                  "other.com.")
