@@ -56,7 +56,8 @@ class EntryList:
 
 
 def read_entry_list(path: str | Path) -> EntryList:
-    """Read an allow/deny file: ``domain:x.com``, bare hosts or URLs, ``#`` comments."""
+    """Read an allow/deny file: ``domain:x.com`` (or ``*.x.com``), bare hosts or URLs, and
+    ``#`` comments."""
     file = Path(path)
     try:
         text = file.read_bytes().decode("utf-8-sig", errors="replace")
@@ -70,8 +71,11 @@ def read_entry_list(path: str | Path) -> EntryList:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.lower().startswith("domain:"):
-            host = parse_host(line[7:].strip())
+        # "*.example.com", as many lists write it, means the site and its subdomains.
+        wildcard = re.match(r"(?i)(domain:)?\s*\*\.(?=[^*]+$)", line)
+        entry = "domain:" + line[wildcard.end():] if wildcard else line
+        if entry.lower().startswith("domain:"):
+            host = parse_host(entry[7:].strip())
             if host is None:
                 raise InputFormatError(
                     f"{file}, line {number}: '{line[:80]}' is not a valid domain entry. Write "

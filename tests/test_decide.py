@@ -131,6 +131,17 @@ def test_entry_list_file(tmp_path):
         read_entry_list(bad)
 
 
+def test_entry_list_wildcards_mean_the_site_and_its_subdomains(tmp_path):
+    path = tmp_path / "deny.txt"
+    path.write_text("*.spam.xyz\ndomain:*.Links.co.uk\nDOMAIN: *.pbn.net\n", "utf-8")
+    entries = read_entry_list(path)
+    assert entries.domains == {"spam.xyz", "links.co.uk", "pbn.net"}
+    assert entries.covers_host("spam.xyz") and entries.covers_host("a.b.spam.xyz")
+    path.write_text("*.*.spam.xyz\n", "utf-8")
+    with pytest.raises(InputFormatError, match=r"line 1: '\*\.\*\.spam\.xyz'"):
+        read_entry_list(path)
+
+
 def test_entry_list_lines_are_counted_as_an_editor_counts_them(tmp_path):
     path = tmp_path / "deny.txt"
     # U+2028 and a form feed end lines for str.splitlines(), not for an editor.
