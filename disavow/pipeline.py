@@ -359,13 +359,14 @@ def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
     if site is None or s.TARGET_URL not in links:
         return None
     targets = links[s.TARGET_URL].value_counts()  # a few distinct targets per site
-    hosts = pd.Series(targets.index.astype(str)).str.extract(
-        r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@]+)", expand=False).str.lower()
-    known = hosts.notna().to_numpy()
+    raw_hosts = pd.Series(targets.index.astype(str)).str.extract(
+        r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@\s]+)", expand=False)
+    hosts = [parse_host(h) if isinstance(h, str) else None for h in raw_hosts]
+    known = np.array([h is not None for h in hosts], dtype=bool)
     if not known.any():
         return None
     domains = pd.Series(targets.to_numpy()[known],
-                        index=[host_info(h).domain for h in hosts[known]])
+                        index=[host_info(h).domain for h in hosts if h is not None])
     domains = domains.groupby(level=0).sum().sort_values(ascending=False, kind="stable")
     own, total = int(domains.get(site, 0)), int(domains.sum())
     if own * 2 >= total:

@@ -240,3 +240,14 @@ def test_exports_of_another_site_are_warned_about(own, other, warned):
         assert warning.startswith(f"Only {own} of the {own + other} links with a target URL in "
                                   f"the exports point to brightsmile.co.uk; {other} point to "
                                   "other.com.")
+
+
+def test_target_hosts_that_are_no_host_names_are_not_counted():
+    from disavow.pipeline import _targets_elsewhere
+
+    links = pd.DataFrame({s.TARGET_URL: pd.Series(
+        ["https://ev<b>il\n.com/x", "javascript://alert(1)/", "https://www.Bücher.de/x"],
+        dtype="str")})
+    warning = _targets_elsewhere(links, "brightsmile.co.uk")
+    assert warning.startswith("Only 0 of the 1 links with a target URL in the exports point to "
+                              "brightsmile.co.uk; 1 point to xn--bcher-kva.de.")
