@@ -16,7 +16,9 @@ Each measurement runs in its own subprocess, so its wall time and peak memory
 * bare read: ``pandas.read_csv(path, encoding="utf-16", sep="\\t")``
 * audit:     ``disavow audit FILE --site SITE --out TMPDIR --quiet``
 
-Both times include starting Python and importing pandas. Then ``disavow train``
+Both times include starting Python and importing pandas. Sizes up to 1M are run
+three times, alternating, and the best time of each counts (``--repeat`` to change).
+Then ``disavow train``
 is timed on about 200,000 labelled links made by ``training_data/generate.py``.
 
 Run::
