@@ -44,12 +44,17 @@ class EntryList:
 
     domains: frozenset[str] = frozenset()
     urls: frozenset[str] = frozenset()
+    # Entries that cover no host under them: "co.uk" or "blogspot.com" on a list
+    # must not disavow (or shield) every site under it, each a site of its own.
+    host_only: frozenset[str] = frozenset()
 
     def covers_host(self, host: str) -> bool:
         if not self.domains:  # most runs have no list: asked once per distinct host
             return False
         parts = host.split(".")
-        return any(".".join(parts[i:]) in self.domains for i in range(len(parts)))
+        return host in self.domains or any(
+            parent in self.domains and parent not in self.host_only
+            for parent in (".".join(parts[i:]) for i in range(1, len(parts))))
 
     def covers_url(self, url: str, host: str) -> bool:
         return url in self.urls or self.covers_host(host)
@@ -57,7 +62,8 @@ class EntryList:
 
 def read_entry_list(path: str | Path) -> EntryList:
     """Read an allow/deny file: ``domain:x.com`` (or ``*.x.com``), bare hosts or URLs, and
-    ``#`` comments."""
+    ``#`` comments. An entry that is a public suffix or a shared platform's root covers
+    that host only, not the sites under it."""
     file = Path(path)
     try:
         text = file.read_bytes().decode("utf-8-sig", errors="replace")
@@ -98,7 +104,8 @@ def read_entry_list(path: str | Path) -> EntryList:
                     "Write one entry per line: domain:example.com, example.com or a full URL."
                 )
             domains.add(host)
-    return EntryList(frozenset(domains), frozenset(urls))
+    host_only = frozenset(d for d in domains if host_info(d).is_suffix)
+    return EntryList(frozenset(domains), frozenset(urls), host_only)
 
 
 @dataclass(frozen=True)
@@ -303,41 +310,50 @@ class DisavowPlan:
     urls: list[str]
     skipped: list[tuple[str, str]]  # (value, why it could not be listed)
     denied_not_listed: list[tuple[str, str]] = field(default_factory=list)  # of ``skipped``
+    notes: list[str] = field(default_factory=list)  # what the user should know of the plan
 
 
 def plan_entries(
     domains: pd.DataFrame, links: pd.DataFrame, policy: Policy
 ) -> DisavowPlan:
-    """``domain:`` lines for disavowed domains, URL lines for toxic single pages."""
+    """``domain:`` lines for disavowed domains, URL lines for toxic single pages.
+
+    No entry may cover what the policy keeps whatever the score: the audited site
+    and anything on ``--allow``. A disavowed domain holding an allowed host or URL
+    is listed URL by URL instead of with a ``domain:`` line.
+    """
     entry_domains: set[str] = set()
     entry_urls: set[str] = set()
     skipped: list[tuple[str, str]] = []
+    holds_allowed = _holding_allowed(policy.allow)
     disavowed = domains.index[domains[s.DECISION] == s.Decision.DISAVOW].astype(str)
     url_level_domains = set()
     for domain in disavowed:
         info = host_info(domain)
         # An established platform gets here only from --deny: its links go one by one.
-        if policy.level == "url" or not info.domain_line_allowed or _is_protected(domain):
+        if (policy.level == "url" or not info.domain_line_allowed or _is_protected(domain)
+                or domain in holds_allowed):
             url_level_domains.add(domain)
         else:
             entry_domains.add(domain)
     denied_not_listed = []
     for entry in sorted(policy.deny.domains):  # sorted: the same warnings on every run
-        info = host_info(entry)
-        if _is_protected(entry):
-            denied_not_listed.append((entry, "an established platform is never disavowed as a "
-                                             "whole; its links in the exports are listed one by "
-                                             "one"))
-        elif info.domain_line_allowed:  # the user asked for it: even with --level url
-            entry_domains.add(entry)
+        why = _deny_entry_refusal(entry, policy, holds_allowed)
+        if why is None:
+            entry_domains.add(entry)  # the user asked for it: even with --level url
         else:
-            denied_not_listed.append(
-                (entry, "a bare public suffix, platform or IP cannot be a domain: line"))
+            denied_not_listed.append((entry, why))
+    for url in sorted(policy.deny.urls):
+        host = parse_url(url).host or ""
+        if url in policy.allow.urls or policy.allow.covers_host(host) or policy.is_own(host):
+            denied_not_listed.append((url, "--allow or --site covers it too, and they win"))
+        else:
+            entry_urls.add(url)
     skipped.extend(denied_not_listed)
-    entry_urls.update(policy.deny.urls)
     # Only the two columns read, as lists: a table of the toxic links, iterated
     # cell by cell, cost more than the rest of the plan.
     toxic = links.loc[links[s.DECISION] == s.Decision.DISAVOW, [s.SOURCE_URL, s.DOMAIN]]
+    listed_by_url: set[str] = set()
     for url, domain in zip(toxic[s.SOURCE_URL].fillna("").astype(str).tolist(),
                            toxic[s.DOMAIN].astype(str).tolist(),
                            strict=True):
@@ -345,6 +361,47 @@ def plan_entries(
             continue
         if url:
             entry_urls.add(url)
-        elif domain in url_level_domains:
-            skipped.append((domain, "no linking URL is known for this domain"))
-    return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed)
+            listed_by_url.add(domain)
+    for domain in sorted(url_level_domains - entry_domains - listed_by_url):
+        # Known by name only (a Search Console "Top linking sites" row, say), or
+        # every known link was allowed: nothing can stand for it in the file.
+        skipped.append((domain, "scored Disavow, but it cannot be a domain: line here and no "
+                                "linking URL of it is known to list instead"))
+    notes = [f"{domain} scored Disavow but is listed URL by URL, not with a domain: line, "
+             "because --allow lists a host or URL on it."
+             for domain in sorted(url_level_domains & holds_allowed)]
+    return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed,
+                       notes)
+
+
+def _holding_allowed(allow: EntryList) -> set[str]:
+    """Every host that holds an allowed host or URL: a ``domain:`` line for it would
+    disavow what the user wants kept."""
+    hosts = set(allow.domains) | {parse_url(url).host or "" for url in allow.urls}
+    holding = set()
+    for host in hosts - {""}:
+        parts = host.split(".")
+        holding.update(".".join(parts[i:]) for i in range(len(parts)))
+    return holding
+
+
+def _deny_entry_refusal(entry: str, policy: Policy, holds_allowed: set[str]) -> str | None:
+    """Why a ``--deny`` domain entry is not written as a ``domain:`` line, or None."""
+    info = host_info(entry)
+    if info.is_suffix:
+        return (f"a public suffix or shared platform: each site under it is a site of its own "
+                f"and is not covered; list the ones you mean (domain:name.{entry})")
+    if not info.domain_line_allowed:
+        return ("an IP address cannot be a domain: line; its links in the exports are listed "
+                "one by one")
+    if policy.is_own(entry) or (policy.site and policy.site.endswith("." + entry)):
+        return "it is, or holds, the audited site (--site), which is never disavowed"
+    if policy.allow.covers_host(entry):
+        return "--allow covers it too, and --allow wins"
+    if entry in holds_allowed:
+        return ("--allow lists a host or URL on it; its links in the exports are listed one "
+                "by one, but for those")
+    if _is_protected(entry):
+        return ("an established platform is never disavowed as a whole; its links in the "
+                "exports are listed one by one")
+    return None

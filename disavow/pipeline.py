@@ -621,15 +621,27 @@ def build_summary(
         "merge": merge,
         "warnings": ([left_out_warning(len(left_out))] if left_out else [])
         + ([EMPTY_FILE_WARNING] if not merged.text else [])
-        + [f"--deny lists {value}, which is not written as a domain: line: {why}."
+        + [f"--deny lists {value}, which is not written to disavow.txt as it stands: {why}."
            for value, why in plan.denied_not_listed]
+        + _not_listed_warning(plan) + list(getattr(plan, "notes", ()))
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }
 
 
+def _not_listed_warning(plan: Any) -> list[str]:
+    """One warning for every Disavow decision the file could not hold (--deny apart)."""
+    denied = {value for value, _ in plan.denied_not_listed}
+    missing = [value for value, _ in plan.skipped if value not in denied]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5:,} more" if len(missing) > 5 else "")
+    return [f"{len(missing):,} domain(s) decided Disavow are not in disavow.txt, as no entry can "
+            f"stand for them (not_listed in summary.json says why): {shown}."]
+
+
 EMPTY_FILE_WARNING = (
-    "disavow.txt is empty: nothing scored Disavow, and no --existing file with lines of its own "
+    "disavow.txt is empty: this run wrote no entry, and no --existing file with lines of its own "
     "was merged. Do not upload it: Search Console replaces your whole disavow list with the "
     "file you upload."
 )

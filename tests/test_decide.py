@@ -179,3 +179,75 @@ def test_doubtful_domains_with_mostly_toxic_links_are_listed_whole():
     plan = plan_entries(dom, links, POLICY)
     assert plan.domains == ["doubt.xyz"]
     assert plan.urls == ["https://forum.org/member/1", "https://forum.org/member/2"]
+
+
+def _planned(policy: Policy, scores: dict[str, float], urls: list[str]):
+    """Decide and plan a tiny profile: ``urls`` are links (domain from the host)."""
+    from disavow.urls import host_info, parse_url
+
+    hosts = [parse_url(u).host for u in urls]
+    dom = decide_domains(domains(scores), policy)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: urls, s.SOURCE_HOST: hosts,
+        s.DOMAIN: [host_info(h).domain for h in hosts], s.SCORE: [0.1] * len(urls),
+    }), dom, policy)
+    return dom, links, plan_entries(dom, links, policy)
+
+
+def test_deny_never_writes_the_audited_site_or_what_allow_keeps():
+    policy = Policy(site="brightsmile.co.uk",
+                    allow=EntryList(domains=frozenset({"kb.com"}),
+                                    urls=frozenset({"https://forum.net/good"})),
+                    deny=EntryList(domains=frozenset({"brightsmile.co.uk", "co.uk", "kb.com",
+                                                      "www.brightsmile.co.uk", "bad.com"}),
+                                   urls=frozenset({"https://brightsmile.co.uk/blog",
+                                                   "https://forum.net/good",
+                                                   "https://forum.net/spam"})))
+    _, _, plan = _planned(policy, {"kb.com": 0.1}, ["https://kb.com/a"])
+    assert plan.domains == ["bad.com"]
+    assert plan.urls == ["https://forum.net/spam"]
+    refused = dict(plan.denied_not_listed)
+    assert set(refused) == {"brightsmile.co.uk", "www.brightsmile.co.uk", "co.uk", "kb.com",
+                            "https://brightsmile.co.uk/blog", "https://forum.net/good"}
+    assert "audited site" in refused["brightsmile.co.uk"]
+    assert "--allow" in refused["kb.com"]
+
+
+@pytest.mark.parametrize("entry", ["co.uk", "blogspot.com", "wordpress.com"])
+def test_a_listed_suffix_or_platform_root_covers_no_site_under_it(entry):
+    listed = EntryList(domains=frozenset({entry}), host_only=frozenset({entry}))
+    assert listed.covers_host(entry)
+    assert not listed.covers_host(f"news.{entry}")
+    assert not listed.covers_host(f"www.shop.{entry}")
+    policy = Policy(deny=listed, allow=listed)
+    dom, links, plan = _planned(policy, {f"news.{entry}": 0.1, f"spam.{entry}": 0.99},
+                                [f"https://news.{entry}/a", f"https://spam.{entry}/b"])
+    assert dom["why"].tolist() == [Why.SCORE, Why.SCORE]  # neither denied nor allowed
+    assert plan.domains == [f"spam.{entry}"]
+    assert entry in dict(plan.denied_not_listed)
+
+
+def test_read_entry_list_marks_suffixes_and_platform_roots_host_only(tmp_path):
+    path = tmp_path / "deny.txt"
+    path.write_text("domain:co.uk\nblogspot.com\nspam.example\n")
+    assert read_entry_list(path).host_only == {"co.uk", "blogspot.com"}
+
+
+def test_a_disavowed_domain_holding_an_allowed_url_is_listed_url_by_url():
+    policy = Policy(allow=EntryList(urls=frozenset({"https://spam.cfd/keep-me"})))
+    _, links, plan = _planned(policy, {"spam.cfd": 0.99},
+                              ["https://spam.cfd/keep-me", "https://spam.cfd/other"])
+    assert plan.domains == []
+    assert plan.urls == ["https://spam.cfd/other"]
+    assert links[s.DECISION].tolist() == ["keep", "disavow"]
+    assert plan.skipped == []
+    assert "spam.cfd" in plan.notes[0] and "--allow" in plan.notes[0]
+
+
+def test_a_domain_known_by_name_only_that_cannot_be_listed_is_reported():
+    policy = Policy(level="url")
+    dom = decide_domains(domains({"zol-links.xyz": 0.99}), policy)
+    no_links = pd.DataFrame({s.SOURCE_URL: [], s.SOURCE_HOST: [], s.DOMAIN: [], s.SCORE: []})
+    plan = plan_entries(dom, decide_links(no_links, dom, policy), policy)
+    assert plan.domains == [] and plan.urls == []
+    assert "no linking URL" in dict(plan.skipped)["zol-links.xyz"]
