@@ -311,6 +311,9 @@ class DisavowPlan:
     skipped: list[tuple[str, str]]  # (value, why it could not be listed)
     denied_not_listed: list[tuple[str, str]] = field(default_factory=list)  # of ``skipped``
     notes: list[str] = field(default_factory=list)  # what the user should know of the plan
+    # Sites whose URL lines may become one domain: line if the file outgrows Google's
+    # limits: only those disavowed as a whole would be, never a site the policy keeps.
+    may_collapse: frozenset[str] = frozenset()
 
 
 def plan_entries(
@@ -370,8 +373,11 @@ def plan_entries(
     notes = [f"{domain} scored Disavow but is listed URL by URL, not with a domain: line, "
              "because --allow lists a host or URL on it."
              for domain in sorted(url_level_domains & holds_allowed)]
+    may_collapse = frozenset(
+        d for d in disavowed
+        if host_info(d).domain_line_allowed and not _is_protected(d) and d not in holds_allowed)
     return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed,
-                       notes)
+                       notes, may_collapse)
 
 
 def _holding_allowed(allow: EntryList) -> set[str]:
@@ -401,7 +407,7 @@ def _deny_entry_refusal(entry: str, policy: Policy, holds_allowed: set[str]) -> 
     if entry in holds_allowed:
         return ("--allow lists a host or URL on it; its links in the exports are listed one "
                 "by one, but for those")
-    if _is_protected(entry):
+    if _is_protected(entry) or _is_protected(info.domain):
         return ("an established platform is never disavowed as a whole; its links in the "
                 "exports are listed one by one")
     return None

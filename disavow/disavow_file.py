@@ -48,7 +48,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -57,6 +57,7 @@ from typing import Literal
 
 from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
+from disavow.lexicons import PROTECTED_DOMAINS
 from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
 
 log = logging.getLogger(__name__)
@@ -1253,11 +1254,13 @@ class _Fitter:
     """Collapse URL entries into ``domain:`` entries, site by site, with exact accounting.
 
     A site is the ``domain:`` unit of a URL's host (:func:`disavow.urls.host_info`);
-    sites that cannot take a ``domain:`` line (IP addresses, public suffixes) are
-    never collapsed. ``lines`` and ``nbytes`` track the size of the whole output.
+    sites that cannot take a ``domain:`` line (IP addresses, public suffixes) and
+    established platforms are never collapsed, nor, when ``may_collapse`` is given,
+    any site outside it. ``lines`` and ``nbytes`` track the size of the whole output.
     """
 
-    def __init__(self, sel: _Selection, newline: str, lines: int, nbytes: int) -> None:
+    def __init__(self, sel: _Selection, newline: str, lines: int, nbytes: int,
+                 may_collapse: Collection[str] | None = None) -> None:
         self.sel = sel
         self.nl = len(newline)
         self.lines = lines + len(sel.domains) + len(sel.urls)
@@ -1266,7 +1269,8 @@ class _Fitter:
         self.units: dict[str, list[Entry]] = defaultdict(list)
         for entry in sel.urls:
             info = host_info(entry.host)
-            if info.domain_line_allowed:
+            if (info.domain_line_allowed and info.domain not in PROTECTED_DOMAINS
+                    and (may_collapse is None or info.domain in may_collapse)):
                 self.units[info.domain].append(entry)
         # Units (and explicit domain entries) below another unit, which a collapse
         # of that unit makes redundant too.
@@ -1419,6 +1423,7 @@ def format_disavow(
     header_lines: Iterable[str] = (),
     *,
     collapse_urls_over: int | None = None,
+    may_collapse: Collection[str] | None = None,
     limits: Limits = GOOGLE_LIMITS,
 ) -> DisavowPlan:
     """Plan a new disavow file: header comments, sorted ``domain:`` lines, sorted URLs.
@@ -1432,6 +1437,9 @@ def format_disavow(
             counts). Each becomes exactly one ASCII ``#`` line; a ``#`` is added when
             missing. Without any, one line naming the tool is written.
         collapse_urls_over: write ``domain:`` for a site with more than this many URLs.
+        may_collapse: the only sites whose URLs may become one ``domain:`` line (to
+            fit ``limits`` or ``collapse_urls_over``); None: any site that can take
+            one. An established platform never does.
         limits: budgets; Google's by default.
 
     Returns:
@@ -1459,7 +1467,7 @@ def format_disavow(
     _subsume(sel, {})
     fixed_lines = len(header) + 1  # the blank line after the header
     fixed_bytes = sum(len(h) + 1 for h in header) + 1
-    fitter = _Fitter(sel, "\n", fixed_lines, fixed_bytes)
+    fitter = _Fitter(sel, "\n", fixed_lines, fixed_bytes, may_collapse)
     if collapse_urls_over is not None:
         fitter.collapse_over(collapse_urls_over)
     fitter.fit(limits)
@@ -1496,6 +1504,7 @@ def merge_disavow(
     block_comment: str | None = None,
     remove: Iterable[str] = (),
     collapse_urls_over: int | None = None,
+    may_collapse: Collection[str] | None = None,
     limits: Limits = GOOGLE_LIMITS,
     keep_best: Mapping[str, float] | None = None,
 ) -> MergeResult:
@@ -1521,7 +1530,7 @@ def merge_disavow(
 
     Args:
         existing: the file downloaded from Search Console, or None to start afresh.
-        domains, urls, header_lines, collapse_urls_over, limits: as for
+        domains, urls, header_lines, collapse_urls_over, may_collapse, limits: as for
             :func:`format_disavow`.
         block_comment: the comment above the new block; by default
             ``# Added by disavow <version> on <UTC date>``.
@@ -1616,7 +1625,7 @@ def merge_disavow(
     fixed_lines = _count_lines(old_text) + len(separator) + len(block_head)
     fixed_bytes = old_bytes + len(joint)
     fixed_bytes += sum(len(line) + len(nl) for line in separator + block_head)
-    fitter = _Fitter(sel, nl, fixed_lines, fixed_bytes)
+    fitter = _Fitter(sel, nl, fixed_lines, fixed_bytes, may_collapse)
     if collapse_urls_over is not None:
         fitter.collapse_over(collapse_urls_over)
     fitter.fit(limits)

@@ -468,7 +468,7 @@ def audit(
         priority = _entry_priority(scored, plan)
         limits = limits or GOOGLE_LIMITS
         merged = merge_disavow(old, plan.domains, plan.urls, header, block_comment=block_comment,
-                               keep_best=priority, limits=limits)
+                               keep_best=priority, limits=limits, may_collapse=plan.may_collapse)
         said = 0
         while merged.left_out and said != len(merged.left_out):
             # The file says itself that it is incomplete; that line counts in the budget too,
@@ -479,7 +479,8 @@ def audit(
             # Right under the count it corrects, so the header never overstates the file.
             noted = [*header[:_ENTRY_COUNT_LINE + 1], note, *header[_ENTRY_COUNT_LINE + 1:]]
             merged = merge_disavow(old, plan.domains, plan.urls, noted,
-                                   block_comment=block_comment, keep_best=priority, limits=limits)
+                                   block_comment=block_comment, keep_best=priority, limits=limits,
+                                   may_collapse=plan.may_collapse)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
         summary = build_summary(scored, plan, merged, existing, now)

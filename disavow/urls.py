@@ -51,7 +51,18 @@ SHARED_PLATFORMS: frozenset[str] = frozenset(
         "mee.nu", "xanga.com",
         "deviantart.com", "newgrounds.com", "itch.io", "gumroad.com", "notion.site",
         "kinja.com", "postach.io", "tilda.ws", "ucraft.site", "webwave.dev",
+        "000webhostapp.com", "jimdofree.com",
     }
+    # Blogger served blogs under country domains until 2018, and old links still name
+    # them; the bundled suffix list no longer has them (x.blogspot.de is one blog).
+    | {f"blogspot.{cc}" for cc in [
+        "ae", "al", "am", "ba", "be", "bg", "bj", "ca", "cf", "ch", "cl", "co.at", "co.id",
+        "co.il", "co.ke", "co.nz", "co.uk", "co.za", "com.ar", "com.au", "com.br", "com.by",
+        "com.co", "com.cy", "com.ee", "com.eg", "com.es", "com.mt", "com.ng", "com.tr", "com.uy",
+        "cv", "cz", "de", "dk", "fi", "fr", "gr", "hk", "hr", "hu", "ie", "in", "is", "it", "jp",
+        "kr", "li", "lt", "lu", "md", "mk", "mr", "mx", "my", "nl", "no", "pe", "pt", "qa", "re",
+        "ro", "rs", "ru", "se", "sg", "si", "sk", "sn", "td", "tw", "ug", "vn"
+    ]}
 )
 
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
@@ -220,9 +231,10 @@ def host_info(host: str) -> HostInfo:
     if _is_ip(host):
         return HostInfo(host=host, domain=host, is_ip=True)
     for platform in _platform_parents(host):
-        if host == platform:
-            return HostInfo(host=host, domain=host, is_suffix=True)
-        label = host[: -len(platform) - 1].rsplit(".", 1)[-1]
+        label = "" if host == platform else host[: -len(platform) - 1].rsplit(".", 1)[-1]
+        if label in ("", "www"):
+            # The platform's own pages: www.tumblr.com/<user> is every user's, not one site.
+            return HostInfo(host=host, domain=platform, is_suffix=True)
         return HostInfo(host=host, domain=f"{label}.{platform}", is_free_host=True)
     parts = _EXTRACT(host)
     top = parts.top_domain_under_public_suffix

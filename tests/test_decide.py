@@ -251,3 +251,18 @@ def test_a_domain_known_by_name_only_that_cannot_be_listed_is_reported():
     plan = plan_entries(dom, decide_links(no_links, dom, policy), policy)
     assert plan.domains == [] and plan.urls == []
     assert "no linking URL" in dict(plan.skipped)["zol-links.xyz"]
+
+
+def test_a_denied_host_of_an_established_platform_is_no_domain_line():
+    policy = Policy(deny=EntryList(domains=frozenset({"www.google.com", "en.wikipedia.org"})))
+    _, _, plan = _planned(policy, {"google.com": 0.1}, ["https://www.google.com/spam"])
+    assert plan.domains == []
+    assert plan.urls == ["https://www.google.com/spam"]
+    assert set(dict(plan.denied_not_listed)) == {"www.google.com", "en.wikipedia.org"}
+
+
+def test_only_sites_disavowed_as_a_whole_may_collapse():
+    policy = Policy(allow=EntryList(urls=frozenset({"https://mixed.cfd/keep"})))
+    _, _, plan = _planned(policy, {"spam.xyz": 0.99, "mixed.cfd": 0.99, "forum.net": 0.1},
+                          ["https://spam.xyz/1", "https://mixed.cfd/keep", "https://forum.net/p"])
+    assert plan.may_collapse == {"spam.xyz"}

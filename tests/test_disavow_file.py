@@ -446,6 +446,22 @@ def test_budget_collapses_biggest_sites_first():
     assert "Raise the toxicity threshold" in str(info.value)
 
 
+def test_budget_never_collapses_a_platform_or_a_site_outside_may_collapse():
+    urls = [f"https://www.google.com/spam{i}" for i in range(4)]
+    urls += [f"https://sites.google.com/view/spam{i}" for i in range(4)]
+    urls += [f"https://forum.net/profile/{i}" for i in range(3)] + ["http://spam.com/1"]
+    urls += ["http://spam.com/2"]
+    with pytest.raises(OutputError):  # google.com cannot be collapsed: it does not fit
+        format_disavow([], urls, ["h"], limits=Limits(max_lines=8, max_bytes=10_000))
+    urls = urls[8:]
+    plan = format_disavow([], urls, ["h"], limits=Limits(max_lines=5, max_bytes=10_000),
+                          may_collapse={"spam.com", "forum.net"})
+    assert [c.domain for c in plan.collapsed] == ["forum.net"]
+    with pytest.raises(OutputError):
+        format_disavow([], urls, ["h"], limits=Limits(max_lines=5, max_bytes=10_000),
+                       may_collapse={"spam.com"})
+
+
 def test_byte_budget_collapses_too():
     urls = [f"http://spam.com/{'x' * 50}{i}" for i in range(4)] + ["http://ok.com/1"]
     plan = format_disavow([], urls, ["h"], limits=Limits(max_lines=100, max_bytes=120))

@@ -116,3 +116,17 @@ def test_the_command_line_warns_even_when_quiet(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Warning:" in result.stderr and "incomplete" in result.stderr
     assert "--threshold" in result.stderr and "--level domain" in result.stderr
+
+
+def test_a_tight_budget_never_writes_a_domain_line_for_a_site_the_policy_keeps(tmp_path):
+    deny = tmp_path / "deny.txt"
+    deny.write_text("".join(f"https://www.facebook.com/spam.page.{i}\n" for i in range(30))
+                    + "".join(f"https://sites.google.com/view/spam{i}\n" for i in range(25)))
+    result = audit(INPUTS, site=SITE, out_dir=tmp_path / "out", existing=EXISTING, now=NOW,
+                   deny=deny, limits=Limits(max_lines=80, max_bytes=100_000))
+    lines = (result.out_dir / "disavow.txt").read_text().splitlines()
+    kept = {d for d, row in _domains_csv(result).items() if row["decision"] != "disavow"}
+    new_block = lines[next(i for i, line in enumerate(lines) if line.startswith("# Added by")):]
+    written = {line[7:] for line in new_block if line.startswith("domain:")}
+    assert not written & (kept | {"facebook.com", "google.com"})
+    assert result.summary["disavow_file"]["left_out"]["entries"] > 0

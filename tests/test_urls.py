@@ -135,6 +135,13 @@ def test_parse_host_examples(raw, host):
     ("spam.blogspot.com", "spam.blogspot.com", {"is_free_host": True}),
     ("www.spam.wordpress.com", "spam.wordpress.com", {"is_free_host": True}),
     ("blogspot.com", "blogspot.com", {"is_suffix": True}),
+    ("cheap-pills.blogspot.de", "cheap-pills.blogspot.de", {"is_free_host": True}),
+    ("www.casino.blogspot.co.uk", "casino.blogspot.co.uk", {"is_free_host": True}),
+    ("blogspot.com.au", "blogspot.com.au", {"is_suffix": True}),
+    ("x.000webhostapp.com", "x.000webhostapp.com", {"is_free_host": True}),
+    # The platform's own pages (www.tumblr.com/<user>) are no one user's site.
+    ("www.tumblr.com", "tumblr.com", {"is_suffix": True}),
+    ("www.wordpress.com", "wordpress.com", {"is_suffix": True}),
     ("co.uk", "co.uk", {"is_suffix": True}),
     ("10.0.0.1", "10.0.0.1", {"is_ip": True}),
     ("foo.notarealtld", "foo.notarealtld", {"unknown_suffix": True}),
