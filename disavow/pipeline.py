@@ -8,6 +8,7 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -409,12 +410,17 @@ def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> 
 
 
 def _mostly_invalid(file: Any) -> bool:
-    """Whether more of a disavow file's lines are invalid than are entries."""
+    """Whether more of a disavow file's lines are invalid, or CSV rows, than are entries.
+
+    A row such as ``http://x.com/p,2026-11-17`` (Search Console's Latest links) is a
+    valid URL line, comma and all, but a disavow file holds no delimiters as a rule.
+    """
     from disavow.disavow_file import LineKind
 
     kinds = [line.kind for line in file.lines]
-    return kinds.count(LineKind.INVALID) > kinds.count(LineKind.DOMAIN) + kinds.count(
-        LineKind.URL)
+    entries = [line.text for line in file.lines if line.kind in (LineKind.DOMAIN, LineKind.URL)]
+    rows = sum(1 for text in entries if re.search(r"[,;\t]", text))
+    return kinds.count(LineKind.INVALID) + rows > len(entries) - rows
 
 
 def audit(

@@ -248,7 +248,7 @@ def test_usage_names_what_each_argument_is(command, shown):
 
 
 @pytest.mark.parametrize("export", ["semrush_backlinks.csv", "ahrefs_backlinks.csv",
-                                    "gsc_top_linking_sites.csv"])
+                                    "gsc_top_linking_sites.csv", "gsc_latest_links.csv"])
 def test_an_export_passed_as_existing_is_refused(export, tmp_path):
     path = REPO / "tests" / "data" / "exports" / export
     out = tmp_path / "out"
