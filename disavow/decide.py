@@ -66,9 +66,15 @@ def read_entry_list(path: str | Path) -> EntryList:
     that host only, not the sites under it."""
     file = Path(path)
     try:
-        text = file.read_bytes().decode("utf-8-sig", errors="replace")
+        data = file.read_bytes()
     except OSError as exc:
         raise InputFormatError(f"Cannot read the list {file}: {exc.strerror}.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A list saved by a Windows editor: its accented names must not become
+        # replacement characters, which would name some other host.
+        text = data.decode("cp1252", errors="replace")
     domains: set[str] = set()
     urls: set[str] = set()
     # Lines end where a text editor ends them (as in a disavow file), not also at
@@ -80,15 +86,23 @@ def read_entry_list(path: str | Path) -> EntryList:
         # "*.example.com", as many lists write it, means the site and its subdomains.
         wildcard = re.match(r"(?i)(domain:)?\s*\*\.(?=[^*]+$)", line)
         entry = "domain:" + line[wildcard.end():] if wildcard else line
-        if entry.lower().startswith("domain:"):
-            host = parse_host(entry[7:].strip())
+        if entry.lower().startswith("domain:") or "://" not in line:
+            name = entry[7:].strip() if entry.lower().startswith("domain:") else line
+            if "/" in name.rstrip("/"):
+                # Read as its host, "site.com/page" would cover the whole site.
+                raise InputFormatError(
+                    f"{file}, line {number}: '{line[:80]}' has a path but no scheme. Write "
+                    "the page's full URL (https://...) to list one page, or domain:host for "
+                    "the whole site."
+                )
+            host = parse_host(name)
             if host is None:
                 raise InputFormatError(
                     f"{file}, line {number}: '{line[:80]}' is not a valid domain entry. Write "
                     "one entry per line: domain:example.com, example.com or a full URL."
                 )
             domains.add(host)
-        elif "://" in line:
+        else:
             parsed = parse_url(line)
             if not parsed.ok:
                 raise InputFormatError(
@@ -96,14 +110,6 @@ def read_entry_list(path: str | Path) -> EntryList:
                     f"({parsed.problem})."
                 )
             urls.add(parsed.url)
-        else:
-            host = parse_host(line)
-            if host is None:
-                raise InputFormatError(
-                    f"{file}, line {number}: '{line[:80]}' is neither a domain nor a URL. "
-                    "Write one entry per line: domain:example.com, example.com or a full URL."
-                )
-            domains.add(host)
     host_only = frozenset(d for d in domains if host_info(d).is_suffix)
     return EntryList(frozenset(domains), frozenset(urls), host_only)
 

@@ -135,6 +135,8 @@ def to_ascii_host(raw: str) -> str | None:
             return None
     if host.isascii():
         host = host.lower()
+    elif "\ufffd" in host:
+        return None  # a byte that failed to decode: the real name is unknown
     else:
         host = _idna_encode(host)
         if host is None:

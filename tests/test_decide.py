@@ -266,3 +266,17 @@ def test_only_sites_disavowed_as_a_whole_may_collapse():
     _, _, plan = _planned(policy, {"spam.xyz": 0.99, "mixed.cfd": 0.99, "forum.net": 0.1},
                           ["https://spam.xyz/1", "https://mixed.cfd/keep", "https://forum.net/p"])
     assert plan.may_collapse == {"spam.xyz"}
+
+
+@pytest.mark.parametrize("line", ["www.forum.co.uk/profile/spammer", "domain:forum.com/members/x"])
+def test_an_entry_with_a_path_but_no_scheme_is_refused_not_widened(tmp_path, line):
+    path = tmp_path / "deny.txt"
+    path.write_text(f"# mine\n{line}\n")
+    with pytest.raises(InputFormatError, match=r"line 2: .* has a path but no scheme"):
+        read_entry_list(path)
+
+
+def test_a_windows_1252_list_keeps_its_accented_names(tmp_path):
+    path = tmp_path / "deny.txt"
+    path.write_bytes(b"domain:m\xfcnchen-spam.de\nexample.com/\n")
+    assert read_entry_list(path).domains == {"xn--mnchen-spam-thb.de", "example.com"}

@@ -171,3 +171,7 @@ def test_host_problem(host, problem):
     assert (found is None) == (problem is None), found
     if problem is not None:
         assert problem in found
+
+
+def test_a_host_holding_a_replacement_character_is_no_host():
+    assert to_ascii_host("m\ufffdnchen.de") is None
