@@ -88,7 +88,8 @@ TrustOption = Annotated[
 ThresholdOption = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,
-                 help="Disavow domains scoring at least this (default: the model's)."),
+                 help="Disavow domains scoring at least this, and no others (default: the "
+                      "model's, and a doubtful domain whose links are mostly toxic)."),
 ]
 LevelOption = Annotated[
     str, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "

@@ -125,6 +125,9 @@ class Policy:
     link_disavow: float = 0.9
     link_review: float = 0.6
     level: str = "auto"
+    # Disavow a doubtful domain whose links are mostly toxic (promote_domains); off
+    # with --threshold, which promises that only domains scoring that much are.
+    promote: bool = True
     site: str | None = None
     allow: EntryList = field(default_factory=EntryList)
     deny: EntryList = field(default_factory=EntryList)
@@ -143,6 +146,7 @@ class Policy:
             for kind in ("domain", "domain_only"):
                 values[f"{kind}_disavow"] = threshold
                 values[f"{kind}_review"] = min(values.get(f"{kind}_review", 0.5), threshold)
+            values["promote"] = False
         if kwargs.get("level", "auto") not in LEVELS:
             raise InputFormatError(f"--level must be one of {', '.join(LEVELS)}.")
         return cls(**values, **kwargs)
@@ -284,7 +288,7 @@ def promote_domains(
     the user's own site and allow-listed domains are never promoted.
     ``link_domains``: :func:`domain_rows` of ``links`` in ``domains``, if known.
     """
-    if policy.level == "url" or links.empty:
+    if policy.level == "url" or not policy.promote or links.empty:
         return domains, links
     if link_domains is None:
         link_domains = domain_rows(links, domains)

@@ -8,6 +8,7 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 from __future__ import annotations
 
 import gc
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -457,7 +458,13 @@ def audit(
     inputs = [Path(p) for p in paths] + [Path(p) for p in (existing,) if p]
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     check_outputs(out, inputs, overwrite=overwrite)
-    old = read_disavow_file(existing) if existing else None
+    # Its decoding notes are warnings of the audit (stderr, summary.json, report), said once.
+    disavow_log = logging.getLogger("disavow.disavow_file")
+    disavow_log.disabled, was_disabled = True, disavow_log.disabled
+    try:
+        old = read_disavow_file(existing) if existing else None
+    finally:
+        disavow_log.disabled = was_disabled
     if old is not None and (layout := export_layout(existing)) and _mostly_invalid(old):
         raise InputFormatError(
             f"--existing {existing} is a {layout} export, not a disavow file: merged, its rows "
@@ -489,7 +496,8 @@ def audit(
                                    may_collapse=plan.may_collapse)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
-        summary = build_summary(scored, plan, merged, existing, now)
+        summary = build_summary(scored, plan, merged, existing, now,
+                                old_notes=old.warnings if old is not None else ())
         progress("writing reports")
         output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
@@ -507,7 +515,15 @@ def audit(
             # not explain it.
             if overwrite:
                 (out / "disavow.txt").unlink(missing_ok=True)
-            files.commit()
+            try:
+                files.commit()
+            except OutputError as exc:
+                if not overwrite:
+                    raise
+                raise OutputError(
+                    f"{exc} The earlier disavow.txt was removed first, so that it never sits "
+                    "beside reports of another run: run again to write all five files."
+                ) from exc
     return AuditResult(scored=scored, disavow_text=merged.text, summary=summary, out_dir=out)
 
 
@@ -569,9 +585,13 @@ def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: 
 
 
 def build_summary(
-    scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime
+    scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime,
+    old_notes: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """What summary.json holds; the report renders the same dictionary."""
+    """What summary.json holds; the report renders the same dictionary.
+
+    ``old_notes``: how the existing file was decoded, when not as plain UTF-8.
+    """
     domains, links, policy = scored.domains, scored.links, scored.policy
     left_out = tuple(getattr(merged, "left_out", ()))
     merge = None
@@ -588,6 +608,7 @@ def build_summary(
             "old_covered_by_new_domain": list(getattr(merged, "old_covered_by_new_domain", [])),
             "removed": list(getattr(merged, "removed", [])),
             "bom_removed": bool(getattr(merged, "bom_removed", False)),
+            "transcoded_from": getattr(merged, "transcoded_from", None),
             "old_lines_joined_by_cr": [line.line for line in
                                        getattr(merged, "old_joined_by_cr", ())],
         }
@@ -605,6 +626,7 @@ def build_summary(
             "domain_only_review_threshold": policy.domain_only_review,
             "link_disavow_threshold": policy.link_disavow,
             "link_review_threshold": policy.link_review, "level": policy.level,
+            "promote_doubtful_domains": policy.promote,
             "allow_entries": len(policy.allow.domains) + len(policy.allow.urls),
             "deny_entries": len(policy.deny.domains) + len(policy.deny.urls),
         },
@@ -631,6 +653,7 @@ def build_summary(
         + [f"--deny lists {value}, which is not written to disavow.txt as it stands: {why}."
            for value, why in plan.denied_not_listed]
         + _not_listed_warning(plan) + list(getattr(plan, "notes", ()))
+        + list(old_notes)
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }

@@ -302,3 +302,16 @@ def test_a_disavow_file_with_a_stray_export_header_is_merged_with_a_warning(tmp_
     assert result.exit_code == 0, result.output
     assert "no valid disavow line (the first: line 1" in " ".join(result.stderr.split())
     assert (tmp_path / "out" / "disavow.txt").read_bytes().startswith(existing.read_bytes())
+
+
+def test_an_existing_file_read_as_windows_1252_is_said_once_and_recorded(tmp_path):
+    existing = tmp_path / "current.txt"
+    existing.write_bytes(b"# caf\xe9 notes\r\ndomain:spam.xyz\r\n")
+    export = REPO / "tests" / "data" / "exports" / "semrush_backlinks.csv"
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+                                 str(tmp_path / "out"), "--existing", str(existing), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("read it as Windows-1252") == 1
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    assert summary["merge"]["transcoded_from"] == "cp1252"
+    assert any("Windows-1252" in w for w in summary["warnings"])

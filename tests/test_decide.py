@@ -181,6 +181,21 @@ def test_doubtful_domains_with_mostly_toxic_links_are_listed_whole():
     assert plan.urls == ["https://forum.org/member/1", "https://forum.org/member/2"]
 
 
+def test_an_explicit_threshold_disavows_no_domain_scoring_less():
+    from disavow.decide import promote_domains
+
+    policy = Policy.from_thresholds({"domain_disavow": 0.8, "domain_review": 0.5,
+                                     "link_disavow": 0.9}, threshold=0.99)
+    dom = decide_domains(domains({"doubt.xyz": 0.95}), policy)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: ["http://doubt.xyz/1", "http://doubt.xyz/2"],
+        s.SOURCE_HOST: ["doubt.xyz"] * 2, s.DOMAIN: ["doubt.xyz"] * 2, s.SCORE: [0.95, 0.97],
+    }), dom, policy)
+    dom, links = promote_domains(dom, links, policy)
+    assert dom.loc["doubt.xyz", s.DECISION] == "review"
+    assert plan_entries(dom, links, policy).domains == []
+
+
 def _planned(policy: Policy, scores: dict[str, float], urls: list[str]):
     """Decide and plan a tiny profile: ``urls`` are links (domain from the host)."""
     from disavow.urls import host_info, parse_url

@@ -211,10 +211,12 @@ def test_a_failed_forced_rerun_keeps_the_earlier_results(tmp_path, monkeypatch, 
     out = tmp_path / "out"
     shutil.copytree(earlier, out)
     fail_while_writing(monkeypatch, target, how)
-    with pytest.raises(KeyboardInterrupt if how == "ctrl-c" else OutputError):
+    with pytest.raises(KeyboardInterrupt if how == "ctrl-c" else OutputError) as failure:
         audit(RERUN_INPUTS, site=SITE, out_dir=out, model=model, now=RERUN_NOW, overwrite=True)
     monkeypatch.undo()
     left = outputs(out)
+    if how == "rename":  # the message must not let the user think disavow.txt is still there
+        assert "earlier disavow.txt was removed" in str(failure.value)
     assert leftovers(out) == []
     if how != "rename":
         assert left == first, "the earlier results were touched by a run that failed"
