@@ -262,6 +262,13 @@ def _cp1252_table() -> dict[int, str]:
 _CP1252 = _cp1252_table()
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte surrogateescape could not decode
+
+
+def _escaped_byte_as_cp1252(match: re.Match[str]) -> str:
+    return chr(ord(match.group()) - 0xDC00).translate(_CP1252)
+
+
 def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
     """Decode a disavow file: (text, encoding, has_bom, warnings)."""
     notes: list[str] = []
@@ -310,11 +317,16 @@ def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
         return body.decode("utf-8"), "utf-8", has_bom, notes
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
-        notes.append(
-            f"{source} is not valid UTF-8 (byte 0x{body[exc.start]:02x} on line {line}); "
-            "read it as Windows-1252. Google needs UTF-8."
-        )
-    text = body.decode("latin-1").translate(_CP1252)
+        first = f"0x{body[exc.start]:02x} on line {line}"
+    # Only the bytes that are no UTF-8 are read as Windows-1252: a file that is UTF-8
+    # but for one pasted word keeps its other non-ASCII entries (münchen-spam.de) as
+    # they are, where decoding all of it as Windows-1252 would name other hosts.
+    text, bad = _ESCAPED_BYTE.subn(_escaped_byte_as_cp1252,
+                                   body.decode("utf-8", errors="surrogateescape"))
+    notes.append(
+        f"{source} is not valid UTF-8 ({bad:,} byte(s), the first {first}); read those "
+        "as Windows-1252. Google needs UTF-8."
+    )
     return text, "cp1252", has_bom, notes
 
 

@@ -1002,3 +1002,15 @@ def test_no_repair_is_offered_that_is_itself_invalid(line):
             fixed = parse_disavow(issue.replacement.encode("utf-8")).lines[0]
             assert fixed.kind is not LineKind.INVALID, issue
         assert "domain:a.0" not in issue.message + (issue.suggestion or "")
+
+
+def test_a_utf8_file_with_one_stray_byte_keeps_its_other_lines_byte_for_byte():
+    old_bytes = (b"# notes from Ren\xe9e\ndomain:m\xc3\xbcnchen-spam.de\n"
+                 b"https://b\xc3\xbccher-spam.example/\xc3\xa4\n")
+    old = parse_disavow(old_bytes, source="current.txt")
+    assert [line.normalized for line in old.lines[1:]] == [
+        "xn--mnchen-spam-thb.de", "https://xn--bcher-spam-9db.example/%C3%A4"]
+    assert "1 byte(s), the first 0xe9 on line 1" in old.warnings[0]
+    merged = merge_disavow(old, ["new-spam.xyz"]).text.encode("utf-8")
+    assert merged.startswith(b"# notes from Ren\xc3\xa9e\n" + old_bytes.split(b"\n", 1)[1])
+    assert not diff_disavow(old, parse_disavow(merged)).removed
