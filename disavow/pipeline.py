@@ -128,6 +128,9 @@ def score_exports(
             f"--site '{site}' is not a domain name. Pass the audited site's domain, "
             "e.g. --site example.com."
         )
+    # Lists first: a mistake in one is reported before minutes of reading.
+    allowed = read_entry_list(allow) if allow else Policy().allow
+    denied = read_entry_list(deny) if deny else Policy().deny
     progress("reading exports")
     # The model loads in a second thread while the exports are read (pandas'
     # parser leaves Python's lock for long stretches); its errors still come second.
@@ -142,8 +145,7 @@ def score_exports(
     policy = Policy.from_thresholds(
         model.thresholds, threshold=threshold, level=level,
         site=host_info(parse_host(site)).domain if site else None,
-        allow=read_entry_list(allow) if allow else Policy().allow,
-        deny=read_entry_list(deny) if deny else Policy().deny,
+        allow=allowed, deny=denied,
     )
     ok = table[s.STATUS].fillna(s.RowStatus.OK).eq(s.RowStatus.OK)
     keep = ok & (table[s.DOMAIN].fillna("").astype(str) != "")

@@ -251,3 +251,16 @@ def test_target_hosts_that_are_no_host_names_are_not_counted():
     warning = _targets_elsewhere(links, "brightsmile.co.uk")
     assert warning.startswith("Only 0 of the 1 links with a target URL in the exports point to "
                               "brightsmile.co.uk; 1 point to xn--bcher-kva.de.")
+
+
+def test_a_bad_deny_list_is_reported_before_the_exports_are_read(tmp_path, monkeypatch):
+    import disavow.normalize
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("the exports were read before the list was checked")
+
+    monkeypatch.setattr(disavow.normalize, "read_exports", must_not_read)
+    deny = tmp_path / "deny.txt"
+    deny.write_text("not a domain!\n")
+    with pytest.raises(DisavowError, match="deny.txt, line 1"):
+        score_exports(sorted(EXAMPLES.glob("*.csv")), site=SITE, deny=deny)
