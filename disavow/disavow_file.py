@@ -448,7 +448,11 @@ def _classify(text: str, number: int, ending: str = "") -> DisavowLine:
             )
         return DisavowLine(number, text, ending, LineKind.COMMENT, issue=issue)
     kind, value, entry, finding = _classify_entry(s)
-    if finding is None and text != s:
+    if finding is not None and text != s:
+        # One issue per line: the whitespace must not hide behind another finding.
+        finding = replace(finding, message=f"{finding.message}; also space before or after "
+                                           "the entry")
+    elif text != s:
         finding = _Finding(
             "warning",
             "entry-whitespace",

@@ -1014,3 +1014,10 @@ def test_a_utf8_file_with_one_stray_byte_keeps_its_other_lines_byte_for_byte():
     merged = merge_disavow(old, ["new-spam.xyz"]).text.encode("utf-8")
     assert merged.startswith(b"# notes from Ren\xc3\xa9e\n" + old_bytes.split(b"\n", 1)[1])
     assert not diff_disavow(old, parse_disavow(merged)).removed
+
+
+def test_whitespace_around_an_entry_is_said_beside_another_finding():
+    f = parse_disavow(b"\tdomain:www.spam.com\ndomain:spam.notarealtld  \n")
+    issues = validate(f)
+    assert [i.code for i in issues] == ["domain-www", "domain-unknown-suffix"]
+    assert all(i.message.endswith("; also space before or after the entry") for i in issues)
