@@ -372,6 +372,8 @@ def train(
             keywords=_keywords(keywords), overwrite=force, progress=progress,
         )
     typer.echo(dumps(metadata["metrics"]))
+    for warning in metadata.get("warnings", []):
+        _warn(warning)
     _say(quiet, f"Wrote model {out}. Use it with --model {out}.")
 
 

@@ -101,6 +101,12 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
             f"{level} {r.get('rows')} ({r.get('toxic')} toxic)" for level, r in rows.items()
             if isinstance(r, dict)) + ".",
         "",
+    ]
+    if metadata.get("warnings"):
+        lines += ["### Warnings about the training data", ""]
+        lines += [f"- {warning[:1].upper()}{warning[1:]}." for warning in metadata["warnings"]]
+        lines.append("")
+    lines += [
         "## Evaluation",
         "",
         "### Cross-validation on the training data",

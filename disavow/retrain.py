@@ -125,12 +125,6 @@ def train_from_exports(
     names = load_model().estimators.get("names")
     if names is not None:
         training.fill_name_scores(names)
-    if min(np.bincount(training.domain_y.astype(int), minlength=2)) < 2 and \
-            min(np.bincount(training.link_y.astype(int), minlength=2)) < 2:
-        raise DisavowError(
-            "Training needs at least two toxic and two ok examples; the labels hold "
-            f"{int(training.link_y.sum())} toxic and {int((training.link_y == 0).sum())} ok links."
-        )
     progress("cross-validating and fitting")
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,

@@ -146,3 +146,58 @@ def test_an_export_passed_as_labels_from_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "is a Semrush Backlinks export, not a disavow file" in " ".join(result.stderr.split())
     assert not (tmp_path / "m").exists()
+
+
+LOOPORA = GENERATED / "site-06-loopora.io"
+
+
+def name_only_labels(tmp_path: Path, per_class: int) -> Path:
+    """A labelled Search Console 'Top linking sites' export: domains known by name only."""
+    rows = pd.read_csv(LOOPORA / "Top linking sites.csv", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(per_class),
+                      rows[rows["label"] == "0"].head(per_class)])
+    path = tmp_path / f"top_linking_sites_{per_class}.csv"
+    part.to_csv(path, index=False)
+    return path
+
+
+def test_name_only_labels_train_the_domain_only_model(tmp_path):
+    from disavow.train import MIN_DOMAINS_PER_CLASS
+
+    labelled = name_only_labels(tmp_path, MIN_DOMAINS_PER_CLASS)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m"),
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["cross_validation"]) == {"domain_only"}
+    metadata = json.loads((tmp_path / "m" / "metadata.json").read_text("utf-8"))
+    assert metadata["fitted_on"] == dict.fromkeys(("domain", "domain_only", "link"),
+                                                  "domain_only")
+    assert "stand-in" in result.stderr
+    assert "stand-in" in (tmp_path / "m" / "MODEL_CARD.md").read_text("utf-8")
+    load_model(tmp_path / "m")
+
+
+def test_too_few_labels_are_refused_naming_the_minimum(tmp_path):
+    from disavow.train import MIN_DOMAINS_PER_CLASS
+
+    labelled = name_only_labels(tmp_path, MIN_DOMAINS_PER_CLASS - 1)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert f"at least {MIN_DOMAINS_PER_CLASS} referring domains labelled toxic" in message
+    assert "Traceback" not in result.output and not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("n", [4, 8, 12, 16, 20, 30])
+def test_small_link_label_sets_train_or_are_refused_cleanly(tmp_path, n):
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(n // 2),
+                      rows[rows["label"] == "0"].head(n // 2)])
+    labelled = tmp_path / "small.csv"
+    part.to_csv(labelled, index=False)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m"),
+                                 "--quiet"])
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert "Too few labels to train" in result.stderr
