@@ -64,9 +64,11 @@ def labels_from_disavow(
 
 
 def labelled_tables(
-    paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None
+    paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Path, pd.DataFrame]]:
-    from disavow.normalize import read_exports
+    """Each distinct labelled export with its table; warnings are appended to ``notes``."""
+    from disavow.normalize import _same_file, read_exports
     from disavow.read import export_layout
 
     if whitelist is not None and labels_from is None:
@@ -77,8 +79,13 @@ def labelled_tables(
             "disavow file you uploaded before (the .txt Search Console's disavow links tool "
             "gives you to download); the exports are the other arguments."
         )
-    tables = []
+    tables: list[tuple[Path, pd.DataFrame]] = []
     for path in paths:
+        if any(_same_file(path, done) for done, _ in tables):
+            # Read twice, every label would count twice.
+            if notes is not None:
+                notes.append(f"{path} was given again; it was read once")
+            continue
         table = read_exports([path]).links
         if labels_from is not None:
             table[s.LABEL] = labels_from_disavow(table, labels_from, whitelist)
@@ -112,10 +119,14 @@ def train_from_exports(
     sets: list[TrainingSet] = []
     from disavow.model import sha256_file
 
-    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+    notes: list[str] = []
+    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
+                                       notes=notes):
         progress(f"computing signals for {path.name}")
         profile = SiteProfile.infer(table, site, tuple(keywords))
-        part = profile_rows(table, profile, group_prefix=f"{path.name}:")
+        # Grouped by referring domain alone: the same domain in two files (two
+        # sites it links to) must not be in both parts of a fold.
+        part = profile_rows(table, profile)
         part.sources.append({"path": path.name, "sha256": sha256_file(path),
                              "rows": int(len(table))})
         sets.append(part)
@@ -129,7 +140,7 @@ def train_from_exports(
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,
         description="Retrained by the user with disavow train.",
-        cv_splits=5, name_model=names, card=True,
+        cv_splits=5, name_model=names, card=True, notes=notes,
     )
     return metadata
 

@@ -201,3 +201,32 @@ def test_small_link_label_sets_train_or_are_refused_cleanly(tmp_path, n):
     assert result.exit_code in (0, 1), result.output
     if result.exit_code == 1:
         assert "Too few labels to train" in result.stderr
+
+
+def test_a_domain_in_two_files_is_in_one_fold_and_a_file_given_twice_is_read_once(
+        tmp_path, monkeypatch):
+    import disavow.train as train_module
+
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(40), rows[rows["label"] == "0"].head(40)])
+    first, copy = tmp_path / "a.csv", tmp_path / "a_copy.csv"
+    part.to_csv(first, index=False)
+    part.to_csv(copy, index=False)
+    seen = []
+    real = train_module.cross_validate
+    monkeypatch.setattr(train_module, "cross_validate",
+                        lambda training, *a, **k: seen.append(training) or real(training, *a, **k))
+    train_from_exports([first, copy], tmp_path / "both")
+    training = seen[-1]
+    # Folds are grouped: one group per referring domain, whichever file it is in.
+    for groups, names in ((training.domain_groups, training.domain_names),
+                          (training.link_groups, training.link_domains)):
+        assert pd.Series(groups).groupby(pd.Series(names)).nunique().max() == 1
+    assert len(set(training.domain_names)) < len(training.domain_names)  # in both files
+
+    alone = train_from_exports([first], tmp_path / "alone")
+    twice = train_from_exports([first, first], tmp_path / "twice")
+    assert twice["rows"] == alone["rows"]
+    assert [src["path"] for src in twice["training_data"]] == ["a.csv"]
+    assert any("given again" in w for w in twice["warnings"])
