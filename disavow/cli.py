@@ -402,6 +402,8 @@ def evaluate(
             whitelist=whitelist, site=site, threshold=threshold,
         )
     typer.echo(dumps(result))
+    for warning in result["warnings"]:
+        _warn(warning)
 
 
 @app.command()

@@ -21,7 +21,7 @@ from disavow.atomic import output_folder
 from disavow.decide import Policy, decide_domains, read_entry_list
 from disavow.errors import DisavowError, OutputError
 from disavow.features import SiteProfile, build_features
-from disavow.model import MODEL_FILE, load_model
+from disavow.model import MODEL_FILE, load_model, sha256_file
 from disavow.train import (
     TrainingSet,
     at_threshold,
@@ -117,8 +117,6 @@ def train_from_exports(
         raise OutputError(f"--out {out_dir} is one of the inputs.")
     progress("reading labelled exports")
     sets: list[TrainingSet] = []
-    from disavow.model import sha256_file
-
     notes: list[str] = []
     for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
                                        notes=notes):
@@ -145,6 +143,11 @@ def train_from_exports(
     return metadata
 
 
+# Below this many referring domains per class, a ROC AUC's uncertainty is
+# wider than the gap between a useful model and a useless one.
+MIN_EVALUATION_DOMAINS = 30
+
+
 def evaluate_exports(
     paths: Sequence[Path],
     *,
@@ -160,7 +163,17 @@ def evaluate_exports(
     policy = Policy.from_thresholds(model.thresholds, threshold=threshold)
     domain_y, domain_p, domain_decisions, link_y, link_p = [], [], [], [], []
     domain_only: list[np.ndarray] = []
-    for _path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+    notes: list[str] = []
+    trained_on = {str(src.get("sha256")): src.get("path")
+                  for src in model.metadata.get("training_data") or [] if isinstance(src, dict)}
+    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
+                                       notes=notes):
+        if (digest := sha256_file(path)) in trained_on:
+            notes.append(
+                f"{path} is one of the files {model.name} was trained on (same sha256 as "
+                f"{trained_on[digest]}); its metrics are not honest: the model has "
+                "seen these labels. Evaluate on labelled data it was not trained on"
+            )
         profile = SiteProfile.infer(table, site)
         ok = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
         usable = table[ok].copy()
@@ -209,6 +222,14 @@ def evaluate_exports(
                 "at_threshold": at_threshold(ly, lp, policy.link_disavow)}
     if "domain" not in result and "link" not in result:
         raise DisavowError("Evaluation needs both toxic and ok labels in the data.")
+    toxic, ok = int((y == 1).sum()), int((y == 0).sum())
+    if min(toxic, ok) < MIN_EVALUATION_DOMAINS:
+        notes.append(
+            f"only {toxic} toxic and {ok} ok referring domains were evaluated; with fewer "
+            f"than {MIN_EVALUATION_DOMAINS} of each class the metrics are mostly chance "
+            "(an AUC of 1.0 on three domains means little)"
+        )
+    result["warnings"] = notes
     return result
 
 

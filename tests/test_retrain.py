@@ -230,3 +230,21 @@ def test_a_domain_in_two_files_is_in_one_fold_and_a_file_given_twice_is_read_onc
     assert twice["rows"] == alone["rows"]
     assert [src["path"] for src in twice["training_data"]] == ["a.csv"]
     assert any("given again" in w for w in twice["warnings"])
+
+
+def test_evaluate_warns_on_training_files_and_on_few_domains(tmp_path):
+    from disavow.retrain import MIN_EVALUATION_DOMAINS
+
+    seen = name_only_labels(tmp_path, 8)
+    train_from_exports([seen], tmp_path / "m")
+    result = runner.invoke(app, ["evaluate", str(seen), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("trained on" in w and "not honest" in w for w in warnings)
+    assert any(f"fewer than {MIN_EVALUATION_DOMAINS} of each class" in w for w in warnings)
+    assert "not honest" in " ".join(result.stderr.split())
+
+    unseen = name_only_labels(tmp_path, MIN_EVALUATION_DOMAINS)
+    result = runner.invoke(app, ["evaluate", str(unseen), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["warnings"] == []
