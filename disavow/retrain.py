@@ -63,6 +63,35 @@ def labels_from_disavow(
     return label.astype(float)
 
 
+def _check_labels_file(path: Path, notes: list[str] | None) -> None:
+    """Refuse a --labels-from file with no valid line; warn about its invalid lines.
+
+    An invalid line lists nothing, so the links it meant to list would silently
+    count as ok.
+    """
+    from disavow.disavow_file import read_disavow_file
+
+    listed = read_disavow_file(path)
+    invalid = listed.invalid_lines
+    examples = "; ".join(
+        f"line {line.line} '{line.text[:60]}': {line.issue.message if line.issue else 'invalid'}"
+        for line in invalid[:3])
+    if not listed.entries:
+        raise DisavowError(
+            f"--labels-from {path} holds no valid disavow line"
+            + (f" ({len(invalid)} invalid, e.g. {examples})" if invalid else "")
+            + ". It must be a disavow file: one 'domain:example.com' or one full URL per "
+            "line (for a CSV of labels, put a 'label' column in the export instead). Run "
+            f"'disavow validate {path}' to see what is wrong."
+        )
+    if invalid and notes is not None:
+        notes.append(
+            f"--labels-from {path}: {len(invalid)} of its lines are not valid disavow lines and "
+            f"were not read, so what they meant to list counts as ok (e.g. {examples}). Run "
+            f"'disavow validate {path}', fix them and retrain"
+        )
+
+
 def labelled_tables(
     paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None,
     notes: list[str] | None = None,
@@ -79,6 +108,8 @@ def labelled_tables(
             "disavow file you uploaded before (the .txt Search Console's disavow links tool "
             "gives you to download); the exports are the other arguments."
         )
+    if labels_from is not None:
+        _check_labels_file(labels_from, notes)
     tables: list[tuple[Path, pd.DataFrame]] = []
     for path in paths:
         if any(_same_file(path, done) for done, _ in tables):

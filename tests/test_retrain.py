@@ -248,3 +248,28 @@ def test_evaluate_warns_on_training_files_and_on_few_domains(tmp_path):
     result = runner.invoke(app, ["evaluate", str(unseen), "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_invalid_lines_of_labels_from_are_reported_and_a_file_without_any_is_refused(
+        tmp_path):
+    labelled = pd.read_csv(name_only_labels(tmp_path, 20), dtype=str, keep_default_na=False)
+    export = tmp_path / "sites.csv"
+    labelled.drop(columns=["label", "label_reason"]).to_csv(export, index=False)
+    toxic = labelled.loc[labelled["label"] == "1", "Site"].tolist()
+    half_broken = tmp_path / "old.txt"
+    half_broken.write_text("".join(f"domain:{d}\n" if i % 2 else f"{d}\n"
+                                   for i, d in enumerate(toxic)), "ascii")
+    result = runner.invoke(app, ["train", str(export), "--labels-from", str(half_broken),
+                                 "--out", str(tmp_path / "m"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.stderr.split())
+    assert f"{len(toxic) // 2} of its lines are not valid disavow lines" in message
+    assert f"line 1 '{toxic[0]}'" in message
+
+    as_csv = tmp_path / "labels.csv"
+    labelled[["Site", "label"]].to_csv(as_csv, index=False)
+    result = runner.invoke(app, ["train", str(export), "--labels-from", str(as_csv),
+                                 "--out", str(tmp_path / "m2")])
+    assert result.exit_code == 1
+    assert "holds no valid disavow line" in " ".join(result.stderr.split())
+    assert not (tmp_path / "m2").exists()
