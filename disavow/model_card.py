@@ -91,6 +91,8 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
     ]
     for source in metadata.get("training_data", []):
         rows = f"{source['rows']} rows, " if source.get("rows") else ""
+        if source.get("labelled_rows") is not None:
+            rows = f"{source.get('rows')} rows ({source['labelled_rows']} with a usable label), "
         digest = f"sha256 `{source['sha256']}`" if source.get("sha256") else ""
         note = f" ({source['note']})" if source.get("note") else ""
         lines.append(f"- {source.get('path')}: {rows}{digest}{note}")

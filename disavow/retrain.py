@@ -27,6 +27,7 @@ from disavow.train import (
     at_threshold,
     concat_sets,
     fit_and_save,
+    is_blank,
     metrics,
     parse_labels,
     profile_rows,
@@ -92,6 +93,60 @@ def _check_labels_file(path: Path, notes: list[str] | None) -> None:
         )
 
 
+def checked_labels(path: Path, table: pd.DataFrame, notes: list[str] | None) -> pd.Series:
+    """The label column of ``table`` as 1.0/0.0/NaN, read from the cells as written.
+
+    Blank and unrecognised labels are counted (with examples) in ``notes``, as
+    are links labelled both toxic and ok, which are left out: a model cannot
+    learn from labels that contradict each other.
+    """
+    from disavow.read import read_export
+
+    raw, _ = read_export(path)
+    # The cells as written, where the rows line up (a zip of several tables is
+    # merged and keeps the normalised labels).
+    aligned = s.LABEL in raw and len(raw) == len(table) and np.array_equal(
+        pd.to_numeric(raw[s.SOURCE_ROW], errors="coerce").to_numpy(dtype=float),
+        pd.to_numeric(table[s.SOURCE_ROW], errors="coerce").to_numpy(dtype=float),
+        equal_nan=True)
+    cells = raw[s.LABEL].reset_index(drop=True) if aligned else None
+    if cells is None:
+        labels = table[s.LABEL].astype(float)
+        unknown = pd.Series(dtype=object)
+        blank = int(labels.isna().sum())
+    else:
+        cells.index = table.index
+        labels = parse_labels(cells)
+        empty = is_blank(cells)
+        blank = int(empty.sum())
+        unknown = cells[labels.isna() & ~empty].astype(str).str.strip()
+    usable = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
+    if blank:
+        _note(notes, f"{path}: {blank} rows have no label and were left out of training")
+    if len(unknown):
+        counts = unknown.value_counts()
+        examples = ", ".join(f"'{v[:30]}' ({n})" for v, n in counts.head(5).items())
+        _note(notes, f"{path}: {len(unknown)} rows have a label that is neither toxic nor ok "
+              f"and were left out: {examples}. Use toxic/ok, 1/0, true/false or "
+              "disavow/keep")
+    keys = table[s.SOURCE_URL].fillna(table[s.DOMAIN]).astype(str) + "\t" + \
+        table[s.TARGET_URL].fillna("").astype(str)
+    known = labels.notna() & usable
+    both = labels[known].groupby(keys[known]).nunique().gt(1)
+    if both.any():
+        conflicting = keys.isin(both.index[both]) & known
+        _note(notes, f"{path}: {int(both.sum())} links are labelled both toxic and ok "
+              f"({int(conflicting.sum())} rows); they were left out of training. Give each "
+              "link one label")
+        labels = labels.mask(conflicting)
+    return labels
+
+
+def _note(notes: list[str] | None, message: str) -> None:
+    if notes is not None:
+        notes.append(message)
+
+
 def labelled_tables(
     paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None,
     notes: list[str] | None = None,
@@ -120,7 +175,15 @@ def labelled_tables(
         table = read_exports([path]).links
         if labels_from is not None:
             table[s.LABEL] = labels_from_disavow(table, labels_from, whitelist)
-        elif s.LABEL not in table or parse_labels(table[s.LABEL]).notna().sum() == 0:
+        elif s.LABEL in table:
+            about: list[str] = []
+            table[s.LABEL] = checked_labels(path, table, about)
+            if notes is not None:
+                notes.extend(about)
+            if table[s.LABEL].notna().sum() == 0 and about:
+                raise DisavowError(f"{path} has no usable label: " + "; ".join(
+                    note.removeprefix(f"{path}: ") for note in about) + ".")
+        if labels_from is None and (s.LABEL not in table or table[s.LABEL].notna().sum() == 0):
             raise DisavowError(
                 f"{path} has no labels. Add a 'label' column (toxic/ok or 1/0) to the export, "
                 "or pass --labels-from with the disavow file you uploaded before."
@@ -157,7 +220,8 @@ def train_from_exports(
         # sites it links to) must not be in both parts of a fold.
         part = profile_rows(table, profile)
         part.sources.append({"path": path.name, "sha256": sha256_file(path),
-                             "rows": int(len(table))})
+                             "rows": int(len(table)),
+                             "labelled_rows": int(table[s.LABEL].notna().sum())})
         sets.append(part)
     training = concat_sets(sets)
     # The shipped model's name scorer was fitted on thousands of real domain

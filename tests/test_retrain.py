@@ -273,3 +273,32 @@ def test_invalid_lines_of_labels_from_are_reported_and_a_file_without_any_is_ref
     assert result.exit_code == 1
     assert "holds no valid disavow line" in " ".join(result.stderr.split())
     assert not (tmp_path / "m2").exists()
+
+
+@pytest.mark.parametrize(("toxic", "ok"), [("toxic", "not_toxic"), ("1.00", "0.00"),
+                                          ("WAHR", "FALSCH"), ("Disavowed", "Kept")])
+def test_label_synonyms_are_read_and_unusable_labels_are_counted(tmp_path, toxic, ok):
+    from disavow.retrain import labelled_tables
+
+    rows = pd.read_csv(name_only_labels(tmp_path, 10), dtype=str, keep_default_na=False)
+    rows["label"] = rows["label"].map({"1": toxic, "0": ok})
+    rows.loc[0, "label"] = ""
+    rows.loc[[1, 2], "label"] = "maybe"
+    labelled = tmp_path / "labelled.csv"
+    rows.to_csv(labelled, index=False)
+    notes: list[str] = []
+    [(_, table)] = labelled_tables([labelled], labels_from=None, whitelist=None, notes=notes)
+    assert table[s.LABEL].value_counts().to_dict() == {0.0: 10, 1.0: 7}
+    assert any("1 rows have no label" in n for n in notes)
+    assert any("2 rows have a label that is neither toxic nor ok" in n and "'maybe' (2)" in n
+               for n in notes)
+
+
+def test_links_labelled_both_ways_are_left_out_and_said(tmp_path):
+    rows = pd.read_csv(name_only_labels(tmp_path, 10), dtype=str, keep_default_na=False)
+    flipped = rows.assign(label=rows["label"].map({"1": "0", "0": "1"}))
+    labelled = tmp_path / "conflicting.csv"
+    pd.concat([rows, flipped]).to_csv(labelled, index=False)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "20 links are labelled both toxic and ok" in " ".join(result.stderr.split())
