@@ -21,7 +21,7 @@ from disavow.atomic import output_folder
 from disavow.decide import Policy, decide_domains, read_entry_list
 from disavow.errors import DisavowError, OutputError
 from disavow.features import SiteProfile, build_features
-from disavow.model import MODEL_FILE, load_model, sha256_file
+from disavow.model import CARD_FILE, METADATA_FILE, MODEL_FILE, load_model, sha256_file
 from disavow.train import (
     TrainingSet,
     at_threshold,
@@ -205,8 +205,11 @@ def train_from_exports(
 ) -> dict[str, Any]:
     """Train a model folder from labelled exports; returns its metadata."""
     output_folder(out_dir, create=False)
-    if (out_dir / MODEL_FILE).exists() and not overwrite:
-        raise OutputError(f"{out_dir} already holds a model. Choose another --out or pass --force.")
+    existing = [name for name in (MODEL_FILE, METADATA_FILE, CARD_FILE)
+                if (out_dir / name).exists() or (out_dir / name).is_symlink()]
+    if existing and not overwrite:
+        raise OutputError(f"{out_dir} already holds {', '.join(existing)}, which training would "
+                          "replace. Choose another --out or pass --force.")
     if out_dir.resolve() in {p.resolve() for p in paths}:
         raise OutputError(f"--out {out_dir} is one of the inputs.")
     progress("reading labelled exports")

@@ -302,3 +302,14 @@ def test_links_labelled_both_ways_are_left_out_and_said(tmp_path):
     result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert "20 links are labelled both toxic and ok" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("name", ["model.joblib", "metadata.json", "MODEL_CARD.md"])
+def test_train_never_replaces_a_file_of_out_without_force(tmp_path, name):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / name).write_text("important\n", "utf-8")
+    result = runner.invoke(app, ["train", str(name_only_labels(tmp_path, 8)), "--out",
+                                 str(folder)])
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert (folder / name).read_text("utf-8") == "important\n"
