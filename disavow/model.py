@@ -759,6 +759,9 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             scikit-learn version differs, or it is not trusted.
     """
     folder = Path(directory) if directory is not None else default_model_dir()
+    if folder.is_file():
+        raise ModelError(f"{folder} is a file; --model takes the model folder that holds it "
+                         f"(here {folder.parent}).")
     model_path = folder / MODEL_FILE
     meta_path = folder / METADATA_FILE
     for needed in (model_path, meta_path):

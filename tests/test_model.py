@@ -293,3 +293,10 @@ def test_a_joblib_of_non_estimators_is_refused(tmp_path):
     (folder / "metadata.json").write_text(json.dumps(meta), "utf-8")
     with pytest.raises(ModelError, match="not classifiers"):
         load_model(folder, trust=True)
+
+
+def test_a_model_file_instead_of_its_folder_is_explained():
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match="is a file; --model takes the model folder"):
+        load_model(default_model_dir() / "model.joblib")
