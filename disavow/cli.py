@@ -373,6 +373,8 @@ def train(
             keywords=_keywords(keywords), overwrite=force, progress=progress,
         )
     typer.echo(dumps(metadata["metrics"]))
+    for warning in metadata.get("warnings", []):
+        _warn(warning)
     _say(quiet, f"Wrote model {out}. Use it with --model {out}.")
 
 
@@ -401,6 +403,8 @@ def evaluate(
             whitelist=whitelist, site=site, threshold=threshold,
         )
     typer.echo(dumps(result))
+    for warning in result["warnings"]:
+        _warn(warning)
 
 
 @app.command()

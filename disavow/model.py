@@ -759,6 +759,9 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             scikit-learn version differs, or it is not trusted.
     """
     folder = Path(directory) if directory is not None else default_model_dir()
+    if folder.is_file():
+        raise ModelError(f"{folder} is a file; --model takes the model folder that holds it "
+                         f"(here {folder.parent}).")
     model_path = folder / MODEL_FILE
     meta_path = folder / METADATA_FILE
     for needed in (model_path, meta_path):
@@ -778,6 +781,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             f"{meta_path} is not a valid model metadata file ({type(exc).__name__}: {exc}). "
             "Restore the original model folder or retrain it."
         ) from None
+    _check_metadata(metadata, meta_path)
     # The bytes that are hashed are the bytes that are unpickled: reading the
     # file twice would let a swap between the two reads slip past the check.
     data = model_path.read_bytes()
@@ -804,11 +808,52 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             estimators = joblib.load(io.BytesIO(data))
     except Exception as exc:  # a truncated or foreign pickle fails in many ways
         raise ModelError(f"{model_path} could not be loaded ({type(exc).__name__}).") from None
-    if not isinstance(estimators, dict) or not {"domain", "domain_only", "link"} <= set(
-        estimators
-    ):
+    if not isinstance(estimators, dict) or not set(MODEL_LEVELS) <= set(estimators):
         raise ModelError(f"{model_path} does not hold a disavow model (domain and link parts).")
+    if not all(callable(getattr(estimators[level], "predict_proba", None))
+               for level in MODEL_LEVELS):
+        raise ModelError(f"{model_path} does not hold a disavow model: its parts are not "
+                         "classifiers. Retrain it or restore the original folder.")
     return ScoringModel(directory=folder, metadata=metadata, estimators=estimators)
+
+
+MODEL_LEVELS = ("domain", "domain_only", "link")
+
+
+def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
+    """Refuse metadata that scoring would trip over (it is not covered by the hash check)."""
+    from disavow.features import DOMAIN_FEATURES, LINK_MODEL_FEATURES
+
+    known = set(DOMAIN_FEATURES) | set(LINK_MODEL_FEATURES)
+
+    def problem() -> str | None:
+        features, thresholds = metadata.get("features"), metadata.get("thresholds")
+        categories = metadata.get("categories")
+        if not isinstance(features, dict) or not all(
+                isinstance(features.get(level), list) and features[level]
+                for level in MODEL_LEVELS):
+            return "'features' must list the columns of each of " + ", ".join(MODEL_LEVELS)
+        unknown = sorted({str(c) for level in MODEL_LEVELS for c in features[level]} - known)
+        if unknown:
+            # A column this version does not compute would be scored as missing everywhere.
+            return f"'features' names columns this version of disavow does not compute: " \
+                   f"{', '.join(unknown[:5])}"
+        if not isinstance(thresholds, dict) or not thresholds:
+            return "'thresholds' is missing"
+        for key, value in thresholds.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0.0 <= value <= 1.0:
+                return f"threshold {key!r} is {value!r}, not a number between 0 and 1"
+        if not isinstance(categories, dict) or not all(
+                isinstance(v, list) and all(isinstance(x, str) for x in v)
+                for v in categories.values()):
+            return "'categories' must map each categorical column to a list of values"
+        return None
+
+    found = problem()
+    if found:
+        raise ModelError(f"{meta_path} is not a valid model metadata file: {found}. Restore "
+                         "the original model folder or retrain it.")
 
 
 def _check_versions(metadata: dict[str, Any], folder: Path) -> None:

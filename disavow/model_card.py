@@ -91,6 +91,8 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
     ]
     for source in metadata.get("training_data", []):
         rows = f"{source['rows']} rows, " if source.get("rows") else ""
+        if source.get("labelled_rows") is not None:
+            rows = f"{source.get('rows')} rows ({source['labelled_rows']} with a usable label), "
         digest = f"sha256 `{source['sha256']}`" if source.get("sha256") else ""
         note = f" ({source['note']})" if source.get("note") else ""
         lines.append(f"- {source.get('path')}: {rows}{digest}{note}")
@@ -101,6 +103,12 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
             f"{level} {r.get('rows')} ({r.get('toxic')} toxic)" for level, r in rows.items()
             if isinstance(r, dict)) + ".",
         "",
+    ]
+    if metadata.get("warnings"):
+        lines += ["### Warnings about the training data", ""]
+        lines += [f"- {warning[:1].upper()}{warning[1:]}." for warning in metadata["warnings"]]
+        lines.append("")
+    lines += [
         "## Evaluation",
         "",
         "### Cross-validation on the training data",

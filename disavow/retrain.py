@@ -21,12 +21,13 @@ from disavow.atomic import output_folder
 from disavow.decide import Policy, decide_domains, read_entry_list
 from disavow.errors import DisavowError, OutputError
 from disavow.features import SiteProfile, build_features
-from disavow.model import MODEL_FILE, load_model
+from disavow.model import CARD_FILE, METADATA_FILE, MODEL_FILE, load_model, sha256_file
 from disavow.train import (
     TrainingSet,
     at_threshold,
     concat_sets,
     fit_and_save,
+    is_blank,
     metrics,
     parse_labels,
     profile_rows,
@@ -63,10 +64,95 @@ def labels_from_disavow(
     return label.astype(float)
 
 
+def _check_labels_file(path: Path, notes: list[str] | None) -> None:
+    """Refuse a --labels-from file with no valid line; warn about its invalid lines.
+
+    An invalid line lists nothing, so the links it meant to list would silently
+    count as ok.
+    """
+    from disavow.disavow_file import read_disavow_file
+
+    listed = read_disavow_file(path)
+    invalid = listed.invalid_lines
+    examples = "; ".join(
+        f"line {line.line} '{line.text[:60]}': {line.issue.message if line.issue else 'invalid'}"
+        for line in invalid[:3])
+    if not listed.entries:
+        raise DisavowError(
+            f"--labels-from {path} holds no valid disavow line"
+            + (f" ({len(invalid)} invalid, e.g. {examples})" if invalid else "")
+            + ". It must be a disavow file: one 'domain:example.com' or one full URL per "
+            "line (for a CSV of labels, put a 'label' column in the export instead). Run "
+            f"'disavow validate {path}' to see what is wrong."
+        )
+    if invalid and notes is not None:
+        notes.append(
+            f"--labels-from {path}: {len(invalid)} of its lines are not valid disavow lines and "
+            f"were not read, so what they meant to list counts as ok (e.g. {examples}). Run "
+            f"'disavow validate {path}', fix them and retrain"
+        )
+
+
+def checked_labels(path: Path, table: pd.DataFrame, notes: list[str] | None) -> pd.Series:
+    """The label column of ``table`` as 1.0/0.0/NaN, read from the cells as written.
+
+    Blank and unrecognised labels are counted (with examples) in ``notes``, as
+    are links labelled both toxic and ok, which are left out: a model cannot
+    learn from labels that contradict each other.
+    """
+    from disavow.read import read_export
+
+    raw, _ = read_export(path)
+    # The cells as written, where the rows line up (a zip of several tables is
+    # merged and keeps the normalised labels).
+    aligned = s.LABEL in raw and len(raw) == len(table) and np.array_equal(
+        pd.to_numeric(raw[s.SOURCE_ROW], errors="coerce").to_numpy(dtype=float),
+        pd.to_numeric(table[s.SOURCE_ROW], errors="coerce").to_numpy(dtype=float),
+        equal_nan=True)
+    cells = raw[s.LABEL].reset_index(drop=True) if aligned else None
+    if cells is None:
+        labels = table[s.LABEL].astype(float)
+        unknown = pd.Series(dtype=object)
+        blank = int(labels.isna().sum())
+    else:
+        cells.index = table.index
+        labels = parse_labels(cells)
+        empty = is_blank(cells)
+        blank = int(empty.sum())
+        unknown = cells[labels.isna() & ~empty].astype(str).str.strip()
+    usable = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
+    if blank:
+        _note(notes, f"{path}: {blank} rows have no label and were left out of training")
+    if len(unknown):
+        counts = unknown.value_counts()
+        examples = ", ".join(f"'{v[:30]}' ({n})" for v, n in counts.head(5).items())
+        _note(notes, f"{path}: {len(unknown)} rows have a label that is neither toxic nor ok "
+              f"and were left out: {examples}. Use toxic/ok, 1/0, true/false or "
+              "disavow/keep")
+    keys = table[s.SOURCE_URL].fillna(table[s.DOMAIN]).astype(str) + "\t" + \
+        table[s.TARGET_URL].fillna("").astype(str)
+    known = labels.notna() & usable
+    both = labels[known].groupby(keys[known]).nunique().gt(1)
+    if both.any():
+        conflicting = keys.isin(both.index[both]) & known
+        _note(notes, f"{path}: {int(both.sum())} links are labelled both toxic and ok "
+              f"({int(conflicting.sum())} rows); they were left out of training. Give each "
+              "link one label")
+        labels = labels.mask(conflicting)
+    return labels
+
+
+def _note(notes: list[str] | None, message: str) -> None:
+    if notes is not None:
+        notes.append(message)
+
+
 def labelled_tables(
-    paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None
+    paths: Sequence[Path], *, labels_from: Path | None, whitelist: Path | None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Path, pd.DataFrame]]:
-    from disavow.normalize import read_exports
+    """Each distinct labelled export with its table; warnings are appended to ``notes``."""
+    from disavow.normalize import _same_file, read_exports
     from disavow.read import export_layout
 
     if whitelist is not None and labels_from is None:
@@ -77,12 +163,27 @@ def labelled_tables(
             "disavow file you uploaded before (the .txt Search Console's disavow links tool "
             "gives you to download); the exports are the other arguments."
         )
-    tables = []
+    if labels_from is not None:
+        _check_labels_file(labels_from, notes)
+    tables: list[tuple[Path, pd.DataFrame]] = []
     for path in paths:
+        if any(_same_file(path, done) for done, _ in tables):
+            # Read twice, every label would count twice.
+            if notes is not None:
+                notes.append(f"{path} was given again; it was read once")
+            continue
         table = read_exports([path]).links
         if labels_from is not None:
             table[s.LABEL] = labels_from_disavow(table, labels_from, whitelist)
-        elif s.LABEL not in table or parse_labels(table[s.LABEL]).notna().sum() == 0:
+        elif s.LABEL in table:
+            about: list[str] = []
+            table[s.LABEL] = checked_labels(path, table, about)
+            if notes is not None:
+                notes.extend(about)
+            if table[s.LABEL].notna().sum() == 0 and about:
+                raise DisavowError(f"{path} has no usable label: " + "; ".join(
+                    note.removeprefix(f"{path}: ") for note in about) + ".")
+        if labels_from is None and (s.LABEL not in table or table[s.LABEL].notna().sum() == 0):
             raise DisavowError(
                 f"{path} has no labels. Add a 'label' column (toxic/ok or 1/0) to the export, "
                 "or pass --labels-from with the disavow file you uploaded before."
@@ -104,20 +205,26 @@ def train_from_exports(
 ) -> dict[str, Any]:
     """Train a model folder from labelled exports; returns its metadata."""
     output_folder(out_dir, create=False)
-    if (out_dir / MODEL_FILE).exists() and not overwrite:
-        raise OutputError(f"{out_dir} already holds a model. Choose another --out or pass --force.")
+    existing = [name for name in (MODEL_FILE, METADATA_FILE, CARD_FILE)
+                if (out_dir / name).exists() or (out_dir / name).is_symlink()]
+    if existing and not overwrite:
+        raise OutputError(f"{out_dir} already holds {', '.join(existing)}, which training would "
+                          "replace. Choose another --out or pass --force.")
     if out_dir.resolve() in {p.resolve() for p in paths}:
         raise OutputError(f"--out {out_dir} is one of the inputs.")
     progress("reading labelled exports")
     sets: list[TrainingSet] = []
-    from disavow.model import sha256_file
-
-    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+    notes: list[str] = []
+    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
+                                       notes=notes):
         progress(f"computing signals for {path.name}")
         profile = SiteProfile.infer(table, site, tuple(keywords))
-        part = profile_rows(table, profile, group_prefix=f"{path.name}:")
+        # Grouped by referring domain alone: the same domain in two files (two
+        # sites it links to) must not be in both parts of a fold.
+        part = profile_rows(table, profile)
         part.sources.append({"path": path.name, "sha256": sha256_file(path),
-                             "rows": int(len(table))})
+                             "rows": int(len(table)),
+                             "labelled_rows": int(table[s.LABEL].notna().sum())})
         sets.append(part)
     training = concat_sets(sets)
     # The shipped model's name scorer was fitted on thousands of real domain
@@ -125,19 +232,18 @@ def train_from_exports(
     names = load_model().estimators.get("names")
     if names is not None:
         training.fill_name_scores(names)
-    if min(np.bincount(training.domain_y.astype(int), minlength=2)) < 2 and \
-            min(np.bincount(training.link_y.astype(int), minlength=2)) < 2:
-        raise DisavowError(
-            "Training needs at least two toxic and two ok examples; the labels hold "
-            f"{int(training.link_y.sum())} toxic and {int((training.link_y == 0).sum())} ok links."
-        )
     progress("cross-validating and fitting")
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,
         description="Retrained by the user with disavow train.",
-        cv_splits=5, name_model=names, card=True,
+        cv_splits=5, name_model=names, card=True, notes=notes,
     )
     return metadata
+
+
+# Below this many referring domains per class, a ROC AUC's uncertainty is
+# wider than the gap between a useful model and a useless one.
+MIN_EVALUATION_DOMAINS = 30
 
 
 def evaluate_exports(
@@ -155,7 +261,17 @@ def evaluate_exports(
     policy = Policy.from_thresholds(model.thresholds, threshold=threshold)
     domain_y, domain_p, domain_decisions, link_y, link_p = [], [], [], [], []
     domain_only: list[np.ndarray] = []
-    for _path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist):
+    notes: list[str] = []
+    trained_on = {str(src.get("sha256")): src.get("path")
+                  for src in model.metadata.get("training_data") or [] if isinstance(src, dict)}
+    for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
+                                       notes=notes):
+        if (digest := sha256_file(path)) in trained_on:
+            notes.append(
+                f"{path} is one of the files {model.name} was trained on (same sha256 as "
+                f"{trained_on[digest]}); its metrics are not honest: the model has "
+                "seen these labels. Evaluate on labelled data it was not trained on"
+            )
         profile = SiteProfile.infer(table, site)
         ok = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
         usable = table[ok].copy()
@@ -204,6 +320,14 @@ def evaluate_exports(
                 "at_threshold": at_threshold(ly, lp, policy.link_disavow)}
     if "domain" not in result and "link" not in result:
         raise DisavowError("Evaluation needs both toxic and ok labels in the data.")
+    toxic, ok = int((y == 1).sum()), int((y == 0).sum())
+    if min(toxic, ok) < MIN_EVALUATION_DOMAINS:
+        notes.append(
+            f"only {toxic} toxic and {ok} ok referring domains were evaluated; with fewer "
+            f"than {MIN_EVALUATION_DOMAINS} of each class the metrics are mostly chance "
+            "(an AUC of 1.0 on three domains means little)"
+        )
+    result["warnings"] = notes
     return result
 
 

@@ -14,6 +14,7 @@ import io
 import platform
 import subprocess
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,15 +129,48 @@ class TrainingSet:
         return self.link_x, self.link_y, self.link_groups, np.ones(len(self.link_y))
 
 
+# Words a label column uses for each class, besides the yes/no words of
+# spreadsheets in several languages (read.TRUE_WORDS / FALSE_WORDS).
+TOXIC_WORDS = frozenset({"toxic", "disavow", "disavowed", "bad", "spam", "spammy", "harmful",
+                         "positive", "remove"})
+OK_WORDS = frozenset({"ok", "okay", "keep", "kept", "good", "clean", "safe", "fine", "negative",
+                      "not toxic", "not_toxic", "not-toxic", "non toxic", "non-toxic",
+                      "non_toxic", "nontoxic", "legit", "natural"})
+
+
+def label_value(value: object) -> float:
+    """One label cell as 1.0 toxic, 0.0 ok, or NaN when it says neither (or is blank).
+
+    >>> [label_value(v) for v in ["Toxic", "not_toxic", "1.00", "WAHR", "Kept", "?", ""]]
+    [1.0, 0.0, 1.0, 1.0, 0.0, nan, nan]
+    """
+    from disavow.read import FALSE_WORDS, TRUE_WORDS
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    word = str(value).strip().casefold()
+    if word in TOXIC_WORDS or word in TRUE_WORDS:
+        return 1.0
+    if word in OK_WORDS or word in FALSE_WORDS:
+        return 0.0
+    try:
+        number = float(word.replace(",", "."))
+    except ValueError:
+        return np.nan
+    return number if number in (0.0, 1.0) else np.nan
+
+
 def parse_labels(values: pd.Series) -> pd.Series:
     """Labels as 1.0 toxic / 0.0 ok / NaN unknown, from the usual spellings."""
-    mapping = {
-        "1": 1.0, "1.0": 1.0, "toxic": 1.0, "true": 1.0, "yes": 1.0, "disavow": 1.0, "bad": 1.0,
-        "spam": 1.0, "0": 0.0, "0.0": 0.0, "ok": 0.0, "false": 0.0, "no": 0.0, "keep": 0.0,
-        "good": 0.0, "clean": 0.0,
-    }
-    text = values.astype("object").map(lambda v: str(v).strip().lower() if pd.notna(v) else "")
-    return text.map(mapping).astype(float)
+    codes, uniques = pd.factorize(values.astype("object"))
+    table = np.array([label_value(u) for u in uniques] + [np.nan], dtype=np.float64)
+    return pd.Series(table[codes], index=values.index)
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    return values.isna() | values.astype("object").astype(str).str.strip().eq("")
 
 
 def profile_rows(
@@ -269,14 +303,88 @@ def fit_calibrated(
 
     split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
     fit_idx, cal_idx = next(split.split(x, y, groups))
-    if len(np.unique(y[cal_idx])) < 2 or len(np.unique(y[fit_idx])) < 2:
+    if not (_can_fit(y[fit_idx]) and _class_counts(y[cal_idx]).min() >= CALIBRATION_FOLDS):
         fit_idx = cal_idx = np.arange(len(y))  # too few labels to hold any back
+    if not _can_fit(y):
+        counts = _class_counts(y)
+        raise DisavowError(
+            f"too few labels to fit a model ({counts[1]} toxic, {counts[0]} ok rows); "
+            f"each class needs at least {FIT_MIN_PER_CLASS}"
+        )
     booster = _fit(make_booster(columns), x.iloc[fit_idx], y[fit_idx], weight[fit_idx])
     calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="sigmoid")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         calibrated.fit(x.iloc[cal_idx], y[cal_idx], sample_weight=weight[cal_idx])
     return calibrated
+
+
+# CalibratedClassifierCV cross-predicts its calibration rows in this many
+# stratified folds (its default), so each class needs that many rows there.
+CALIBRATION_FOLDS = 5
+EARLY_STOPPING_FRACTION = 0.1
+
+
+def _class_counts(y: np.ndarray) -> np.ndarray:
+    return np.bincount(np.asarray(y, dtype=int), minlength=2)
+
+
+def _can_fit(y: np.ndarray) -> bool:
+    """Whether :func:`fit_calibrated` can fit on rows labelled ``y`` (calibrating on them).
+
+    The booster's early stopping holds back a stratified share of the rows, which
+    scikit-learn refuses unless that share and the rest each hold two rows, and
+    each class two; the calibration needs CALIBRATION_FOLDS rows of each class.
+    """
+    counts = _class_counts(y)
+    n_valid = int(np.ceil(EARLY_STOPPING_FRACTION * len(y)))
+    return bool(counts.min() >= max(CALIBRATION_FOLDS, 2) and n_valid >= 2
+                and len(y) - n_valid >= 2)
+
+
+def _fit_min_per_class() -> int:
+    return next(n for n in range(1, 1000) if _can_fit(np.repeat([0, 1], n)))
+
+
+FIT_MIN_PER_CLASS = _fit_min_per_class()
+CV_SPLITS = 5
+
+
+def min_domains_per_class(n_splits: int = CV_SPLITS) -> int:
+    """Fewest referring domains of each class (one row each) that :func:`cv_folds` can use.
+
+    Found by running the real folds, so it follows their sizes exactly.
+    """
+    return next(m for m in range(2, 10_000) if cv_folds(
+        np.repeat([0.0, 1.0], m), np.arange(2 * m), n_splits) is not None)
+
+
+
+
+def cv_folds(
+    y: np.ndarray, groups: np.ndarray, n_splits: int
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Folds grouped by referring domain whose every training part can be fitted.
+
+    Fewer folds than ``n_splits`` when the labels are few; None when not even two
+    folds leave enough rows of each class to fit on.
+    """
+    per_class = [len(pd.unique(groups[y == c])) for c in (0, 1)]
+    for splits in range(min(n_splits, *per_class), 1, -1):
+        folds = list(StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=0)
+                     .split(np.zeros(len(y)), y, groups))
+        if all(_can_fit(y[train_idx]) for train_idx, _ in folds):
+            return folds
+    return None
+
+
+MIN_DOMAINS_PER_CLASS = min_domains_per_class()
+
+
+def domains_per_class(training: TrainingSet, level: str) -> tuple[int, int]:
+    """(toxic, ok) referring domains labelled at ``level``."""
+    _, y, groups, _ = training.level(level)
+    return (len(pd.unique(groups[y == 1])), len(pd.unique(groups[y == 0])))
 
 
 MIN_PRESENT = 30
@@ -305,14 +413,14 @@ def cross_validate(
         x, y, groups, weight = training.level(level)
         if len(np.unique(y)) < 2:
             continue
+        folds = cv_folds(y, groups, n_splits)
+        if folds is None:
+            continue
+        splits = len(folds)
         columns = feature_columns(level)
         matrix = prepare_matrix(x, columns, categories)
-        splits = min(n_splits, int(min(np.bincount(y.astype(int)))))
-        if splits < 2:
-            continue
         oof = np.full(len(y), np.nan)
-        folds = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=0)
-        for train_idx, test_idx in folds.split(matrix, y, groups):
+        for train_idx, test_idx in folds:
             est = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
                                  weight[train_idx], groups[train_idx])
             oof[test_idx] = est.predict_proba(matrix.iloc[test_idx])[:, 1]
@@ -397,6 +505,41 @@ def toxic_share_by_tld(training: TrainingSet, minimum: int = 20) -> dict[str, li
     return {t: [round(float(m), 3), int(n)] for t, (m, n) in grouped.iterrows()}
 
 
+LEVEL_WORDS = {"domain": "referring domains with links", "domain_only":
+               "referring domains known by name only", "link": "single links"}
+
+
+def fitted_levels(
+    training: TrainingSet, cv: dict[str, Any], n_splits: int = CV_SPLITS
+) -> dict[str, str]:
+    """For each model level, the level whose rows it is fitted on.
+
+    A level is fitted on its own rows only when they could be cross-validated,
+    so that every model comes with honest metrics.
+
+    Raises:
+        DisavowError: no level has enough labels of both classes.
+    """
+    usable = [level for level in LEVELS if level in cv]
+    needed = min_domains_per_class(n_splits)
+    if not usable:
+        found = "; ".join(
+            f"{LEVEL_WORDS[level]}: {toxic} toxic and {ok} ok" for level in LEVELS
+            for toxic, ok in [domains_per_class(training, level)] if toxic or ok)
+        raise DisavowError(
+            f"Too few labels to train: at least {needed} referring domains "
+            f"labelled toxic and {needed} labelled ok are needed (fewer at the "
+            "link level if they have several links each). Cross-validation by referring "
+            "domain must leave enough rows to fit on in every fold: the calibration "
+            f"cross-predicts in {CALIBRATION_FOLDS} folds, so {CALIBRATION_FOLDS} of each class, "
+            f"and early stopping holds back {EARLY_STOPPING_FRACTION:.0%} (at least two rows). "
+            "The labels hold "
+            f"{found or 'none'}. Label more referring domains of the rarer class."
+        )
+    return {level: next(c for c in (level, FALLBACK[level], *LEVELS) if c in usable)
+            for level in LEVELS}
+
+
 def fit_and_save(
     training: TrainingSet,
     out_dir: Path,
@@ -407,13 +550,15 @@ def fit_and_save(
     extra_metrics: dict[str, Any] | None = None,
     name_model: Any = None,
     card: bool = False,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Cross-validate, fit on everything, write the model folder; return metadata.
 
     ``name_model`` is the fitted domain-name model stored alongside; the
     ``name_ngram_score`` column of ``training`` must already hold its scores.
     With ``card``, the model card is written with the model (else see
-    :func:`write_card`).
+    :func:`write_card`). ``notes`` are warnings about the labels, kept in the
+    metadata's ``warnings`` with those about the fit.
     """
     import joblib
     import sklearn
@@ -426,15 +571,14 @@ def fit_and_save(
     cv = cross_validate(training, categories, cv_splits)
     thresholds = choose_thresholds(cv, training)
     estimators = {}
+    fitted_on = fitted_levels(training, cv, cv_splits)
+    needed = min_domains_per_class(cv_splits)
     for level in LEVELS:
-        x, y, groups, weight = training.level(level)
+        # A level without both classes (e.g. no link rows in a Search Console
+        # export) learns from the nearest level that has them, so that scoring
+        # still works; the metadata and the card say so.
+        x, y, groups, weight = training.level(fitted_on[level])
         columns = feature_columns(level)
-        if len(np.unique(y)) < 2:
-            # Too few labels at this level (e.g. no domain-only rows at all):
-            # learn from the nearest level's rows so scoring still works.
-            x, y, groups, weight = training.level(FALLBACK[level])
-            if len(np.unique(y)) < 2:
-                x, y, groups, weight = training.level("link")
         matrix = prepare_matrix(x, columns, categories)
         estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
     if name_model is not None:
@@ -460,6 +604,14 @@ def fit_and_save(
         "thresholds": thresholds,
         "tld_toxic_share": toxic_share_by_tld(training),
         "training_data": training.sources,
+        "fitted_on": fitted_on,
+        "warnings": [*notes, *(
+            f"the {level} model ({LEVEL_WORDS[level]}) had too few labels of its own "
+            f"({toxic} toxic and {ok} ok referring domains; {needed} of each are needed to "
+            f"cross-validate it); it was fitted on the {source} rows as a stand-in, so its "
+            "scores are weak evidence (label more of those and retrain)"
+            for level, source in fitted_on.items() if source != level
+            for toxic, ok in [domains_per_class(training, level)])],
         "rows": {level: {"rows": int(len(training.level(level)[1])),
                          "toxic": int(np.nansum(training.level(level)[1]))} for level in LEVELS},
         "hyperparameters": HGB_PARAMS | {

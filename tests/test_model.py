@@ -248,3 +248,55 @@ def test_the_check_reads_every_categorical_value(model, monkeypatch):
     for column in ("tld", "anchor_type"):
         assert set(checked[column].dropna()) == set(frame[column].dropna())
         assert checked[column].isna().any() and frame[column].isna().any()
+
+
+def _copy_model(tmp_path, edit):
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(default_model_dir(), folder)
+    meta = json.loads((folder / "metadata.json").read_text("utf-8"))
+    edit(meta)
+    (folder / "metadata.json").write_text(json.dumps(meta), "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m.pop("features"),
+    lambda m: m.pop("thresholds"),
+    lambda m: m.pop("categories"),
+    lambda m: m["thresholds"].update(domain_disavow="high"),
+    lambda m: m["thresholds"].update(link_review=1.5),
+    lambda m: m["features"]["domain"].__setitem__(0, "renamed_feature"),
+], ids=["no features", "no thresholds", "no categories", "threshold text",
+        "threshold above 1", "unknown feature"])
+def test_edited_metadata_is_refused_with_one_message(tmp_path, edit):
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match="not a valid model metadata file"):
+        load_model(_copy_model(tmp_path, edit), trust=True)
+
+
+def test_a_joblib_of_non_estimators_is_refused(tmp_path):
+    import io
+
+    import joblib
+
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, lambda m: None)
+    packed = io.BytesIO()
+    joblib.dump({"domain": 1, "domain_only": "x", "link": None}, packed)
+    (folder / "model.joblib").write_bytes(packed.getvalue())
+    meta = json.loads((folder / "metadata.json").read_text("utf-8"))
+    meta["model_sha256"] = sha256_file(folder / "model.joblib")
+    (folder / "metadata.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelError, match="not classifiers"):
+        load_model(folder, trust=True)
+
+
+def test_a_model_file_instead_of_its_folder_is_explained():
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match="is a file; --model takes the model folder"):
+        load_model(default_model_dir() / "model.joblib")

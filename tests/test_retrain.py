@@ -146,3 +146,170 @@ def test_an_export_passed_as_labels_from_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "is a Semrush Backlinks export, not a disavow file" in " ".join(result.stderr.split())
     assert not (tmp_path / "m").exists()
+
+
+LOOPORA = GENERATED / "site-06-loopora.io"
+
+
+def name_only_labels(tmp_path: Path, per_class: int) -> Path:
+    """A labelled Search Console 'Top linking sites' export: domains known by name only."""
+    rows = pd.read_csv(LOOPORA / "Top linking sites.csv", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(per_class),
+                      rows[rows["label"] == "0"].head(per_class)])
+    path = tmp_path / f"top_linking_sites_{per_class}.csv"
+    part.to_csv(path, index=False)
+    return path
+
+
+def test_name_only_labels_train_the_domain_only_model(tmp_path):
+    from disavow.train import MIN_DOMAINS_PER_CLASS
+
+    labelled = name_only_labels(tmp_path, MIN_DOMAINS_PER_CLASS)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m"),
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["cross_validation"]) == {"domain_only"}
+    metadata = json.loads((tmp_path / "m" / "metadata.json").read_text("utf-8"))
+    assert metadata["fitted_on"] == dict.fromkeys(("domain", "domain_only", "link"),
+                                                  "domain_only")
+    assert "stand-in" in result.stderr
+    assert "stand-in" in (tmp_path / "m" / "MODEL_CARD.md").read_text("utf-8")
+    load_model(tmp_path / "m")
+
+
+def test_too_few_labels_are_refused_naming_the_minimum(tmp_path):
+    from disavow.train import MIN_DOMAINS_PER_CLASS
+
+    labelled = name_only_labels(tmp_path, MIN_DOMAINS_PER_CLASS - 1)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert f"at least {MIN_DOMAINS_PER_CLASS} referring domains labelled toxic" in message
+    assert "Traceback" not in result.output and not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("n", [4, 8, 12, 16, 20, 30])
+def test_small_link_label_sets_train_or_are_refused_cleanly(tmp_path, n):
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(n // 2),
+                      rows[rows["label"] == "0"].head(n // 2)])
+    labelled = tmp_path / "small.csv"
+    part.to_csv(labelled, index=False)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m"),
+                                 "--quiet"])
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert "Too few labels to train" in result.stderr
+
+
+def test_a_domain_in_two_files_is_in_one_fold_and_a_file_given_twice_is_read_once(
+        tmp_path, monkeypatch):
+    import disavow.train as train_module
+
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    part = pd.concat([rows[rows["label"] == "1"].head(40), rows[rows["label"] == "0"].head(40)])
+    first, copy = tmp_path / "a.csv", tmp_path / "a_copy.csv"
+    part.to_csv(first, index=False)
+    part.to_csv(copy, index=False)
+    seen = []
+    real = train_module.cross_validate
+    monkeypatch.setattr(train_module, "cross_validate",
+                        lambda training, *a, **k: seen.append(training) or real(training, *a, **k))
+    train_from_exports([first, copy], tmp_path / "both")
+    training = seen[-1]
+    # Folds are grouped: one group per referring domain, whichever file it is in.
+    for groups, names in ((training.domain_groups, training.domain_names),
+                          (training.link_groups, training.link_domains)):
+        assert pd.Series(groups).groupby(pd.Series(names)).nunique().max() == 1
+    assert len(set(training.domain_names)) < len(training.domain_names)  # in both files
+
+    alone = train_from_exports([first], tmp_path / "alone")
+    twice = train_from_exports([first, first], tmp_path / "twice")
+    assert twice["rows"] == alone["rows"]
+    assert [src["path"] for src in twice["training_data"]] == ["a.csv"]
+    assert any("given again" in w for w in twice["warnings"])
+
+
+def test_evaluate_warns_on_training_files_and_on_few_domains(tmp_path):
+    from disavow.retrain import MIN_EVALUATION_DOMAINS
+
+    seen = name_only_labels(tmp_path, 8)
+    train_from_exports([seen], tmp_path / "m")
+    result = runner.invoke(app, ["evaluate", str(seen), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("trained on" in w and "not honest" in w for w in warnings)
+    assert any(f"fewer than {MIN_EVALUATION_DOMAINS} of each class" in w for w in warnings)
+    assert "not honest" in " ".join(result.stderr.split())
+
+    unseen = name_only_labels(tmp_path, MIN_EVALUATION_DOMAINS)
+    result = runner.invoke(app, ["evaluate", str(unseen), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_invalid_lines_of_labels_from_are_reported_and_a_file_without_any_is_refused(
+        tmp_path):
+    labelled = pd.read_csv(name_only_labels(tmp_path, 20), dtype=str, keep_default_na=False)
+    export = tmp_path / "sites.csv"
+    labelled.drop(columns=["label", "label_reason"]).to_csv(export, index=False)
+    toxic = labelled.loc[labelled["label"] == "1", "Site"].tolist()
+    half_broken = tmp_path / "old.txt"
+    half_broken.write_text("".join(f"domain:{d}\n" if i % 2 else f"{d}\n"
+                                   for i, d in enumerate(toxic)), "ascii")
+    result = runner.invoke(app, ["train", str(export), "--labels-from", str(half_broken),
+                                 "--out", str(tmp_path / "m"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.stderr.split())
+    assert f"{len(toxic) // 2} of its lines are not valid disavow lines" in message
+    assert f"line 1 '{toxic[0]}'" in message
+
+    as_csv = tmp_path / "labels.csv"
+    labelled[["Site", "label"]].to_csv(as_csv, index=False)
+    result = runner.invoke(app, ["train", str(export), "--labels-from", str(as_csv),
+                                 "--out", str(tmp_path / "m2")])
+    assert result.exit_code == 1
+    assert "holds no valid disavow line" in " ".join(result.stderr.split())
+    assert not (tmp_path / "m2").exists()
+
+
+@pytest.mark.parametrize(("toxic", "ok"), [("toxic", "not_toxic"), ("1.00", "0.00"),
+                                          ("WAHR", "FALSCH"), ("Disavowed", "Kept")])
+def test_label_synonyms_are_read_and_unusable_labels_are_counted(tmp_path, toxic, ok):
+    from disavow.retrain import labelled_tables
+
+    rows = pd.read_csv(name_only_labels(tmp_path, 10), dtype=str, keep_default_na=False)
+    rows["label"] = rows["label"].map({"1": toxic, "0": ok})
+    rows.loc[0, "label"] = ""
+    rows.loc[[1, 2], "label"] = "maybe"
+    labelled = tmp_path / "labelled.csv"
+    rows.to_csv(labelled, index=False)
+    notes: list[str] = []
+    [(_, table)] = labelled_tables([labelled], labels_from=None, whitelist=None, notes=notes)
+    assert table[s.LABEL].value_counts().to_dict() == {0.0: 10, 1.0: 7}
+    assert any("1 rows have no label" in n for n in notes)
+    assert any("2 rows have a label that is neither toxic nor ok" in n and "'maybe' (2)" in n
+               for n in notes)
+
+
+def test_links_labelled_both_ways_are_left_out_and_said(tmp_path):
+    rows = pd.read_csv(name_only_labels(tmp_path, 10), dtype=str, keep_default_na=False)
+    flipped = rows.assign(label=rows["label"].map({"1": "0", "0": "1"}))
+    labelled = tmp_path / "conflicting.csv"
+    pd.concat([rows, flipped]).to_csv(labelled, index=False)
+    result = runner.invoke(app, ["train", str(labelled), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "20 links are labelled both toxic and ok" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("name", ["model.joblib", "metadata.json", "MODEL_CARD.md"])
+def test_train_never_replaces_a_file_of_out_without_force(tmp_path, name):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / name).write_text("important\n", "utf-8")
+    result = runner.invoke(app, ["train", str(name_only_labels(tmp_path, 8)), "--out",
+                                 str(folder)])
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert (folder / name).read_text("utf-8") == "important\n"
