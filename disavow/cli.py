@@ -375,7 +375,8 @@ def train(
     typer.echo(dumps(metadata["metrics"]))
     for warning in metadata.get("warnings", []):
         _warn(warning)
-    _say(quiet, f"Wrote model {out}. Use it with --model {out}.")
+    trust = " --trust-model" if metadata.get("needs_trust_model") else ""
+    _say(quiet, f"Wrote model {out}. Use it with --model {out}{trust}.")
 
 
 @app.command()

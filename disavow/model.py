@@ -68,7 +68,8 @@ def trust_store_path() -> Path:
     return Path(base) / "disavow" / "trusted-models.txt"
 
 
-def remember_trusted(sha256: str) -> None:
+def remember_trusted(sha256: str) -> str | None:
+    """Record a model trained here as trusted; what went wrong if it could not be."""
     path = trust_store_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +78,9 @@ def remember_trusted(sha256: str) -> None:
             with open(path, "a", encoding="ascii") as handle:
                 handle.write(sha256 + "\n")
     except OSError as exc:  # a read-only home must not break training
-        warnings.warn(f"could not record the model in {path}: {exc}", stacklevel=2)
+        return (f"could not record the model as trained on this machine in {path} "
+                f"({exc.strerror or exc}): pass --trust-model when you use it")
+    return None
 
 
 def _locally_trusted(sha256: str) -> bool:

@@ -302,7 +302,13 @@ def evaluate_exports(
     only = np.concatenate(domain_only)
     if len(np.unique(y)) == 2:
         result["domain"] = metrics(y, p) | {
-            "at_threshold": at_threshold(y, p, policy.domain_disavow),
+            # Each domain against the threshold the policy reads it with, so that these
+            # figures agree with the policy block below.
+            "at_threshold": {
+                "threshold": policy.domain_disavow,
+                "name_only_threshold": policy.domain_only_disavow,
+                **at_threshold(y, p, np.where(only, policy.domain_only_disavow,
+                                              policy.domain_disavow))},
             "policy": {
                 "disavowed_share_of_clean": float((decisions[y == 0] == "disavow").mean()),
                 "disavowed_share_of_toxic": float((decisions[y == 1] == "disavow").mean()),

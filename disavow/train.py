@@ -464,11 +464,14 @@ def precision_at_recall(y: np.ndarray, score: np.ndarray, recall: float) -> floa
     return float(hits[k - 1] / k)
 
 
-def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str, float]:
+def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float | np.ndarray
+                 ) -> dict[str, float]:
+    """Share of clean rows flagged, recall and precision; ``threshold`` may be one per row
+    (the thresholds of domains known by name only differ); then it is not repeated."""
     flagged = score >= threshold
     clean = y == 0
     return {
-        "threshold": float(threshold),
+        **({"threshold": float(threshold)} if np.ndim(threshold) == 0 else {}),
         "flagged_share_of_clean": float(flagged[clean].mean()) if clean.any() else float("nan"),
         "recall": float(flagged[y == 1].mean()) if (y == 1).any() else float("nan"),
         "precision": float(y[flagged].mean()) if flagged.any() else float("nan"),
@@ -630,7 +633,10 @@ def fit_and_save(
         if card:
             files.add(out_dir / CARD_FILE, _card(metadata))
         files.commit()
-    remember_trusted(model_sha)
+    untrusted = remember_trusted(model_sha)
+    if untrusted:  # said now, not written: the folder is fine, this machine's list is not
+        metadata = {**metadata, "warnings": [*metadata.get("warnings", []), untrusted],
+                    "needs_trust_model": True}
     return metadata
 
 

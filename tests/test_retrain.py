@@ -313,3 +313,27 @@ def test_train_never_replaces_a_file_of_out_without_force(tmp_path, name):
                                  str(folder)])
     assert result.exit_code == 1 and "--force" in result.stderr
     assert (folder / name).read_text("utf-8") == "important\n"
+
+
+def test_evaluate_reads_name_only_domains_against_their_own_threshold():
+    from disavow.retrain import evaluate_exports
+
+    path = GENERATED / "site-06-loopora.io" / "Top linking sites.csv"
+    result = evaluate_exports([path])
+    at, policy = result["domain"]["at_threshold"], result["domain"]["policy"]
+    assert at["name_only_threshold"] == result["thresholds"]["domain_only_disavow"]
+    assert at["recall"] == pytest.approx(policy["disavowed_share_of_toxic"])
+    assert at["flagged_share_of_clean"] == pytest.approx(policy["disavowed_share_of_clean"])
+
+
+def test_a_trust_list_that_cannot_be_written_says_to_pass_trust_model(tmp_path, monkeypatch):
+    blocked = tmp_path / "config-is-a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
+    model_dir = tmp_path / "mine"
+    trained = runner.invoke(app, ["train", str(ahrefs_export(0)), "--out", str(model_dir)])
+    assert trained.exit_code == 0, trained.output
+    said = " ".join(trained.stderr.split())
+    assert "UserWarning" not in said and "Traceback" not in said
+    assert "could not record the model as trained on this machine" in said
+    assert f"Use it with --model {model_dir} --trust-model." in said
