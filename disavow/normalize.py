@@ -661,11 +661,13 @@ def merge_links(table: pd.DataFrame) -> pd.DataFrame:
     """One row per link (or domain) reported by several files.
 
     Link rows are keyed on (source_url, target_url), domain rows on domain;
-    rows with ``status="skipped"`` are never merged. Within one file every row
-    is kept (a page may link twice); across files the n-th row of a key in one
-    file merges with the n-th row of that key in another. A merged row keeps,
-    per column, the first non-missing value in input order, lists every
-    source file and format once, "; "-joined, and keeps the first file's
+    rows with ``status="skipped"`` are never merged. A link row with no target
+    (Search Console's Latest links names only the linking page) takes the target of
+    the first row of its page that has one, so the same page is one link, not two.
+    Within one file every row is kept (a page may link twice); across files the
+    n-th row of a key in one file merges with the n-th row of that key in another.
+    A merged row keeps, per column, the first non-missing value in input order,
+    lists every source file and format once, "; "-joined, and keeps the first file's
     ``source_row``. Rows stay in order of first appearance.
     """
     n = len(table)
@@ -675,6 +677,14 @@ def merge_links(table: pd.DataFrame) -> pd.DataFrame:
     is_domain = (table[s.ROW_KIND] == RowKind.DOMAIN.value).to_numpy()
     url_codes = pd.factorize(table[s.SOURCE_URL])[0].astype(np.int64)
     target_codes = pd.factorize(table[s.TARGET_URL])[0].astype(np.int64)
+    link_ok = ok & ~is_domain
+    no_target = link_ok & (target_codes < 0)
+    if no_target.any():
+        with_target = link_ok & (target_codes >= 0)
+        first_target = pd.Series(target_codes[with_target]).groupby(
+            url_codes[with_target], sort=False).first()
+        found = pd.Series(url_codes[no_target]).map(first_target)
+        target_codes[no_target] = found.fillna(-1).to_numpy(dtype=np.int64)
     domain_codes = pd.factorize(table[s.DOMAIN])[0].astype(np.int64)
     width = int(target_codes.max()) + 2
     key = np.where(is_domain, -2 - domain_codes, url_codes * width + target_codes + 1)

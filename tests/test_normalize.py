@@ -313,6 +313,26 @@ def test_same_link_in_two_files_is_merged(tmp_path: Path):
     assert [r.rows_read for r in result.reports] == [2, 2]
 
 
+def test_a_page_search_console_lists_without_a_target_merges_with_its_link(tmp_path: Path):
+    semrush = tmp_path / "semrush.csv"
+    semrush.write_text(
+        "Page ascore,Source url,Target url,Anchor,Nofollow\n"
+        "3,https://forum.example.net/profile/x,https://site.com/a,cheap,false\n"
+        "3,https://forum.example.net/profile/x,https://site.com/b,cheap,false\n"
+    )
+    latest = tmp_path / "Latest links.csv"
+    latest.write_text("Linking page,Last crawled\n"
+                      "https://forum.example.net/profile/x,2026-09-28\n"
+                      "https://only-gsc.example.org/,2026-09-15\n")
+    links = read_exports([semrush, latest]).links
+    assert links[s.SOURCE_URL].tolist() == ["https://forum.example.net/profile/x"] * 2 + [
+        "https://only-gsc.example.org/"]
+    assert links[s.TARGET_URL].tolist()[:2] == ["https://site.com/a", "https://site.com/b"]
+    assert links[s.SOURCE_FILE].tolist()[0] == "semrush.csv; Latest links.csv"
+    assert str(links[s.LAST_SEEN].iloc[0])[:10] == "2026-09-28"
+    assert pd.isna(links[s.TARGET_URL].iloc[2])
+
+
 def test_rows_within_one_file_are_never_merged(tmp_path: Path):
     one = tmp_path / "one.csv"
     one.write_text("URL,Target URL,Anchor\nhttps://a.example.com/,https://site.com/,first\n"
