@@ -399,7 +399,10 @@ class _Dialect:
     delimiter: str | None  # None: one column, whole lines
     skiprows: int  # physical lines before the header
     decimal: str = "."
-    thousands: str | None = ","
+    # No thousands separator by default: pandas would drop any comma, turning the
+    # decimal comma of 2,2 into 22. A number column with a comma stays text and
+    # normalize.to_number decides, from the whole column, what its commas mean.
+    thousands: str | None = None
 
 
 def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
@@ -845,7 +848,7 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs.update(sep="\x1e", quoting=csv.QUOTE_NONE)
     else:
         kwargs["sep"] = dialect.delimiter
-        if dialect.thousands and dialect.thousands != dialect.delimiter:
+        if dialect.thousands:
             kwargs["thousands"] = dialect.thousands
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
     report = FileReport(

@@ -824,3 +824,23 @@ def test_booleans_a_spreadsheet_wrote_in_its_own_language(tmp_path: Path):
     links = read_exports([export]).links
     assert links[s.NOFOLLOW].tolist() == [True, False, True]
     assert links["semrush_page_ascore"].tolist() == [12.0, 3.5, 4.0]
+
+
+def test_decimal_commas_in_a_tab_file_are_decimals(tmp_path: Path):
+    # Excel's "Unicode text" save in a German or French locale: UTF-16, tabs, 2,2.
+    export = tmp_path / "ahrefs_de.csv"
+    export.write_bytes("Referring page URL\tDomain rating\tAnchor\tUR\tDomain traffic\n"
+                       "http://a.example.com/\t2,2\tx\t0,5\t1,240\n"
+                       "http://b.example.com/\t7\ty\t1\t1,234,567\n".encode("utf-16"))
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [2.2, 7.0]
+    assert links[s.AHREFS_URL_RATING].tolist() == [0.5, 1.0]
+    assert links[s.AHREFS_DOMAIN_TRAFFIC].tolist() == [1240.0, 1234567.0]  # grouped thousands
+
+
+def test_a_decimal_comma_below_the_sniffed_rows_is_a_decimal(tmp_path: Path):
+    export = tmp_path / "late_decimal.csv"
+    rows = "".join(f"http://a{i}.example.com/;{i}\r\n" for i in range(70))
+    export.write_text("URL;DR\r\n" + rows + "http://z.example.com/;12,5\r\n", "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist()[-2:] == [69.0, 12.5]
