@@ -54,6 +54,7 @@ MISSING = ("", "null", "NULL", "Null", "-", "--", "—", "n/a", "N/A", "NA", "na
            "nan", "None", "none", "#N/A", "(not set)")
 
 _NUMBER_COLUMNS = set(s.NUMBER_COLUMNS)
+_COUNT_COLUMNS = set(s.COUNT_COLUMNS)
 _BOOL_COLUMNS = set(s.BOOL_COLUMNS)
 
 # Columns a caller may leave unread: filled from cells, and neither a row's
@@ -831,6 +832,13 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         else:
             dtype[name] = "str"
             na_values[name] = [""]
+    # A count read as a float loses what its dots meant (1.240 is 1.24, 2.000 is 2):
+    # a count column with a dot in its first rows stays text for normalize.to_number.
+    counts = {i for c, i in plan.mapping
+              if c.canonical in _COUNT_COLUMNS and c.kind == v.VALUE} - unconverted
+    dotted = {i for i in counts if any(len(r) > i and "." in r[i] for r in plan.data_rows)}
+    for i in dotted:
+        dtype[names[i]] = "str"
     kwargs: dict[str, object] = {
         "header": 0 if plan.has_header else None,
         "names": names,
@@ -851,6 +859,12 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         if dialect.thousands:
             kwargs["thousands"] = dialect.thousands
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
+    late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
+    if late:
+        # A dot further down a count column: read the file again with it as text.
+        # Rare (a European re-save whose first rows are all below 1000).
+        kwargs["dtype"] = {**dtype, **dict.fromkeys(late, "str")}
+        frame, bad, cut = _read_csv(source, dialect, kwargs, [])
     report = FileReport(
         path=source.label, format=plan.format, encoding=dialect.shown,
         delimiter=_delimiter_name(dialect.delimiter if width > 1 else None),
@@ -878,6 +892,13 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
+
+
+def _has_fraction(column: pd.Series) -> bool:
+    if column.dtype.kind != "f":
+        return False
+    values = column.to_numpy()
+    return bool(np.any(np.isfinite(values) & (values != np.floor(values))))
 
 
 # The dtype of the cells of a column nothing reads: one raw byte each in a numpy

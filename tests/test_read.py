@@ -844,3 +844,21 @@ def test_a_decimal_comma_below_the_sniffed_rows_is_a_decimal(tmp_path: Path):
     export.write_text("URL;DR\r\n" + rows + "http://z.example.com/;12,5\r\n", "utf-8")
     links = read_exports([export]).links
     assert links[s.AHREFS_DOMAIN_RATING].tolist()[-2:] == [69.0, 12.5]
+
+
+def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
+    # Search Console's Top linking sites re-saved by Excel in German, and in Italian.
+    semicolon = tmp_path / "top_de.csv"
+    semicolon.write_text("Site;Linking pages;Target pages\r\nspam.example;1.240;3\r\n"
+                         "big.example;2.500.000;7\r\nround.example;2.000;1\r\n", "utf-8")
+    comma = tmp_path / "top_it.csv"
+    comma.write_text('Sito,Pagine con link,Pagine di destinazione\nspam.example,"1.240",3\n'
+                     'big.example,"12",7\n', "utf-8")
+    # Whole numbers in the sniffed rows, the first dot further down.
+    late = tmp_path / "top_late.csv"
+    late.write_text("Site;Linking pages;Target pages\r\n"
+                    + "".join(f"s{i}.example;{i};1\r\n" for i in range(70))
+                    + "big.example;1.240;7\r\n", "utf-8")
+    assert read_exports([semicolon]).links[s.LINK_COUNT].tolist() == [1240.0, 2500000.0, 2000.0]
+    assert read_exports([comma]).links[s.LINK_COUNT].tolist() == [1240.0, 12.0]
+    assert read_exports([late]).links[s.LINK_COUNT].tolist()[-2:] == [69.0, 1240.0]
