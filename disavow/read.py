@@ -89,6 +89,11 @@ _DATEISH = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
     r"|[^\W\d_]{3,}\.? \d{1,2}, \d{4}|\d{1,2} [^\W\d_]{3,}\.? \d{4})\s*$"
 )
+# A number as a cell may write it (12, 1,240, 2.500.000, 0,5, 12%); a dotted quad
+# (an IP address) is no number.
+_NUMBER_CELL = re.compile(r"^\s*[+-]?\d+(?:[.,\u00a0 ]\d+){0,2}\s*%?\s*$")
+# Headers that name a column of links in one list and a count of them in another.
+_COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link", "backlink"))
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$")
 _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 
@@ -625,6 +630,15 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
     if content is not None:
         return content
     mapping = _map_columns(header, v.GENERIC_COLUMNS)
+    url_at = next((i for c, i in mapping if c.canonical == s.SOURCE_URL), None)
+    if url_at is not None and _share([r[url_at] for r in data if len(r) > url_at],
+                                     _NUMBER_CELL) >= 0.8:
+        # "Backlinks" or "Links" names the linking pages in some lists and a count of
+        # them in others: a column of numbers is the count.
+        mapping = _map_columns(header, v.GENERIC_COLUMNS, not_urls={url_at})
+        if v.header_key(header[url_at]) in _COUNT_NAMES and \
+                not any(c.canonical == s.LINK_COUNT for c, _ in mapping):
+            mapping.append((v.Column(s.LINK_COUNT, (header[url_at],)), url_at))
     mapped = {c.canonical for c, _ in mapping}
     if s.SOURCE_URL not in mapped:
         url_col = _content_column(data, width, _URLISH)
@@ -769,8 +783,12 @@ def _is_pasted(row: list[str]) -> bool:
         sum(bool(c.strip()) for c in row[: n // 2]) >= 2
 
 
-def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple[v.Column, int]]:
-    """Match column specs to header positions; the first spec to claim a canonical wins."""
+def _map_columns(header: list[str], columns: tuple[v.Column, ...],
+                 not_urls: Collection[int] = ()) -> list[tuple[v.Column, int]]:
+    """Match column specs to header positions; the first spec to claim a canonical wins.
+
+    Positions in ``not_urls`` (a column of numbers) are never the linking pages.
+    """
     positions: dict[str, int] = {}
     for i, cell in enumerate(header):
         key = v.header_key(cell)
@@ -782,6 +800,8 @@ def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple
         if column.canonical in taken and column.kind != v.KIND_FLAG:
             continue
         for key in column.keys:
+            if column.canonical == s.SOURCE_URL and positions.get(key) in not_urls:
+                continue
             if key in positions:
                 mapping.append((column, positions[key]))
                 if column.kind != v.KIND_FLAG:

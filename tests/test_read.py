@@ -862,3 +862,22 @@ def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
     assert read_exports([semicolon]).links[s.LINK_COUNT].tolist() == [1240.0, 2500000.0, 2000.0]
     assert read_exports([comma]).links[s.LINK_COUNT].tolist() == [1240.0, 12.0]
     assert read_exports([late]).links[s.LINK_COUNT].tolist()[-2:] == [69.0, 1240.0]
+
+
+def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
+    domains = tmp_path / "domains.csv"
+    domains.write_text("Referring Domain,Backlinks,Domain Rating\nspam.example.com,12,3\n"
+                       "other.example.org,1,20\n", "utf-8")
+    result = read_exports([domains])
+    links = result.links
+    assert links[s.ROW_KIND].tolist() == ["domain", "domain"]
+    assert links[s.DOMAIN].tolist() == ["example.com", "example.org"]
+    assert links[s.LINK_COUNT].tolist() == [12.0, 1.0]
+    assert links[s.STATUS].tolist() == ["ok", "ok"]
+    assert result.reports[0].mapped_columns[s.LINK_COUNT] == "Backlinks"
+    # Another column named like linking pages takes its place.
+    pages = tmp_path / "pages.csv"
+    pages.write_text("Links,Page,Anchor\n3,http://a.example.com/p,x\n", "utf-8")
+    links = read_exports([pages]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/p"]
+    assert links[s.LINK_COUNT].tolist() == [3.0]
