@@ -405,6 +405,7 @@ class _Dialect:
     delimiter: str | None  # None: one column, whole lines
     skiprows: int  # physical lines before the header
     decimal: str = "."
+    replaced: bool = False  # undecodable bytes were read as U+FFFD
     # No thousands separator by default: pandas would drop any comma, turning the
     # decimal comma of 2,2 into 22. A number column with a comma stays text and
     # normalize.to_number decides, from the whole column, what its commas mean.
@@ -909,6 +910,8 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
             f"{len(bad)} malformed row(s) with more fields than the header were skipped "
             f"(first at row {bad_rows[0]})."
         )
+    if dialect.replaced:
+        report.warnings.append(_replaced_note(frame, bad_rows, dialect))
     out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
@@ -971,18 +974,24 @@ def _delimiter_name(delimiter: str | None) -> str:
 def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], notes: list[str]
               ) -> tuple[pd.DataFrame, list[tuple[int, str]], int | None]:
     """Run pandas' C parser; collect skipped lines from its warnings."""
-    encodings = [dialect.encoding] if dialect.encoding else [""]
+    encodings = [(dialect.encoding, "strict")]
     if dialect.encoding == "utf-8":
-        encodings += ["cp1252", "latin-1"]
+        encodings += [("cp1252", "strict"), ("latin-1", "strict")]
     elif dialect.encoding == "cp1252":
-        encodings += ["latin-1"]
+        encodings += [("latin-1", "strict")]
+    elif dialect.encoding.startswith("utf-16"):
+        # A download cut at an odd byte, or one unpaired surrogate, spoils a character
+        # or two, not the file: they are read as U+FFFD and the report says where.
+        encodings += [(dialect.encoding, "replace")]
     nrows: int | None = None
     cut: int | None = None
     for attempt in range(3):
-        for encoding in encodings:
+        for encoding, errors in encodings:
             args = dict(kwargs)
             if encoding:
                 args["encoding"] = encoding
+            if errors != "strict":
+                args["encoding_errors"] = errors
             if nrows is not None:
                 args["nrows"] = nrows
             try:
@@ -1013,6 +1022,7 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                     f"{_encoding_name(encoding)}. If accents look wrong, export it again as UTF-8."
                 )
                 dialect.shown = encoding
+            dialect.replaced = errors == "replace"
             bad: list[tuple[int, str]] = []
             for w in caught:
                 if issubclass(w.category, pd.errors.ParserWarning):
@@ -1024,6 +1034,27 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 "UTF-8, UTF-16 or Windows-1252. Export the report again as CSV."
             )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) -> str:
+    """Where the characters that could not be decoded are (only on that rare path)."""
+    hit = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.StringDtype) or (
+                column.dtype == object and pd.api.types.infer_dtype(column) == "string"):
+            hit |= column.str.contains("\ufffd", regex=False, na=False).to_numpy()
+    rows = _data_rows(len(frame), bad_rows)[hit].astype(int).tolist()
+    where = ""
+    if rows:
+        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+        where = f" (row{'s' if len(rows) > 1 else ''} {shown})"
+    return (
+        f"the file is not valid {dialect.shown.split(' ')[0].upper()} throughout: it ends in "
+        "the middle of a character (as a download cut short does) or holds a lone "
+        f"surrogate; the bytes that could not be decoded were read as '\ufffd'{where}. "
+        "If the file was cut short, download the export again."
+    )
 
 
 def _no_rows(names: object) -> pd.DataFrame:

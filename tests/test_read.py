@@ -881,3 +881,21 @@ def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path
     links = read_exports([pages]).links
     assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/p"]
     assert links[s.LINK_COUNT].tolist() == [3.0]
+
+
+def test_utf16_cut_at_an_odd_byte_or_with_a_lone_surrogate_is_read(tmp_path: Path):
+    rows = ("Referring page URL\tAnchor\r\nhttps://a.example.com/1\tx\r\n"
+            "https://b.example.com/2\tAB\r\n").encode("utf-16")
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(rows[:-5])  # an interrupted download: "A" and half of the "B"
+    result = read_exports([cut])
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/1",
+                                                   "https://b.example.com/2"]
+    assert result.links[s.ANCHOR].tolist() == ["x", "A\ufffd"]
+    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+    lone = tmp_path / "lone.csv"
+    at = rows.index("AB".encode("utf-16-le"))
+    lone.write_bytes(rows[:at] + b"\x00\xd8" + rows[at:])  # an unpaired high surrogate
+    result = read_exports([lone])
+    assert result.links[s.ANCHOR].tolist() == ["x", "\ufffdAB"]
+    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
