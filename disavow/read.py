@@ -40,6 +40,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
+from disavow.text import CP1252_FALLBACK, count_cp1252_bytes
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
 _HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
@@ -467,27 +468,9 @@ def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
                 f"{label} is {kind}, not a backlink export. Expected {_expected_short()}. "
                 "Export the report as CSV or XLSX (or save it as .xlsx) and pass that file."
             )
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        enc = "cp1252" if _decodes(head, "cp1252") else "latin-1"
-        return enc, enc, (
-            f"the file is not valid UTF-8; it was read as {_encoding_name(enc)}. If accents "
-            "look wrong, export it again as UTF-8."
-        )
+    # Not valid UTF-8 is still read as UTF-8: _read_csv reads the invalid bytes alone
+    # as Windows-1252 and says how many there were.
     return "utf-8", "utf-8", ""
-
-
-def _encoding_name(enc: str) -> str:
-    return {"cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(enc, enc)
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _binary_kind(head: bytes) -> str:
@@ -498,7 +481,8 @@ def _binary_kind(head: bytes) -> str:
 
 
 def _decode_head(head: bytes, encoding: str) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    errors = CP1252_FALLBACK if encoding == "utf-8" else "replace"
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     text = decoder.decode(head, final=False)
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -976,9 +960,9 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
     """Run pandas' C parser; collect skipped lines from its warnings."""
     encodings = [(dialect.encoding, "strict")]
     if dialect.encoding == "utf-8":
-        encodings += [("cp1252", "strict"), ("latin-1", "strict")]
-    elif dialect.encoding == "cp1252":
-        encodings += [("latin-1", "strict")]
+        # One stray Windows-1252 byte must not turn the valid UTF-8 around it (an IDN
+        # host, an accented anchor) into other characters: only that byte is read so.
+        encodings += [("utf-8", CP1252_FALLBACK)]
     elif dialect.encoding.startswith("utf-16"):
         # A download cut at an odd byte, or one unpaired surrogate, spoils a character
         # or two, not the file: they are read as U+FFFD and the report says where.
@@ -1016,12 +1000,8 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 if nrows > 0:
                     break  # read again, up to the row that opens the quote
                 frame, caught = _no_rows(kwargs["names"]), []  # the first row opens it
-            if encoding != dialect.encoding:
-                notes.append(
-                    f"the file is not valid UTF-8 throughout; it was read as "
-                    f"{_encoding_name(encoding)}. If accents look wrong, export it again as UTF-8."
-                )
-                dialect.shown = encoding
+            if errors == CP1252_FALLBACK:
+                notes.append(_fallback_note(source, dialect))
             dialect.replaced = errors == "replace"
             bad: list[tuple[int, str]] = []
             for w in caught:
@@ -1034,6 +1014,21 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 "UTF-8, UTF-16 or Windows-1252. Export the report again as CSV."
             )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fallback_note(source: _Source, dialect: _Dialect) -> str:
+    invalid, non_ascii = count_cp1252_bytes(source.chunks())
+    # A file with no valid UTF-8 beyond ASCII is a Windows-1252 file, named as before.
+    if invalid == non_ascii:
+        dialect.shown = "cp1252"
+        return ("the file is not valid UTF-8; it was read as Windows-1252. If accents look "
+                "wrong, export it again as UTF-8.")
+    dialect.shown = "utf-8 + cp1252"
+    return (
+        f"the file is not valid UTF-8 throughout; {invalid} byte(s) that are not UTF-8 were "
+        "read as Windows-1252 (the rest as UTF-8). If accents look wrong, export it again "
+        "as UTF-8."
+    )
 
 
 def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) -> str:
@@ -1309,5 +1304,6 @@ def _full_text(source: _Source, encoding: str) -> str:
     if isinstance(source.data, str):
         return source.data
     data = source.data.read_bytes() if isinstance(source.data, Path) else source.data
-    text = data.decode(encoding or "utf-8", errors="replace")
+    encoding = encoding or "utf-8"
+    text = data.decode(encoding, errors=CP1252_FALLBACK if encoding == "utf-8" else "replace")
     return text[1:] if text.startswith("\ufeff") else text

@@ -712,9 +712,10 @@ def test_invalid_utf8_in_an_unmapped_column_still_falls_back(tmp_path: Path):
     path.write_bytes(head.encode() + b"https://z.example.com/,x,\xe9t\xe9\n")
     result = read_exports([path])
     (report,) = result.reports
-    assert any("Windows-1252" in w for w in report.warnings)
-    assert report.encoding == "cp1252"
-    assert result.links.loc[0, s.ANCHOR] == "caf\u00e9".encode().decode("cp1252")
+    assert any("2 byte(s) that are not UTF-8 were read as Windows-1252" in w
+               for w in report.warnings)
+    assert report.encoding == "utf-8 + cp1252"
+    assert result.links.loc[0, s.ANCHOR] == "caf\u00e9"  # valid UTF-8 stays UTF-8
 
 
 def test_valid_utf8_with_unmapped_columns_reads_as_utf8(tmp_path: Path):
@@ -899,3 +900,25 @@ def test_utf16_cut_at_an_odd_byte_or_with_a_lone_surrogate_is_read(tmp_path: Pat
     result = read_exports([lone])
     assert result.links[s.ANCHOR].tolist() == ["x", "\ufffdAB"]
     assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+
+
+def test_one_stray_cp1252_byte_leaves_the_valid_utf8_around_it(tmp_path: Path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("URL,Anchor\nhttp://m\u00fcnchen.de/seite,Gr\u00fc\u00dfe\n"
+                     "http://b.com/2,caf".encode() + b"\xe9\n")
+    result = read_exports([path])
+    assert result.links[s.DOMAIN].tolist() == ["xn--mnchen-3ya.de", "b.com"]
+    assert result.links[s.ANCHOR].tolist() == ["Gr\u00fc\u00dfe", "caf\u00e9"]
+    (report,) = result.reports
+    assert report.encoding == "utf-8 + cp1252"
+    assert any("1 byte(s) that are not UTF-8 were read as Windows-1252" in w
+               for w in report.warnings)
+    # A file in Windows-1252 alone is named and read as before.
+    plain = tmp_path / "cp1252.csv"
+    plain.write_bytes("URL,Anchor\nhttp://a.com/1,caf\u00e9 \u20ac\n".encode("cp1252"))
+    result = read_exports([plain])
+    assert result.links[s.ANCHOR].tolist() == ["caf\u00e9 \u20ac"]
+    assert result.reports[0].encoding == "cp1252"
+    assert result.reports[0].warnings == ["the file is not valid UTF-8; it was read as "
+                                          "Windows-1252. If accents look wrong, export it "
+                                          "again as UTF-8."]
