@@ -922,3 +922,13 @@ def test_one_stray_cp1252_byte_leaves_the_valid_utf8_around_it(tmp_path: Path):
     assert result.reports[0].warnings == ["the file is not valid UTF-8; it was read as "
                                           "Windows-1252. If accents look wrong, export it "
                                           "again as UTF-8."]
+
+
+def test_gsc_latest_links_with_year_first_slashed_dates(tmp_path: Path):
+    # Search Console in Japanese or Chinese writes 2026/09/28.
+    export = tmp_path / "latest_ja.csv"
+    export.write_text("リンク元ページ,最終クロール\nhttps://a.example.com/p,2026/09/28\n"
+                      "https://b.example.com/q,2026/10/01\n", "utf-8")
+    result = read_exports([export])
+    assert result.reports[0].format is Format.GSC_LATEST_LINKS
+    assert result.links[s.LAST_SEEN].tolist() == [T("2026-09-28"), T("2026-10-01")]
