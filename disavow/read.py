@@ -420,9 +420,12 @@ def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame,
     else:
         head = source.head()
         if not head.strip(b" \t\r\n\x00"):
-            raise InputFormatError(
+            # In a zip, an empty member is left out with a note, as other non-backlink
+            # tables are; alone, it is refused with this message.
+            raise _NotBacklinks(
                 f"{source.label} has no content (only blank lines). Expected a backlink export "
-                f"({_expected_short()}). Export the report again and pass the new file."
+                f"({_expected_short()}). Export the report again and pass the new file.",
+                "empty" if not head else "only blank lines",
             )
         encoding, shown, note = _sniff_encoding(head, source.label)
         if note:

@@ -932,3 +932,14 @@ def test_gsc_latest_links_with_year_first_slashed_dates(tmp_path: Path):
     result = read_exports([export])
     assert result.reports[0].format is Format.GSC_LATEST_LINKS
     assert result.links[s.LAST_SEEN].tolist() == [T("2026-09-28"), T("2026-10-01")]
+
+
+def test_an_empty_zip_member_is_left_out_with_a_note(tmp_path: Path):
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Latest links.csv", "Linking page,Last crawled\n"
+                                             "https://a.example.com/p,2026-09-28\n")
+        archive.writestr("Empty.csv", "")
+    result = read_exports([path])
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/p"]
+    assert "also in gsc.zip, not read: Empty.csv (empty)" in result.reports[0].warnings
