@@ -719,7 +719,12 @@ def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, s
         return None
     if any(_URLISH.match(h) or _BARE_DOMAIN.match(h) for h in header if h.strip()):
         return None  # the first row is data: not a Search Console table
-    if _map_columns(header, v.GENERIC_COLUMNS):
+    named = [(c.canonical, i) for c, i in _map_columns(header, v.GENERIC_COLUMNS)]
+    # Top linking sites heads its first column "Site" or "Website" in French, German,
+    # Dutch or Portuguese: a domain name alone still leaves the table to its shape.
+    if named and not (width == 3 and named == [(s.DOMAIN, 0)]
+                      and v.header_key(header[0]) in (v.header_key("site"),
+                                                      v.header_key("website"))):
         return None  # named columns ("URL", "First seen"): a generic table
 
     def col(i: int) -> list[str]:

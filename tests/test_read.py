@@ -943,3 +943,14 @@ def test_an_empty_zip_member_is_left_out_with_a_note(tmp_path: Path):
     result = read_exports([path])
     assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/p"]
     assert "also in gsc.zip, not read: Empty.csv (empty)" in result.reports[0].warnings
+
+
+@pytest.mark.parametrize("site", ["Site", "Website"])
+def test_gsc_top_linking_sites_whose_site_column_has_a_generic_name(tmp_path: Path, site: str):
+    # French and Portuguese write "Site", German and Dutch "Website".
+    export = tmp_path / "top_fr.csv"
+    export.write_text(f'{site},Pages avec lien,Pages cibles\nspam.example,"1 240",3\n'
+                      "other.example,7,1\n", "utf-8")
+    result = read_exports([export])
+    assert result.reports[0].format is Format.GSC_TOP_SITES
+    assert result.links[s.LINK_COUNT].tolist() == [1240.0, 7.0]
