@@ -501,14 +501,17 @@ def _head_records(text: str, source: _Source) -> dict[str, list[tuple[list[str],
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         records: list[tuple[list[str], int]] = []
+        broken = False
         try:
             for row in reader:
                 records.append((row, reader.line_num))
                 if len(records) > _HEAD_RECORDS:
                     break
         except csv.Error:
-            pass
-        if not complete and len(records) <= _HEAD_RECORDS and records:
+            # The record after the last one kept is the broken one (a field longer than
+            # the csv module's limit, cut by the head): those kept are whole.
+            broken = True
+        if not complete and not broken and len(records) <= _HEAD_RECORDS and records:
             records.pop()  # the head may end inside the last record
         out[delimiter] = records
     return out

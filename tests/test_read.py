@@ -954,3 +954,12 @@ def test_gsc_top_linking_sites_whose_site_column_has_a_generic_name(tmp_path: Pa
     result = read_exports([export])
     assert result.reports[0].format is Format.GSC_TOP_SITES
     assert result.links[s.LINK_COUNT].tolist() == [1240.0, 7.0]
+
+
+def test_a_first_data_row_longer_than_the_sniffed_head_is_read(tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_text("URL,Title\nhttp://a.example.com/," + "x" * 300_000
+                    + "\nhttp://b.example.com/,t\n", "utf-8")
+    links = read_exports([path]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/", "http://b.example.com/"]
+    assert links.loc[0, s.SOURCE_TITLE] == "x" * 300_000
