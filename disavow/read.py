@@ -455,7 +455,8 @@ def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", "utf-8 (BOM)", ""
     sample = head[:4096]
-    if sample.count(0) > len(sample) // 100:  # a stray NUL in a text export is tolerated
+    # One stray NUL in a text export is tolerated, however short the file.
+    if sample.count(0) > max(1, len(sample) // 100):
         even, odd = sample[0::2], sample[1::2]
         if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
             return "utf-16-le", "utf-16-le (no BOM)", ""

@@ -963,3 +963,10 @@ def test_a_first_data_row_longer_than_the_sniffed_head_is_read(tmp_path: Path):
     links = read_exports([path]).links
     assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/", "http://b.example.com/"]
     assert links.loc[0, s.SOURCE_TITLE] == "x" * 300_000
+
+
+def test_one_stray_nul_byte_in_a_small_file_is_not_binary(tmp_path: Path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"URL,Anchor\nhttp://a.example.com/,x\x00y\n")  # under 100 bytes
+    links = read_exports([path]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/"]
