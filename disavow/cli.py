@@ -213,7 +213,9 @@ def normalize(
         result = read_exports(inputs)
         write_csv(result.links, out, overwrite=force)
         skipped = int((result.links["status"] != "ok").sum())
-        _say(quiet, f"Wrote {len(result.links)} rows ({skipped} unusable) to {out}")
+    # Said even with --quiet, as audit does: an input was only partly or oddly read.
+    _warn_about_reports(result.reports)
+    _say(quiet, f"Wrote {len(result.links)} rows ({skipped} unusable) to {out}")
 
 
 @app.command()
@@ -327,13 +329,20 @@ def _warn_about_audit(result: Any) -> None:
         said.add(warning)
         _warn(f"{warning} {left_out['domains']:,} domains in domains.csv say so in their "
               "reasons; report.html lists the entries.")
-    for report in result.scored.reports:
-        for warning in report.warnings:
-            said.add(warning)
-            _warn(f"{report.path}: {warning}")
+    said |= _warn_about_reports(result.scored.reports)
     for warning in summary["warnings"]:
         if warning not in said:
             _warn(warning)
+
+
+def _warn_about_reports(reports: Any) -> set[str]:
+    """Say every input's warnings, after its path; return what was said."""
+    said = set()
+    for report in reports:
+        for warning in report.warnings:
+            said.add(warning)
+            _warn(f"{report.path}: {warning}")
+    return said
 
 
 def _warn(message: str) -> None:

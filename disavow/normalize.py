@@ -213,7 +213,7 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
                     out[name] = empty_number
                     continue
                 values = pd.Series(np.arange(1, n + 1, dtype=np.float64))
-            number, bad = to_number(values, n)
+            number, bad = to_number(values, n, count=name in _COUNT)
             out[name] = number
             _note_bad(notes, files, bad, f"{bad.sum() if bad is not None else 0} value(s) in "
                       f"{name} are not numbers; they were left empty")
@@ -228,6 +228,7 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
 _TEXT = set(s.TEXT_COLUMNS)
 _BOOL = set(s.BOOL_COLUMNS)
 _NUMBER = set(s.NUMBER_COLUMNS)
+_COUNT = set(s.COUNT_COLUMNS)
 _DATE = set(s.DATE_COLUMNS)
 
 
@@ -408,9 +409,10 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?:\D|$)")
 _THOUSANDS_GROUPS = re.compile(r"\d,\d{3},\d{3}(?:\D|$)")  # 1,234,567: commas group
+_DOT_GROUPED = re.compile(r"^[\s']*[+-]?\d{1,3}(?:\.\d{3})+\s*$")  # 1.240, 2.500.000
 
 
-def to_number(values: pd.Series | None, n: int | None = None
+def to_number(values: pd.Series | None, n: int | None = None, *, count: bool = False
               ) -> tuple[pd.Series, np.ndarray | None]:
     """Cells -> float64, and a mask of cells that had text but no number.
 
@@ -418,6 +420,9 @@ def to_number(values: pd.Series | None, n: int | None = None
     handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0. A column
     where some comma is followed by other than three digits (``12,5``) writes
     decimals with a comma: there ``1.234,5`` is 1234.5 and ``1,234`` is 1.234.
+    With ``count`` (a column that counts things, :data:`disavow.schema.COUNT_COLUMNS`),
+    a column whose every dotted cell has groups of three digits after its dots
+    writes thousands with a dot: there ``1.240`` is 1240 and ``2.500.000`` is 2500000.
 
     >>> to_number(pd.Series(["1,240", "12%", "null", "-", "'083", "1.2K", "x"]))[0].tolist()
     [1240.0, 12.0, nan, nan, 83.0, 1200.0, nan]
@@ -432,13 +437,19 @@ def to_number(values: pd.Series | None, n: int | None = None
     texts = [u for u in uniques if isinstance(u, str)]
     decimal_comma = any(_DECIMAL_COMMA.search(t) for t in texts) and not any(
         _THOUSANDS_GROUPS.search(t) for t in texts)
-    parsed = [_number_value(u, decimal_comma) for u in uniques]
+    dotted = [t for t in texts if "." in t]
+    # A count has no fractions: if every dot in the column is followed by groups of
+    # three digits, the dots group thousands, as a German or Italian export writes them.
+    dot_grouped = (count and not decimal_comma and bool(dotted)
+                   and all(_DOT_GROUPED.match(t) for t in dotted))
+    parsed = [_number_value(u, decimal_comma, dot_grouped) for u in uniques]
     numbers = np.array([p for p, _ in parsed] + [np.nan], dtype=np.float64)
     bad = np.array([b for _, b in parsed] + [False], dtype=bool)
     return pd.Series(numbers[codes], index=values.index), bad[codes]
 
 
-def _number_value(value: object, decimal_comma: bool = False) -> tuple[float, bool]:
+def _number_value(value: object, decimal_comma: bool = False, dot_grouped: bool = False
+                  ) -> tuple[float, bool]:
     if isinstance(value, bool | np.bool_):
         return float(value), False
     if isinstance(value, int | float | np.integer | np.floating):
@@ -447,7 +458,12 @@ def _number_value(value: object, decimal_comma: bool = False) -> tuple[float, bo
     if text.casefold() in _NUMBER_MISSING:
         return np.nan, False
     text = text.replace("\u00a0", "").replace(" ", "")
-    text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+        if dot_grouped:
+            text = text.replace(".", "")
     text = text.rstrip("%").strip()
     scale = 1.0
     if text and text[-1].casefold() in _SUFFIX:

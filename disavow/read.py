@@ -40,6 +40,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
+from disavow.text import CP1252_FALLBACK, count_cp1252_bytes
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
 _HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
@@ -54,6 +55,7 @@ MISSING = ("", "null", "NULL", "Null", "-", "--", "—", "n/a", "N/A", "NA", "na
            "nan", "None", "none", "#N/A", "(not set)")
 
 _NUMBER_COLUMNS = set(s.NUMBER_COLUMNS)
+_COUNT_COLUMNS = set(s.COUNT_COLUMNS)
 _BOOL_COLUMNS = set(s.BOOL_COLUMNS)
 
 # Columns a caller may leave unread: filled from cells, and neither a row's
@@ -85,9 +87,14 @@ _BARE_DOMAIN = re.compile(
 )
 _INTEGER = re.compile(r"^\s*\d{1,3}(?:[,.\u00a0 ]\d{3})*\s*$|^\s*\d+\s*$")
 _DATEISH = re.compile(
-    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
+    r"^\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
     r"|[^\W\d_]{3,}\.? \d{1,2}, \d{4}|\d{1,2} [^\W\d_]{3,}\.? \d{4})\s*$"
 )
+# A number as a cell may write it (12, 1,240, 2.500.000, 0,5, 12%); a dotted quad
+# (an IP address) is no number.
+_NUMBER_CELL = re.compile(r"^\s*[+-]?\d+(?:[.,\u00a0 ]\d+){0,2}\s*%?\s*$")
+# Headers that name a column of links in one list and a count of them in another.
+_COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link", "backlink"))
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$")
 _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 
@@ -399,7 +406,11 @@ class _Dialect:
     delimiter: str | None  # None: one column, whole lines
     skiprows: int  # physical lines before the header
     decimal: str = "."
-    thousands: str | None = ","
+    replaced: bool = False  # undecodable bytes were read as U+FFFD
+    # No thousands separator by default: pandas would drop any comma, turning the
+    # decimal comma of 2,2 into 22. A number column with a comma stays text and
+    # normalize.to_number decides, from the whole column, what its commas mean.
+    thousands: str | None = None
 
 
 def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
@@ -409,9 +420,12 @@ def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame,
     else:
         head = source.head()
         if not head.strip(b" \t\r\n\x00"):
-            raise InputFormatError(
+            # In a zip, an empty member is left out with a note, as other non-backlink
+            # tables are; alone, it is refused with this message.
+            raise _NotBacklinks(
                 f"{source.label} has no content (only blank lines). Expected a backlink export "
-                f"({_expected_short()}). Export the report again and pass the new file."
+                f"({_expected_short()}). Export the report again and pass the new file.",
+                "empty" if not head else "only blank lines",
             )
         encoding, shown, note = _sniff_encoding(head, source.label)
         if note:
@@ -441,7 +455,8 @@ def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", "utf-8 (BOM)", ""
     sample = head[:4096]
-    if sample.count(0) > len(sample) // 100:  # a stray NUL in a text export is tolerated
+    # One stray NUL in a text export is tolerated, however short the file.
+    if sample.count(0) > max(1, len(sample) // 100):
         even, odd = sample[0::2], sample[1::2]
         if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
             return "utf-16-le", "utf-16-le (no BOM)", ""
@@ -457,27 +472,9 @@ def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
                 f"{label} is {kind}, not a backlink export. Expected {_expected_short()}. "
                 "Export the report as CSV or XLSX (or save it as .xlsx) and pass that file."
             )
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        enc = "cp1252" if _decodes(head, "cp1252") else "latin-1"
-        return enc, enc, (
-            f"the file is not valid UTF-8; it was read as {_encoding_name(enc)}. If accents "
-            "look wrong, export it again as UTF-8."
-        )
+    # Not valid UTF-8 is still read as UTF-8: _read_csv reads the invalid bytes alone
+    # as Windows-1252 and says how many there were.
     return "utf-8", "utf-8", ""
-
-
-def _encoding_name(enc: str) -> str:
-    return {"cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(enc, enc)
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _binary_kind(head: bytes) -> str:
@@ -488,7 +485,8 @@ def _binary_kind(head: bytes) -> str:
 
 
 def _decode_head(head: bytes, encoding: str) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    errors = CP1252_FALLBACK if encoding == "utf-8" else "replace"
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     text = decoder.decode(head, final=False)
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -504,14 +502,17 @@ def _head_records(text: str, source: _Source) -> dict[str, list[tuple[list[str],
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         records: list[tuple[list[str], int]] = []
+        broken = False
         try:
             for row in reader:
                 records.append((row, reader.line_num))
                 if len(records) > _HEAD_RECORDS:
                     break
         except csv.Error:
-            pass
-        if not complete and len(records) <= _HEAD_RECORDS and records:
+            # The record after the last one kept is the broken one (a field longer than
+            # the csv module's limit, cut by the head): those kept are whole.
+            broken = True
+        if not complete and not broken and len(records) <= _HEAD_RECORDS and records:
             records.pop()  # the head may end inside the last record
         out[delimiter] = records
     return out
@@ -621,6 +622,15 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
     if content is not None:
         return content
     mapping = _map_columns(header, v.GENERIC_COLUMNS)
+    url_at = next((i for c, i in mapping if c.canonical == s.SOURCE_URL), None)
+    if url_at is not None and _share([r[url_at] for r in data if len(r) > url_at],
+                                     _NUMBER_CELL) >= 0.8:
+        # "Backlinks" or "Links" names the linking pages in some lists and a count of
+        # them in others: a column of numbers is the count.
+        mapping = _map_columns(header, v.GENERIC_COLUMNS, not_urls={url_at})
+        if v.header_key(header[url_at]) in _COUNT_NAMES and \
+                not any(c.canonical == s.LINK_COUNT for c, _ in mapping):
+            mapping.append((v.Column(s.LINK_COUNT, (header[url_at],)), url_at))
     mapped = {c.canonical for c, _ in mapping}
     if s.SOURCE_URL not in mapped:
         url_col = _content_column(data, width, _URLISH)
@@ -713,7 +723,12 @@ def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, s
         return None
     if any(_URLISH.match(h) or _BARE_DOMAIN.match(h) for h in header if h.strip()):
         return None  # the first row is data: not a Search Console table
-    if _map_columns(header, v.GENERIC_COLUMNS):
+    named = [(c.canonical, i) for c, i in _map_columns(header, v.GENERIC_COLUMNS)]
+    # Top linking sites heads its first column "Site" or "Website" in French, German,
+    # Dutch or Portuguese: a domain name alone still leaves the table to its shape.
+    if named and not (width == 3 and named == [(s.DOMAIN, 0)]
+                      and v.header_key(header[0]) in (v.header_key("site"),
+                                                      v.header_key("website"))):
         return None  # named columns ("URL", "First seen"): a generic table
 
     def col(i: int) -> list[str]:
@@ -765,8 +780,12 @@ def _is_pasted(row: list[str]) -> bool:
         sum(bool(c.strip()) for c in row[: n // 2]) >= 2
 
 
-def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple[v.Column, int]]:
-    """Match column specs to header positions; the first spec to claim a canonical wins."""
+def _map_columns(header: list[str], columns: tuple[v.Column, ...],
+                 not_urls: Collection[int] = ()) -> list[tuple[v.Column, int]]:
+    """Match column specs to header positions; the first spec to claim a canonical wins.
+
+    Positions in ``not_urls`` (a column of numbers) are never the linking pages.
+    """
     positions: dict[str, int] = {}
     for i, cell in enumerate(header):
         key = v.header_key(cell)
@@ -778,6 +797,8 @@ def _map_columns(header: list[str], columns: tuple[v.Column, ...]) -> list[tuple
         if column.canonical in taken and column.kind != v.KIND_FLAG:
             continue
         for key in column.keys:
+            if column.canonical == s.SOURCE_URL and positions.get(key) in not_urls:
+                continue
             if key in positions:
                 mapping.append((column, positions[key]))
                 if column.kind != v.KIND_FLAG:
@@ -828,6 +849,13 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         else:
             dtype[name] = "str"
             na_values[name] = [""]
+    # A count read as a float loses what its dots meant (1.240 is 1.24, 2.000 is 2):
+    # a count column with a dot in its first rows stays text for normalize.to_number.
+    counts = {i for c, i in plan.mapping
+              if c.canonical in _COUNT_COLUMNS and c.kind == v.VALUE} - unconverted
+    dotted = {i for i in counts if any(len(r) > i and "." in r[i] for r in plan.data_rows)}
+    for i in dotted:
+        dtype[names[i]] = "str"
     kwargs: dict[str, object] = {
         "header": 0 if plan.has_header else None,
         "names": names,
@@ -845,9 +873,15 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs.update(sep="\x1e", quoting=csv.QUOTE_NONE)
     else:
         kwargs["sep"] = dialect.delimiter
-        if dialect.thousands and dialect.thousands != dialect.delimiter:
+        if dialect.thousands:
             kwargs["thousands"] = dialect.thousands
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
+    late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
+    if late:
+        # A dot further down a count column: read the file again with it as text.
+        # Rare (a European re-save whose first rows are all below 1000).
+        kwargs["dtype"] = {**dtype, **dict.fromkeys(late, "str")}
+        frame, bad, cut = _read_csv(source, dialect, kwargs, [])
     report = FileReport(
         path=source.label, format=plan.format, encoding=dialect.shown,
         delimiter=_delimiter_name(dialect.delimiter if width > 1 else None),
@@ -872,9 +906,18 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
             f"{len(bad)} malformed row(s) with more fields than the header were skipped "
             f"(first at row {bad_rows[0]})."
         )
+    if dialect.replaced:
+        report.warnings.append(_replaced_note(frame, bad_rows, dialect))
     out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
+
+
+def _has_fraction(column: pd.Series) -> bool:
+    if column.dtype.kind != "f":
+        return False
+    values = column.to_numpy()
+    return bool(np.any(np.isfinite(values) & (values != np.floor(values))))
 
 
 # The dtype of the cells of a column nothing reads: one raw byte each in a numpy
@@ -927,18 +970,24 @@ def _delimiter_name(delimiter: str | None) -> str:
 def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], notes: list[str]
               ) -> tuple[pd.DataFrame, list[tuple[int, str]], int | None]:
     """Run pandas' C parser; collect skipped lines from its warnings."""
-    encodings = [dialect.encoding] if dialect.encoding else [""]
+    encodings = [(dialect.encoding, "strict")]
     if dialect.encoding == "utf-8":
-        encodings += ["cp1252", "latin-1"]
-    elif dialect.encoding == "cp1252":
-        encodings += ["latin-1"]
+        # One stray Windows-1252 byte must not turn the valid UTF-8 around it (an IDN
+        # host, an accented anchor) into other characters: only that byte is read so.
+        encodings += [("utf-8", CP1252_FALLBACK)]
+    elif dialect.encoding.startswith("utf-16"):
+        # A download cut at an odd byte, or one unpaired surrogate, spoils a character
+        # or two, not the file: they are read as U+FFFD and the report says where.
+        encodings += [(dialect.encoding, "replace")]
     nrows: int | None = None
     cut: int | None = None
     for attempt in range(3):
-        for encoding in encodings:
+        for encoding, errors in encodings:
             args = dict(kwargs)
             if encoding:
                 args["encoding"] = encoding
+            if errors != "strict":
+                args["encoding_errors"] = errors
             if nrows is not None:
                 args["nrows"] = nrows
             try:
@@ -963,12 +1012,9 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 if nrows > 0:
                     break  # read again, up to the row that opens the quote
                 frame, caught = _no_rows(kwargs["names"]), []  # the first row opens it
-            if encoding != dialect.encoding:
-                notes.append(
-                    f"the file is not valid UTF-8 throughout; it was read as "
-                    f"{_encoding_name(encoding)}. If accents look wrong, export it again as UTF-8."
-                )
-                dialect.shown = encoding
+            if errors == CP1252_FALLBACK:
+                notes.append(_fallback_note(source, dialect))
+            dialect.replaced = errors == "replace"
             bad: list[tuple[int, str]] = []
             for w in caught:
                 if issubclass(w.category, pd.errors.ParserWarning):
@@ -980,6 +1026,42 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
                 "UTF-8, UTF-16 or Windows-1252. Export the report again as CSV."
             )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fallback_note(source: _Source, dialect: _Dialect) -> str:
+    invalid, non_ascii = count_cp1252_bytes(source.chunks())
+    # A file with no valid UTF-8 beyond ASCII is a Windows-1252 file, named as before.
+    if invalid == non_ascii:
+        dialect.shown = "cp1252"
+        return ("the file is not valid UTF-8; it was read as Windows-1252. If accents look "
+                "wrong, export it again as UTF-8.")
+    dialect.shown = "utf-8 + cp1252"
+    return (
+        f"the file is not valid UTF-8 throughout; {invalid} byte(s) that are not UTF-8 were "
+        "read as Windows-1252 (the rest as UTF-8). If accents look wrong, export it again "
+        "as UTF-8."
+    )
+
+
+def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) -> str:
+    """Where the characters that could not be decoded are (only on that rare path)."""
+    hit = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.StringDtype) or (
+                column.dtype == object and pd.api.types.infer_dtype(column) == "string"):
+            hit |= column.str.contains("\ufffd", regex=False, na=False).to_numpy()
+    rows = _data_rows(len(frame), bad_rows)[hit].astype(int).tolist()
+    where = ""
+    if rows:
+        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+        where = f" (row{'s' if len(rows) > 1 else ''} {shown})"
+    return (
+        f"the file is not valid {dialect.shown.split(' ')[0].upper()} throughout: it ends in "
+        "the middle of a character (as a download cut short does) or holds a lone "
+        f"surrogate; the bytes that could not be decoded were read as '\ufffd'{where}. "
+        "If the file was cut short, download the export again."
+    )
 
 
 def _no_rows(names: object) -> pd.DataFrame:
@@ -1234,5 +1316,6 @@ def _full_text(source: _Source, encoding: str) -> str:
     if isinstance(source.data, str):
         return source.data
     data = source.data.read_bytes() if isinstance(source.data, Path) else source.data
-    text = data.decode(encoding or "utf-8", errors="replace")
+    encoding = encoding or "utf-8"
+    text = data.decode(encoding, errors=CP1252_FALLBACK if encoding == "utf-8" else "replace")
     return text[1:] if text.startswith("\ufeff") else text

@@ -84,6 +84,12 @@ NUMBER_COLUMNS = (
     MAJESTIC_TRUST_FLOW, MAJESTIC_CITATION_FLOW, EXTERNAL_LINKS, INTERNAL_LINKS,
     LINKED_DOMAINS, PAGE_REF_DOMAINS, DOMAIN_REF_DOMAINS, LINK_COUNT, SOURCE_ROW,
 )
+# Number columns that count things (links, domains, visits): never a fraction, so a
+# dot in them can only group thousands (1.240 from a German or Italian export).
+COUNT_COLUMNS = (
+    AHREFS_DOMAIN_TRAFFIC, AHREFS_PAGE_TRAFFIC, EXTERNAL_LINKS, INTERNAL_LINKS,
+    LINKED_DOMAINS, PAGE_REF_DOMAINS, DOMAIN_REF_DOMAINS, LINK_COUNT,
+)
 DATE_COLUMNS = (FIRST_SEEN, LAST_SEEN)
 
 # The canonical link table, in output order.

@@ -62,6 +62,16 @@ def test_normalize_writes_the_canonical_table(tmp_path):
     assert again.exit_code == 1 and "exists" in again.stderr
 
 
+def test_normalize_says_each_inputs_warnings_even_when_quiet(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor\nhttp://a.com/1,x\nhttp://b.com/2,y,EXTRA,MORE\n", "utf-8")
+    result = runner.invoke(app, ["normalize", str(export), "--out", str(tmp_path / "links.csv"),
+                                 "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {export}: 1 malformed row(s)" in result.stderr
+    assert "row 2" in result.stderr and not result.stdout
+
+
 def test_normalize_neutralises_every_formula_start(tmp_path):
     # disavow normalize writes through the same CSV writer as the audit's tables.
     export = tmp_path / "export.csv"

@@ -428,6 +428,18 @@ def test_a_column_with_decimal_commas_is_read_as_decimals(cells, expected):
     assert numbers.tolist() == pytest.approx(expected, nan_ok=True)
 
 
+@pytest.mark.parametrize(("cells", "count", "expected"), [
+    (["1.240", "3", "2.500.000", "1.000"], True, [1240.0, 3.0, 2500000.0, 1000.0]),
+    (["1.240", "1,240", "7"], True, [1240.0, 1240.0, 7.0]),  # both separators group
+    (["1.240", "1.5"], True, [1.24, 1.5]),  # a dot followed by one digit: decimals
+    (["1.2K", "1.240"], True, [1200.0, 1.24]),  # so is a suffixed 1.2K
+    (["1.240", "3"], False, [1.24, 3.0]),  # a rating may hold fractions: unchanged
+])
+def test_dots_grouping_thousands_in_a_count_column(cells, count, expected):
+    numbers, _ = to_number(pd.Series(cells, dtype="str"), count=count)
+    assert numbers.tolist() == pytest.approx(expected)
+
+
 def test_the_same_file_given_twice_is_read_once(tmp_path: Path):
     export = tmp_path / "links.csv"
     export.write_text("URL,Anchor\nhttps://a.example.com/x,hi\nhttps://b.example.com/y,yo\n")

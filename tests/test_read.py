@@ -712,9 +712,10 @@ def test_invalid_utf8_in_an_unmapped_column_still_falls_back(tmp_path: Path):
     path.write_bytes(head.encode() + b"https://z.example.com/,x,\xe9t\xe9\n")
     result = read_exports([path])
     (report,) = result.reports
-    assert any("Windows-1252" in w for w in report.warnings)
-    assert report.encoding == "cp1252"
-    assert result.links.loc[0, s.ANCHOR] == "caf\u00e9".encode().decode("cp1252")
+    assert any("2 byte(s) that are not UTF-8 were read as Windows-1252" in w
+               for w in report.warnings)
+    assert report.encoding == "utf-8 + cp1252"
+    assert result.links.loc[0, s.ANCHOR] == "caf\u00e9"  # valid UTF-8 stays UTF-8
 
 
 def test_valid_utf8_with_unmapped_columns_reads_as_utf8(tmp_path: Path):
@@ -824,3 +825,148 @@ def test_booleans_a_spreadsheet_wrote_in_its_own_language(tmp_path: Path):
     links = read_exports([export]).links
     assert links[s.NOFOLLOW].tolist() == [True, False, True]
     assert links["semrush_page_ascore"].tolist() == [12.0, 3.5, 4.0]
+
+
+def test_decimal_commas_in_a_tab_file_are_decimals(tmp_path: Path):
+    # Excel's "Unicode text" save in a German or French locale: UTF-16, tabs, 2,2.
+    export = tmp_path / "ahrefs_de.csv"
+    export.write_bytes("Referring page URL\tDomain rating\tAnchor\tUR\tDomain traffic\n"
+                       "http://a.example.com/\t2,2\tx\t0,5\t1,240\n"
+                       "http://b.example.com/\t7\ty\t1\t1,234,567\n".encode("utf-16"))
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [2.2, 7.0]
+    assert links[s.AHREFS_URL_RATING].tolist() == [0.5, 1.0]
+    assert links[s.AHREFS_DOMAIN_TRAFFIC].tolist() == [1240.0, 1234567.0]  # grouped thousands
+
+
+def test_a_decimal_comma_below_the_sniffed_rows_is_a_decimal(tmp_path: Path):
+    export = tmp_path / "late_decimal.csv"
+    rows = "".join(f"http://a{i}.example.com/;{i}\r\n" for i in range(70))
+    export.write_text("URL;DR\r\n" + rows + "http://z.example.com/;12,5\r\n", "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist()[-2:] == [69.0, 12.5]
+
+
+def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
+    # Search Console's Top linking sites re-saved by Excel in German, and in Italian.
+    semicolon = tmp_path / "top_de.csv"
+    semicolon.write_text("Site;Linking pages;Target pages\r\nspam.example;1.240;3\r\n"
+                         "big.example;2.500.000;7\r\nround.example;2.000;1\r\n", "utf-8")
+    comma = tmp_path / "top_it.csv"
+    comma.write_text('Sito,Pagine con link,Pagine di destinazione\nspam.example,"1.240",3\n'
+                     'big.example,"12",7\n', "utf-8")
+    # Whole numbers in the sniffed rows, the first dot further down.
+    late = tmp_path / "top_late.csv"
+    late.write_text("Site;Linking pages;Target pages\r\n"
+                    + "".join(f"s{i}.example;{i};1\r\n" for i in range(70))
+                    + "big.example;1.240;7\r\n", "utf-8")
+    assert read_exports([semicolon]).links[s.LINK_COUNT].tolist() == [1240.0, 2500000.0, 2000.0]
+    assert read_exports([comma]).links[s.LINK_COUNT].tolist() == [1240.0, 12.0]
+    assert read_exports([late]).links[s.LINK_COUNT].tolist()[-2:] == [69.0, 1240.0]
+
+
+def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
+    domains = tmp_path / "domains.csv"
+    domains.write_text("Referring Domain,Backlinks,Domain Rating\nspam.example.com,12,3\n"
+                       "other.example.org,1,20\n", "utf-8")
+    result = read_exports([domains])
+    links = result.links
+    assert links[s.ROW_KIND].tolist() == ["domain", "domain"]
+    assert links[s.DOMAIN].tolist() == ["example.com", "example.org"]
+    assert links[s.LINK_COUNT].tolist() == [12.0, 1.0]
+    assert links[s.STATUS].tolist() == ["ok", "ok"]
+    assert result.reports[0].mapped_columns[s.LINK_COUNT] == "Backlinks"
+    # Another column named like linking pages takes its place.
+    pages = tmp_path / "pages.csv"
+    pages.write_text("Links,Page,Anchor\n3,http://a.example.com/p,x\n", "utf-8")
+    links = read_exports([pages]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/p"]
+    assert links[s.LINK_COUNT].tolist() == [3.0]
+
+
+def test_utf16_cut_at_an_odd_byte_or_with_a_lone_surrogate_is_read(tmp_path: Path):
+    rows = ("Referring page URL\tAnchor\r\nhttps://a.example.com/1\tx\r\n"
+            "https://b.example.com/2\tAB\r\n").encode("utf-16")
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(rows[:-5])  # an interrupted download: "A" and half of the "B"
+    result = read_exports([cut])
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/1",
+                                                   "https://b.example.com/2"]
+    assert result.links[s.ANCHOR].tolist() == ["x", "A\ufffd"]
+    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+    lone = tmp_path / "lone.csv"
+    at = rows.index("AB".encode("utf-16-le"))
+    lone.write_bytes(rows[:at] + b"\x00\xd8" + rows[at:])  # an unpaired high surrogate
+    result = read_exports([lone])
+    assert result.links[s.ANCHOR].tolist() == ["x", "\ufffdAB"]
+    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+
+
+def test_one_stray_cp1252_byte_leaves_the_valid_utf8_around_it(tmp_path: Path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("URL,Anchor\nhttp://m\u00fcnchen.de/seite,Gr\u00fc\u00dfe\n"
+                     "http://b.com/2,caf".encode() + b"\xe9\n")
+    result = read_exports([path])
+    assert result.links[s.DOMAIN].tolist() == ["xn--mnchen-3ya.de", "b.com"]
+    assert result.links[s.ANCHOR].tolist() == ["Gr\u00fc\u00dfe", "caf\u00e9"]
+    (report,) = result.reports
+    assert report.encoding == "utf-8 + cp1252"
+    assert any("1 byte(s) that are not UTF-8 were read as Windows-1252" in w
+               for w in report.warnings)
+    # A file in Windows-1252 alone is named and read as before.
+    plain = tmp_path / "cp1252.csv"
+    plain.write_bytes("URL,Anchor\nhttp://a.com/1,caf\u00e9 \u20ac\n".encode("cp1252"))
+    result = read_exports([plain])
+    assert result.links[s.ANCHOR].tolist() == ["caf\u00e9 \u20ac"]
+    assert result.reports[0].encoding == "cp1252"
+    assert result.reports[0].warnings == ["the file is not valid UTF-8; it was read as "
+                                          "Windows-1252. If accents look wrong, export it "
+                                          "again as UTF-8."]
+
+
+def test_gsc_latest_links_with_year_first_slashed_dates(tmp_path: Path):
+    # Search Console in Japanese or Chinese writes 2026/09/28.
+    export = tmp_path / "latest_ja.csv"
+    export.write_text("リンク元ページ,最終クロール\nhttps://a.example.com/p,2026/09/28\n"
+                      "https://b.example.com/q,2026/10/01\n", "utf-8")
+    result = read_exports([export])
+    assert result.reports[0].format is Format.GSC_LATEST_LINKS
+    assert result.links[s.LAST_SEEN].tolist() == [T("2026-09-28"), T("2026-10-01")]
+
+
+def test_an_empty_zip_member_is_left_out_with_a_note(tmp_path: Path):
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Latest links.csv", "Linking page,Last crawled\n"
+                                             "https://a.example.com/p,2026-09-28\n")
+        archive.writestr("Empty.csv", "")
+    result = read_exports([path])
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/p"]
+    assert "also in gsc.zip, not read: Empty.csv (empty)" in result.reports[0].warnings
+
+
+@pytest.mark.parametrize("site", ["Site", "Website"])
+def test_gsc_top_linking_sites_whose_site_column_has_a_generic_name(tmp_path: Path, site: str):
+    # French and Portuguese write "Site", German and Dutch "Website".
+    export = tmp_path / "top_fr.csv"
+    export.write_text(f'{site},Pages avec lien,Pages cibles\nspam.example,"1 240",3\n'
+                      "other.example,7,1\n", "utf-8")
+    result = read_exports([export])
+    assert result.reports[0].format is Format.GSC_TOP_SITES
+    assert result.links[s.LINK_COUNT].tolist() == [1240.0, 7.0]
+
+
+def test_a_first_data_row_longer_than_the_sniffed_head_is_read(tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_text("URL,Title\nhttp://a.example.com/," + "x" * 300_000
+                    + "\nhttp://b.example.com/,t\n", "utf-8")
+    links = read_exports([path]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/", "http://b.example.com/"]
+    assert links.loc[0, s.SOURCE_TITLE] == "x" * 300_000
+
+
+def test_one_stray_nul_byte_in_a_small_file_is_not_binary(tmp_path: Path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"URL,Anchor\nhttp://a.example.com/,x\x00y\n")  # under 100 bytes
+    links = read_exports([path]).links
+    assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/"]
