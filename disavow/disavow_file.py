@@ -58,6 +58,7 @@ from typing import Literal
 from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
 from disavow.lexicons import PROTECTED_DOMAINS
+from disavow.text import decode_utf8_or_cp1252
 from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
 
 log = logging.getLogger(__name__)
@@ -247,28 +248,6 @@ _BINARY_SIGNATURES = (
 )
 
 
-def _cp1252_table() -> dict[int, str]:
-    # Python's cp1252 leaves five bytes undefined; map them as browsers do (to the
-    # C1 control with the same number) so any byte sequence can be read.
-    table = {}
-    for b in range(0x80, 0xA0):
-        try:
-            table[b] = bytes([b]).decode("cp1252")
-        except UnicodeDecodeError:
-            table[b] = chr(b)
-    return table
-
-
-_CP1252 = _cp1252_table()
-
-
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte surrogateescape could not decode
-
-
-def _escaped_byte_as_cp1252(match: re.Match[str]) -> str:
-    return chr(ord(match.group()) - 0xDC00).translate(_CP1252)
-
-
 def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
     """Decode a disavow file: (text, encoding, has_bom, warnings)."""
     notes: list[str] = []
@@ -321,8 +300,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str, bool, list[str]]:
     # Only the bytes that are no UTF-8 are read as Windows-1252: a file that is UTF-8
     # but for one pasted word keeps its other non-ASCII entries (münchen-spam.de) as
     # they are, where decoding all of it as Windows-1252 would name other hosts.
-    text, bad = _ESCAPED_BYTE.subn(_escaped_byte_as_cp1252,
-                                   body.decode("utf-8", errors="surrogateescape"))
+    text, bad = decode_utf8_or_cp1252(body)
     notes.append(
         f"{source} is not valid UTF-8 ({bad:,} byte(s), the first {first}); read those "
         "as Windows-1252. Google needs UTF-8."

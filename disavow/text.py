@@ -10,7 +10,7 @@ Windows-1252, so the rest keeps its meaning::
     data.decode("utf-8", errors=CP1252_FALLBACK)
 
 pandas takes the same name as ``encoding_errors``. Used by
-:mod:`disavow.read` (exports), and meant for :mod:`disavow.disavow_file` too.
+:mod:`disavow.read` (exports) and :mod:`disavow.disavow_file` (the existing file).
 """
 
 from __future__ import annotations
