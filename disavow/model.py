@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import os
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -806,9 +805,11 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
     import joblib
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            estimators = joblib.load(io.BytesIO(data))
+        # No warnings.catch_warnings here: the audit loads the model in a second thread
+        # while the reader records pandas' bad-row warnings, and the filters are one for
+        # the whole process, so a malformed row could go unreported. _check_versions
+        # has already refused the version mismatch that would warn.
+        estimators = joblib.load(io.BytesIO(data))
     except Exception as exc:  # a truncated or foreign pickle fails in many ways
         raise ModelError(f"{model_path} could not be loaded ({type(exc).__name__}).") from None
     if not isinstance(estimators, dict) or not set(MODEL_LEVELS) <= set(estimators):

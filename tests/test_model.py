@@ -300,3 +300,16 @@ def test_a_model_file_instead_of_its_folder_is_explained():
 
     with pytest.raises(ModelError, match="is a file; --model takes the model folder"):
         load_model(default_model_dir() / "model.joblib")
+
+
+def test_loading_the_model_leaves_the_warning_filters_alone(monkeypatch):
+    # The audit loads the model in a thread beside the reader, which records pandas'
+    # bad-row warnings: filters changed here would change them there too.
+    import warnings
+
+    def touched(*args, **kwargs):
+        raise AssertionError("load_model changed the process's warning filters")
+
+    monkeypatch.setattr(warnings, "catch_warnings", touched)
+    monkeypatch.setattr(warnings, "simplefilter", touched)
+    load_model()
