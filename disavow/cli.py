@@ -252,6 +252,10 @@ def score(
         output_folder(out, create=True)
         write_csv(scored.links_output(), out / "links.csv", overwrite=force)
         write_csv(scored.domains_output(), out / "domains.csv", overwrite=force)
+    said = _warn_about_reports(scored.reports)
+    for warning in scored.warnings:
+        if warning not in said:
+            _warn(warning)
     decisions = scored.domains["decision"].value_counts()
     _say(quiet, f"{len(scored.domains)} referring domains: "
          f"{decisions.get('disavow', 0)} disavow, {decisions.get('review', 0)} review, "

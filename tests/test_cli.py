@@ -110,13 +110,14 @@ def test_audit_warns_even_when_quiet_that_an_empty_disavow_file_must_not_be_uplo
     assert result.stdout == ""
 
 
-def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path):
+@pytest.mark.parametrize("command", ["audit", "score"])
+def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path, command):
     export = tmp_path / "export.csv"
     export.write_text("Source URL,Target URL,Anchor\n"
                       "https://a-blog.example/p1,https://example.com/,Example\n"
                       "https://b-blog.example/p2,https://example.com/,x,extra,fields\n"
                       "https://c-blog.example/p3,https://example.com/,Example\n", "utf-8")
-    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+    result = runner.invoke(app, [command, str(export), "--site", "example.com", "--out",
                                  str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"Warning: {export}: 1 malformed row(s)" in result.stderr
