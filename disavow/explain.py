@@ -79,7 +79,8 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     """Reasons for one referring domain, strongest evidence first.
 
     ``row`` holds the domain's features plus ``domain``, ``decision``, ``why``,
-    ``top_anchor``, ``top_anchor_links``, ``top_title`` and ``first_seen_week``.
+    ``top_exact_anchor`` (its most common exact-match anchor), ``top_exact_anchor_links``,
+    ``top_title`` and ``first_seen_week``.
     """
     why = row.get("why")
     override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
@@ -105,8 +106,8 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     n_links = _num(row, "n_links")
     exact = _num(row, "share_exact_anchor")
     money = _num(row, "share_money_anchor")
-    top_anchor = row.get("top_anchor")
-    top_count = _num(row, "top_anchor_links")
+    top_anchor = row.get("top_exact_anchor")
+    top_count = _num(row, "top_exact_anchor_links")
     if _ok(exact) and exact >= 0.5 and isinstance(top_anchor, str) and top_anchor:
         if _ok(n_links) and top_count == n_links and n_links > 1:
             out.append(
@@ -315,8 +316,8 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     n_links, n_links_array = number("n_links")
     exact, exact_array = number("share_exact_anchor")
     money, money_array = number("share_money_anchor")
-    top_anchor = values("top_anchor")
-    _, top_count = number("top_anchor_links")
+    top_anchor = values("top_exact_anchor")
+    _, top_count = number("top_exact_anchor_links")
     named_anchor = np.array([isinstance(a, str) and bool(a) for a in top_anchor], dtype=bool)
     exact_case = (exact_array >= 0.5) & named_anchor
     all_one_anchor = (top_count == n_links_array) & (n_links_array > 1)

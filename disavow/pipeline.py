@@ -220,17 +220,26 @@ def _describe_domains(
     stripped_codes, stripped_texts = pd.factorize(stripped)
     link_anchors = stripped_codes[anchor_codes]
     named = (link_anchors != _code_of(stripped_texts, "")) & (domain_codes >= 0)
-    anchor_counts = (
-        pd.DataFrame({"d": domain_codes[named], "a": link_anchors[named]})
-        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
-    )
     code_of_row = pd.Index(domain_names).get_indexer(out.index)
-    top = anchor_counts.reindex(code_of_row)
-    texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
-        top["a"].fillna(-1).astype(np.int64)]
-    out["top_anchor"] = pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
-        top["a"].notna().to_numpy())
-    out["top_anchor_links"] = top["n"].set_axis(out.index)
+
+    def most_common(counted: np.ndarray) -> tuple[pd.Series, pd.Series]:
+        """Each domain's most common anchor among the ``counted`` links, and its links."""
+        anchor_counts = (
+            pd.DataFrame({"d": domain_codes[counted], "a": link_anchors[counted]})
+            .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+        )
+        top = anchor_counts.reindex(code_of_row)
+        texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
+            top["a"].fillna(-1).astype(np.int64)]
+        return (pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
+            top["a"].notna().to_numpy()), top["n"].set_axis(out.index))
+
+    out["top_anchor"], out["top_anchor_links"] = most_common(named)
+    # The exact-match reason quotes an exact-match anchor: a domain's most common
+    # anchor is often the brand, which is no evidence against it.
+    exact = (links["anchor_type"].eq("exact_match").to_numpy(dtype=bool, na_value=False)
+             if "anchor_type" in links else np.zeros(len(links), dtype=bool))
+    out["top_exact_anchor"], out["top_exact_anchor_links"] = most_common(named & exact)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:

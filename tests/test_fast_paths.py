@@ -295,8 +295,9 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
         "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
         "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
-        "top_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n), dtype="str"),
-        "top_anchor_links": numbers(1.0, 2.0, 40.0),
+        "top_exact_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n),
+                                      dtype="str"),
+        "top_exact_anchor_links": numbers(1.0, 2.0, 40.0),
         "tld": rng.choice(["xyz", "top", "uk", "cctld", "click", None], n),
         "model_tld": rng.choice(["xyz", "cctld", "top", "com", "ip", None], n),
         "name_family_size": numbers(0.0, 2.0, 5.0), "max_title_risky_topics": numbers(0.0, 1.0),
@@ -410,6 +411,14 @@ def _describe_domains_by_strings(domains, usable, links, link_disavow):
     )
     out["top_anchor"] = anchor_counts["a"].reindex(out.index)
     out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    exact = links["anchor_type"] == "exact_match"
+    exact_counts = (
+        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[(anchors != "") & exact]
+        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+    )
+    out["top_exact_anchor"] = exact_counts["a"].reindex(out.index).astype(
+        out["top_anchor"].dtype)
+    out["top_exact_anchor_links"] = exact_counts["n"].reindex(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     if s.SOURCE_TITLE in links:
@@ -451,6 +460,7 @@ def test_domain_columns_by_rows_match_grouping_the_strings(seed):
         s.ANCHOR: pd.Series(rng.choice(["buy", " buy ", "", "  ", "cheap", "ok", None], n),
                             dtype="str"),
         s.SOURCE_TITLE: pd.Series(rng.choice(["t1", "", None, "t2"], n), dtype="str"),
+        "anchor_type": rng.choice(["exact_match", "branded", None], n),
         s.SCORE: rng.choice([0.1, 0.5, 0.95, 0.95, 1.0], n),  # many ties
         s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
                                day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),

@@ -251,3 +251,17 @@ def test_target_hosts_that_are_no_host_names_are_not_counted():
     warning = _targets_elsewhere(links, "brightsmile.co.uk")
     assert warning.startswith("Only 0 of the 1 links with a target URL in the exports point to "
                               "brightsmile.co.uk; 1 point to xn--bcher-kva.de.")
+
+
+def test_the_exact_match_reason_quotes_an_exact_match_anchor(tmp_path, model):
+    export = tmp_path / "semrush.csv"
+    anchors = ["cheap plumber", "boiler repair", "drain fix", "Example Site", "Example Site"]
+    pd.DataFrame({"Page ascore": 1, "Source url": [f"https://spam.example.net/p{i}"
+                                                   for i in range(5)],
+                  "Anchor": anchors, "Target url": "https://example-site.com/"}).to_csv(
+        export, index=False)
+    scored = score_exports([export], site="example-site.com", model=model,
+                           keywords=("cheap plumber", "boiler repair", "drain fix"))
+    reasons = scored.domains.loc["example.net", s.REASONS]
+    assert "60% of its links use exact-match anchors, most often 'cheap plumber'" in reasons
+    assert scored.domains.loc["example.net", "top_anchor"] == "Example Site"
