@@ -38,6 +38,22 @@ _WHY_TEXT = {
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+# Unicode's bidirectional-text controls. A title or anchor written with them is
+# displayed in another order than its characters run: "casino \u202eesuoh nwo ruoy\u202c
+# bonus" shows as "casino your own house bonus". A person checks a reason by reading it,
+# so the controls are shown as what they are.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with each bidirectional-text control written as ``[U+202E]`` and the like.
+
+    >>> show_bidi_controls("a\u202eb")
+    'a[U+202E]b'
+    """
+    if text.isascii():
+        return text
+    return _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def _quote(text: object, limit: int = 60) -> str:
@@ -49,7 +65,7 @@ def _quote(text: object, limit: int = 60) -> str:
     value = value.strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
-    return f"'{value}'"
+    return f"'{show_bidi_controls(value)}'"
 
 
 def _num(row: dict[str, Any], key: str) -> float:

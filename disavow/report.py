@@ -18,6 +18,8 @@ hostile:
   (``<``, ``>``, ``&``, U+2028 and U+2029 escaped) and the script only ever sets
   ``textContent``;
 * no URL from the data becomes an ``href`` or ``src``: links are shown as text;
+* bidirectional-text controls in any value are shown as ``[U+202E]`` and the like,
+  so no text displays in another order than it is written;
 * a Content-Security-Policy meta tag forbids every remote load, so the page
   works offline and cannot phone home.
 """
@@ -39,6 +41,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
+
+from disavow.explain import show_bidi_controls
 
 __all__ = ["Chart", "DomainRow", "MergeView", "Report", "build_report"]
 
@@ -206,7 +210,10 @@ class Report:
             # Lone surrogates from badly decoded exports cannot be written as
             # UTF-8; show them as U+FFFD rather than failing the whole run.
             page = _SURROGATES.sub("\ufffd", page)
-        return page
+        # Every value on the page comes from exports (anchors, titles, URLs, file lines),
+        # and a bidirectional-text control in one would show its text in another order
+        # than it is written; the page's own text has none.
+        return show_bidi_controls(page)
 
     def write_html(self, file: str | Path | IO[str]) -> None:
         """Write :meth:`to_html` to a path (atomically, replacing it) or an open text file."""

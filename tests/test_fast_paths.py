@@ -869,11 +869,11 @@ def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
 def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
     import re
 
-    from disavow.explain import _quote
+    from disavow.explain import _quote, show_bidi_controls
 
     plain = re.sub(r"\s+", " ", text).strip()
     plain = plain if len(plain) <= 60 else plain[:59] + "…"
-    assert _quote(text) == f"'{plain}'"
+    assert _quote(text) == f"'{show_bidi_controls(plain)}'"
 
 
 @pytest.mark.parametrize("every", [1, 3, 50])  # many cells to quote, or a few

@@ -473,3 +473,17 @@ def test_fifty_thousand_domains_render_fast():
     # The target is under 2 s (about 1 s on the 2-core dev machine); the margin
     # keeps a busy CI runner from failing for nothing.
     assert elapsed < 4.0, f"building and rendering 50,000 domains took {elapsed:.2f} s"
+
+
+def test_bidi_controls_in_values_are_shown_as_code_points():
+    reversed_title = "Online casino \u202eesuoh nwo ruoy\u202c bonus"
+    summary = {"warnings": ["odd file \u2066x\u2069.csv"],
+               "merge": {"existing": "old.txt", "added": ["https://a.example/\u202e"]}}
+    domains = pd.DataFrame({"domain": ["a.example"], "decision": ["disavow"], "score": [0.95],
+                            "reasons": [reversed_title], "sample_links": ["https://a.example/\u200f"]})
+    links = pd.DataFrame({"anchor_type": ["other"], "decision": ["disavow"],
+                          "anchor": [reversed_title]})
+    html = build_report(summary, domains, links).to_html()
+    assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", html)
+    assert "Online casino [U+202E]esuoh nwo ruoy[U+202C] bonus" in html
+    assert "odd file [U+2066]x[U+2069].csv" in html and "https://a.example/[U+200F]" in html

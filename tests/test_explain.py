@@ -1,0 +1,27 @@
+"""Reasons: what they say, and that they say only what the data says."""
+
+import pandas as pd
+
+from disavow import schema as s
+from disavow.explain import domain_reasons, domain_reasons_column, link_reasons_column
+
+# Displayed, this title reads "Online casino your own house bonus".
+REVERSED = "Online casino \u202eesuoh nwo ruoy\u202c bonus"
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_in_quoted_values_are_shown_not_obeyed():
+    links = pd.DataFrame({s.ANCHOR: [REVERSED, "cheap\u2067 pills"], s.SOURCE_TITLE: REVERSED,
+                          "anchor_type": ["exact_match", "partial_match"],
+                          "title_risky_topics": 1.0})
+    texts = link_reasons_column(links).tolist()
+    assert texts[0] == ("exact-match anchor 'Online casino [U+202E]esuoh nwo ruoy[U+202C] bonus'"
+                        " | page title on a risky topic 'Online casino [U+202E]esuoh nwo ruoy"
+                        "[U+202C] bonus'")
+    assert "'cheap[U+2067] pills'" in texts[1]
+    domains = pd.DataFrame({s.DOMAIN: ["spam.example"], s.DECISION: ["disavow"],
+                            "max_title_risky_topics": [1.0], "top_title": [BIDI]})
+    reasons = domain_reasons_column(domains, {}).iloc[0]
+    assert not any(c in reasons for c in BIDI)
+    assert "[U+061C][U+200E][U+200F][U+202A]" in reasons and reasons.count("[U+") == len(BIDI)
+    assert domain_reasons(domains.iloc[0].to_dict(), {})[0] in reasons
