@@ -155,6 +155,15 @@ def _keywords(path: Path | None) -> tuple[str, ...]:
                  and not line.startswith("#"))
 
 
+def _n(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one.
+
+    >>> _n(1, "URL line"), _n(2, "URL line")
+    ('1 URL line', '2 URL lines')
+    """
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _say(quiet: bool, message: str) -> None:
     if not quiet:
         err.print(message, markup=False, highlight=False)
@@ -299,9 +308,11 @@ def audit(
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
         f"({summary['counts']['rows_skipped']} input rows skipped)",
         f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
-        f"disavow.txt: {file_info['domain_lines']} domain: lines, {file_info['url_lines']} URL "
-        "lines from this run" + (f", {left_out['entries']:,} of them left out (see the warning)"
-                                 if left_out else ""),
+        f"disavow.txt: {_n(file_info['domain_lines'], 'domain: line')}, "
+        f"{_n(file_info['url_lines'], 'URL line')} in all; this run added "
+        f"{_n(file_info['new_domain_lines'], 'domain: line')}, "
+        f"{_n(file_info['new_url_lines'], 'URL line')}"
+        + (f", {left_out['entries']:,} entries left out (see the warning)" if left_out else ""),
     ]
     if summary.get("merge"):
         merge = summary["merge"]

@@ -472,7 +472,8 @@ def audit(
     with _old_objects_frozen():
         now = now or datetime.now(UTC)
         plan = plan_entries(scored.domains, scored.links, scored.policy)
-        header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
+        header = _header_lines(scored, now, len(plan.domains), len(plan.urls),
+                               merged_with_old=old is not None)
         block_comment = f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}"
         priority = _entry_priority(scored, plan)
         limits = limits or GOOGLE_LIMITS
@@ -491,7 +492,7 @@ def audit(
                                    block_comment=block_comment, keep_best=priority, limits=limits)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
-        summary = build_summary(scored, plan, merged, existing, now)
+        summary = build_summary(scored, plan, merged, existing, now, old=old)
         progress("writing reports")
         output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
@@ -559,22 +560,31 @@ def _mark_left_out(scored: ScoredProfile, values: Sequence[str]) -> None:
 _ENTRY_COUNT_LINE = 3  # where _header_lines says how many entries this run planned
 
 
-def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int) -> list[str]:
+def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int,
+                  *, merged_with_old: bool = False) -> list[str]:
     inputs = ", ".join(sorted({Path(r.path).name for r in scored.reports}))
+    # The counts are the run's decisions, known before the merge: entries the old
+    # lines above already hold are among them but not written again below.
+    repeated = "; those already listed above are not repeated below" if merged_with_old else ""
     return [
         f"disavow {__version__} - model {scored.model.name} ({scored.model.sha256[:12]})",
         f"Generated {now:%Y-%m-%d %H:%M} UTC for {scored.policy.site or 'an unnamed site'}",
         f"Inputs: {inputs}",
-        f"Entries from this run: {n_domains} domains, {n_urls} URLs",
+        f"Entries from this run: {n_domains} domains, {n_urls} URLs{repeated}",
         "Upload to Search Console > Disavow links. An upload replaces the whole previous list.",
     ]
 
 
 def build_summary(
-    scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime
+    scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime,
+    *, old: Any = None,
 ) -> dict[str, Any]:
-    """What summary.json holds; the report renders the same dictionary."""
+    """What summary.json holds; the report renders the same dictionary.
+
+    ``old``: the parsed ``--existing`` file, if any.
+    """
     domains, links, policy = scored.domains, scored.links, scored.policy
+    lines = _entry_lines(old, merged)
     left_out = tuple(getattr(merged, "left_out", ()))
     merge = None
     if existing:
@@ -620,7 +630,11 @@ def build_summary(
             "link_decisions": _counts(links[s.DECISION]),
         },
         "disavow_file": {
-            "path": "disavow.txt", "domain_lines": len(plan.domains), "url_lines": len(plan.urls),
+            "path": "disavow.txt",
+            # The whole file's entries, the old ones included, and those this run added
+            # (its decisions that the old file did not already hold).
+            "domain_lines": lines["domain"], "url_lines": lines["url"],
+            "new_domain_lines": lines["new_domain"], "new_url_lines": lines["new_url"],
             "lines": merged.n_lines, "bytes": merged.n_bytes,
             "not_listed": [{"value": v, "why": w} for v, w in plan.skipped] + [
                 {"value": e.line, "why": LEFT_OUT_WHY} for e in left_out],
@@ -635,6 +649,25 @@ def build_summary(
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [w for r in scored.reports for w in r.warnings],
     }
+
+
+def _entry_lines(old: Any, merged: Any) -> dict[str, int]:
+    """``domain:`` and URL lines in the merged file, and those of them the run added.
+
+    The merged file is the old file's lines, less any removed, then the added
+    entries: counted from those instead of parsing the written text again.
+    """
+    from disavow.disavow_file import LineKind
+
+    added = getattr(merged, "added", ())
+    new_domain = sum(1 for entry in added if entry.kind == "domain")
+    counts = {"new_domain": new_domain, "new_url": len(added) - new_domain}
+    for kind in ("domain", "url"):
+        kept = sum(1 for line in (old.lines if old is not None else ())
+                   if line.kind is LineKind(kind))
+        removed = sum(1 for line in getattr(merged, "removed", ()) if line.kind is LineKind(kind))
+        counts[kind] = kept - removed + counts[f"new_{kind}"]
+    return counts
 
 
 EMPTY_FILE_WARNING = (

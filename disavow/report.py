@@ -464,8 +464,15 @@ def _disavow_file(value: Any) -> dict[str, Any] | None:
                 _fmt_bytes(_int(info.get("bytes"))),
             )
             if part
-        ),
+        ) + _new_lines(_int(info.get("new_domain_lines")), _int(info.get("new_url_lines"))),
     }
+
+
+def _new_lines(domains: int | None, urls: int | None) -> str:
+    """How many of the file's entries this run added (the rest were in the old file)."""
+    if domains is None and urls is None:
+        return ""
+    return f"; this run added {_plural(domains or 0, 'domain')}, {_plural(urls or 0, 'URL')}"
 
 
 def _inputs(value: Any) -> tuple[dict[str, str], ...]:

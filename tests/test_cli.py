@@ -302,3 +302,15 @@ def test_a_disavow_file_with_a_stray_export_header_is_merged_with_a_warning(tmp_
     assert result.exit_code == 0, result.output
     assert "no valid disavow line (the first: line 1" in " ".join(result.stderr.split())
     assert (tmp_path / "out" / "disavow.txt").read_bytes().startswith(existing.read_bytes())
+
+
+def test_audit_says_what_the_disavow_file_holds_and_what_the_run_added(tmp_path):
+    from test_pipeline import _denied_run_inputs
+
+    export, deny, old = _denied_run_inputs(tmp_path)
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--deny",
+                                 str(deny), "--existing", str(old), "--out", str(tmp_path / "a")],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("disavow.txt: 2 domain: lines, 1 URL line in all; this run added 1 domain: line, "
+            "0 URL lines\n") in result.stderr

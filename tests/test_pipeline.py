@@ -265,3 +265,30 @@ def test_the_exact_match_reason_quotes_an_exact_match_anchor(tmp_path, model):
     reasons = scored.domains.loc["example.net", s.REASONS]
     assert "60% of its links use exact-match anchors, most often 'cheap plumber'" in reasons
     assert scored.domains.loc["example.net", "top_anchor"] == "Example Site"
+
+
+def _denied_run_inputs(tmp_path):
+    """An export, a deny list that disavows both its domains, and an old file that has
+    one of them and one URL."""
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\nhttps://spam-one.example/a,x,https://example.com/\n"
+                      "https://spam-two.example/b,y,https://example.com/\n")
+    deny = tmp_path / "deny.txt"
+    deny.write_text("domain:spam-one.example\ndomain:spam-two.example\n")
+    old = tmp_path / "old.txt"
+    old.write_text("# my list\ndomain:spam-one.example\nhttps://old.example/page\n")
+    return export, deny, old
+
+
+def test_disavow_file_counts_say_the_whole_file_and_what_the_run_added(tmp_path, model):
+    export, deny, old = _denied_run_inputs(tmp_path)
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   existing=old, deny=deny)
+    info = result.summary["disavow_file"]
+    written = read_disavow_file(tmp_path / "out" / "disavow.txt")
+    kinds = [line.kind for line in written.lines]
+    assert (info["domain_lines"], info["url_lines"]) == (kinds.count("domain"), kinds.count("url"))
+    assert (info["domain_lines"], info["url_lines"]) == (2, 1)
+    assert (info["new_domain_lines"], info["new_url_lines"]) == (1, 0)
+    assert ("# Entries from this run: 2 domains, 0 URLs; those already listed above are not "
+            "repeated below") in written.text.splitlines()

@@ -487,3 +487,12 @@ def test_bidi_controls_in_values_are_shown_as_code_points():
     assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", html)
     assert "Online casino [U+202E]esuoh nwo ruoy[U+202C] bonus" in html
     assert "odd file [U+2066]x[U+2069].csv" in html and "https://a.example/[U+200F]" in html
+
+
+def test_the_disavow_file_card_gives_the_whole_file_and_what_the_run_added():
+    summary = {"disavow_file": {"path": "disavow.txt", "lines": 53, "bytes": 2359,
+                                "domain_lines": 23, "url_lines": 14, "new_domain_lines": 17,
+                                "new_url_lines": 1}}
+    domains = pd.DataFrame({"domain": ["a.example"], "decision": ["keep"], "score": [0.1]})
+    html = build_report(summary, domains, pd.DataFrame()).to_html()
+    assert "lines: 23 domains, 14 URLs, 2.4 KB; this run added 17 domains, 1 URL<" in html
