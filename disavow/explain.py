@@ -191,6 +191,11 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     return out
 
 
+def _visits(log_traffic: float) -> float:
+    """The Ahrefs traffic behind ``ahrefs_log_traffic``, which is log10(traffic + 1)."""
+    return 10 ** log_traffic - 1
+
+
 def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
     out: list[str] = []
     n_links = _num(row, "n_links")
@@ -203,7 +208,7 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
         out.append("links marked ugc or sponsored: properly qualified")
     traffic = _num(row, "ahrefs_log_traffic")
     if _ok(traffic) and traffic >= 3:
-        out.append(f"real audience: about {10 ** traffic:,.0f} organic visits a month (Ahrefs)")
+        out.append(f"real audience: about {_visits(traffic):,.0f} organic visits a month (Ahrefs)")
     if _num(row, "name_is_gov_edu") == 1:
         out.append("a government or academic domain")
     brand = _num(row, "share_branded_anchor")
@@ -410,7 +415,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(comfort, number("share_qualified")[1] >= 0.99,
         lambda i: "links marked ugc or sponsored: properly qualified")
     traffic, traffic_array = number("ahrefs_log_traffic")
-    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {10 ** traffic[i]:,.0f} "
+    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {_visits(traffic[i]):,.0f} "
         "organic visits a month (Ahrefs)")
     add(comfort, number("name_is_gov_edu")[1] == 1, lambda i: "a government or academic domain")
     brand, brand_array = number("share_branded_anchor")

@@ -1,5 +1,6 @@
 """Reasons: what they say, and that they say only what the data says."""
 
+import numpy as np
 import pandas as pd
 
 from disavow import schema as s
@@ -25,3 +26,14 @@ def test_bidi_controls_in_quoted_values_are_shown_not_obeyed():
     assert not any(c in reasons for c in BIDI)
     assert "[U+061C][U+200E][U+200F][U+202A]" in reasons and reasons.count("[U+") == len(BIDI)
     assert domain_reasons(domains.iloc[0].to_dict(), {})[0] in reasons
+
+
+def test_traffic_is_the_exports_number():
+    traffic = [20650, 758701791, 1000]
+    domains = pd.DataFrame({s.DOMAIN: ["a.example", "b.example", "c.example"],
+                            s.DECISION: "keep", "ahrefs_log_traffic": np.log10(
+                                np.array(traffic, dtype=float) + 1)})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons == [f"real audience: about {n:,} organic visits a month (Ahrefs)"
+                       for n in traffic]
+    assert domain_reasons(domains.iloc[0].to_dict(), {}) == [reasons[0]]
