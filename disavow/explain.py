@@ -172,7 +172,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         out.append(f"{directory:.0%} of its links sit on directory or submission pages")
     sitewide = _num(row, "share_sitewide")
     if _ok(sitewide) and sitewide >= 0.5 and _ok(n_links) and n_links >= 3:
-        out.append(f"sitewide links ({_plural(n_links, 'link')} from footers or sidebars)")
+        out.append(_sitewide_reason(_num(row, "sitewide_links"), n_links))
     if _num(row, "ahrefs_is_spam") == 1:
         out.append("Ahrefs labels this domain as spam")
     moz = _num(row, "moz_spam_score")
@@ -301,6 +301,15 @@ def _name_evidence(name: str, tld: str, model_tld: str | None,
     return out
 
 
+def _sitewide_reason(flagged: float, n_links: float) -> str:
+    """``share_sitewide`` is a share of the links whose export says: the others are not
+    counted as sitewide."""
+    if not _ok(flagged):
+        return "sitewide links (from footers or sidebars)"
+    return (f"sitewide links: {int(flagged)} of its {_plural(n_links, 'link')} are flagged "
+            "sitewide (footers or sidebars)")
+
+
 def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
     if isinstance(anchor, str) and anchor:
         return (f"its money anchor {_quote(anchor)} is repeated across {int(n_domains)} "
@@ -394,8 +403,9 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(risks, directory_array >= 0.5,
         lambda i: f"{directory[i]:.0%} of its links sit on directory or submission pages")
     _, sitewide = number("share_sitewide")
+    sitewide_links = columns.numbers("sitewide_links")
     add(risks, (sitewide >= 0.5) & (n_links_array >= 3),
-        lambda i: f"sitewide links ({_plural(n_links[i], 'link')} from footers or sidebars)")
+        lambda i: _sitewide_reason(sitewide_links[i], n_links[i]))
     add(risks, number("ahrefs_is_spam")[1] == 1, lambda i: "Ahrefs labels this domain as spam")
     moz, moz_array = number("moz_spam_score")
     add(risks, moz_array >= 60, lambda i: f"Moz Spam Score {moz[i]:.0f}%")

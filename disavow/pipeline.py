@@ -38,7 +38,7 @@ from disavow.explain import (
     link_reasons_column,
     reasons_column,
 )
-from disavow.features import SiteProfile, _distinct, build_features
+from disavow.features import SiteProfile, _bool_feature, _distinct, build_features
 from disavow.model import ScoringModel, load_model
 from disavow.urls import host_info, parse_host
 
@@ -242,6 +242,10 @@ def _describe_domains(
     out["top_exact_anchor"], out["top_exact_anchor_links"] = most_common(named & exact)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
+    # Only some exports (Semrush) say whether a link is sitewide: the reason counts
+    # the links flagged, not every link of the domain.
+    flagged = _bool_feature(links, s.SITEWIDE).eq(1)
+    out["sitewide_links"] = _by_row(flagged, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:
         titles = links[s.SOURCE_TITLE].fillna("").astype(str)
         titled = np.flatnonzero((titles != "").to_numpy() & (link_rows >= 0))

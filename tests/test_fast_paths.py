@@ -309,6 +309,7 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         "first_seen_week": rng.choice(["2024-01-01", "", None], n),
         "ip_block_domains": numbers(1.0, 3.0, 8.0), "share_ugc_pages": numbers(0.1, 0.5, 0.77),
         "share_directory": numbers(0.0, 0.6), "share_sitewide": numbers(0.2, 0.5, 1.0),
+        "sitewide_links": numbers(0.0, 1.0, 24.0),
         "ahrefs_is_spam": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
         "moz_spam_score": numbers(12.0, 60.0, 99.5), "semrush_toxicity": numbers(59.9, 61.0),
         "name_is_ip": rng.integers(0, 2, n), "name_entropy": numbers(2.0, 3.3, 4.1),
@@ -421,6 +422,9 @@ def _describe_domains_by_strings(domains, usable, links, link_disavow):
     out["top_exact_anchor_links"] = exact_counts["n"].reindex(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    flagged = (links[s.SITEWIDE].eq(True).fillna(False).astype(bool) if s.SITEWIDE in links
+               else toxic & False)
+    out["sitewide_links"] = flagged.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     if s.SOURCE_TITLE in links:
         risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
         titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
@@ -461,6 +465,7 @@ def test_domain_columns_by_rows_match_grouping_the_strings(seed):
                             dtype="str"),
         s.SOURCE_TITLE: pd.Series(rng.choice(["t1", "", None, "t2"], n), dtype="str"),
         "anchor_type": rng.choice(["exact_match", "branded", None], n),
+        s.SITEWIDE: pd.array(rng.choice([True, False, None], n), dtype="boolean"),
         s.SCORE: rng.choice([0.1, 0.5, 0.95, 0.95, 1.0], n),  # many ties
         s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
                                day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),

@@ -292,3 +292,19 @@ def test_disavow_file_counts_say_the_whole_file_and_what_the_run_added(tmp_path,
     assert (info["new_domain_lines"], info["new_url_lines"]) == (1, 0)
     assert ("# Entries from this run: 2 domains, 0 URLs; those already listed above are not "
             "repeated below") in written.text.splitlines()
+
+
+def test_the_sitewide_reason_counts_only_the_links_flagged_sitewide(tmp_path, model):
+    semrush = tmp_path / "semrush.csv"
+    pd.DataFrame({"Page ascore": 5, "Source url": [f"https://supplier.example/p{i}"
+                                                   for i in range(3)],
+                  "Target url": "https://example.com/", "Anchor": "Example",
+                  "Sitewide": "true"}).to_csv(semrush, index=False)
+    plain = tmp_path / "plain.csv"  # an export that says nothing about sitewide links
+    plain.write_text("URL,Anchor,Target\n" + "".join(
+        f"https://supplier.example/q{i},Example,https://example.com/\n" for i in range(5)))
+    scored = score_exports([semrush, plain], site="example.com", model=model)
+    domain = scored.domains.loc["supplier.example"]
+    assert domain[s.N_LINKS] == 8 and domain["sitewide_links"] == 3
+    assert ("sitewide links: 3 of its 8 links are flagged sitewide (footers or sidebars)"
+            in domain[s.REASONS])
