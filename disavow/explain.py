@@ -18,8 +18,8 @@ import pandas as pd
 
 from disavow import schema as s
 from disavow.decide import Why
-from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS
-from disavow.lexicons import CHEAP_TLDS
+from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS, _short_token_pattern
+from disavow.lexicons import CHEAP_TLDS, NAME_TOPIC_REASON_WORDS
 
 MAX_REASONS = 4
 SEPARATOR = " | "
@@ -274,6 +274,10 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
+# The model's domain-name topics, with the words a reason may name them on.
+_REASON_TOPIC_PATTERNS = _NAME_TOPIC_PATTERNS | {
+    cat: _short_token_pattern(words) for cat, words in NAME_TOPIC_REASON_WORDS.items()}
+
 # Model TLD groups that are no TLD a person would recognise: country codes grouped
 # together, and IP addresses (which have their own reason).
 _NO_TLD_SHARE = frozenset({"cctld", "ip"})
@@ -287,7 +291,7 @@ def _name_evidence(name: str, tld: str, model_tld: str | None,
     if selling:
         words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
         out.append(f"the domain name advertises link selling ({words})")
-    topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+    topics = [cat for cat, pattern in _REASON_TOPIC_PATTERNS.items()
               if cat != "seo_services" and pattern.search(name)]
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")

@@ -37,3 +37,12 @@ def test_traffic_is_the_exports_number():
     assert reasons == [f"real audience: about {n:,} organic visits a month (Ahrefs)"
                        for n in traffic]
     assert domain_reasons(domains.iloc[0].to_dict(), {}) == [reasons[0]]
+
+
+def test_a_domain_name_is_about_replica_only_for_a_word_that_means_it():
+    domains = pd.DataFrame({s.DOMAIN: ["alderwholesale.com", "discountoutlet.com",
+                                       "cheapfakenham.co.uk", "replicawatches.com",
+                                       "knockoffbags.net"], s.DECISION: "review"})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert [("the domain name is about replica" in r) for r in reasons] == [
+        False, False, False, True, True]
