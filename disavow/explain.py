@@ -196,6 +196,13 @@ def _visits(log_traffic: float) -> float:
     return 10 ** log_traffic - 1
 
 
+# The overlap counts the site's brand words with its keywords: a stats or valuation
+# page about the site names it without being on its topic, so the reason says only
+# what was matched.
+TOPIC_OVERLAP_REASON = ("the linking pages' titles or addresses use words of the site's name "
+                        "or keywords")
+
+
 def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
     out: list[str] = []
     n_links = _num(row, "n_links")
@@ -216,7 +223,7 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
         out.append(f"{brand:.0%} of its links use the brand name or the URL as anchor")
     overlap = _num(row, "mean_topic_overlap")
     if _ok(overlap) and overlap >= 0.2:
-        out.append("the linking pages are on the site's topic")
+        out.append(TOPIC_OVERLAP_REASON)
     if _num(row, "name_is_free_host") == 1:
         out.append("a site on a shared platform: only this subdomain is judged")
     return out
@@ -436,7 +443,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(comfort, brand_array >= 0.5,
         lambda i: f"{brand[i]:.0%} of its links use the brand name or the URL as anchor")
     add(comfort, number("mean_topic_overlap")[1] >= 0.2,
-        lambda i: "the linking pages are on the site's topic")
+        lambda i: TOPIC_OVERLAP_REASON)
     add(comfort, number("name_is_free_host")[1] == 1,
         lambda i: "a site on a shared platform: only this subdomain is judged")
 

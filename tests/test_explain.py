@@ -46,3 +46,13 @@ def test_a_domain_name_is_about_replica_only_for_a_word_that_means_it():
     reasons = domain_reasons_column(domains, {}).tolist()
     assert [("the domain name is about replica" in r) for r in reasons] == [
         False, False, False, True, True]
+
+
+def test_a_page_naming_the_site_is_not_said_to_be_on_its_topic():
+    # siteprice.info/alderfinchplumbing.co.uk matches the brand, not the site's topic.
+    domains = pd.DataFrame({s.DOMAIN: ["siteprice.info"], s.DECISION: "keep",
+                            "mean_topic_overlap": [0.5]})
+    reasons = domain_reasons_column(domains, {}).iloc[0]
+    assert "topic" not in reasons
+    assert reasons == ("the linking pages' titles or addresses use words of the site's name or "
+                       "keywords")
