@@ -106,6 +106,8 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     risks = _risk_evidence(row, tld_share)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
+    if not risks and not override and decision in _FLAGGED:
+        risks = [_weak_evidence(row, tld_share)]
     ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
     if not ordered:
         ordered = ["no strong evidence either way"]
@@ -312,6 +314,58 @@ def _name_evidence(name: str, tld: str, model_tld: str | None,
     return out
 
 
+_FLAGGED = (s.Decision.DISAVOW, s.Decision.REVIEW)
+MAX_WEAK_SIGNALS = 3
+
+
+def _weak_evidence(row: Mapping[str, Any], tld_share: dict[str, list[float]]) -> str:
+    """The reason for a domain scored Disavow or Review that has no strong evidence.
+
+    The model adds up signals each too weak for a reason of its own; this names the
+    first few of them found, so that the reasons never leave the score unexplained.
+    """
+    weak: list[str] = []
+    n_links = _num(row, "n_links")
+    one_anchor = _num(row, "top_anchor_share")
+    anchor = row.get("top_anchor")
+    if _ok(one_anchor) and one_anchor >= 0.8 and _ok(n_links) and n_links >= 3 and (
+            isinstance(anchor, str) and anchor):
+        weak.append(f"all {int(n_links)} links use the anchor {_quote(anchor)}"
+                    if one_anchor == 1 else
+                    f"{one_anchor:.0%} of its links use the anchor {_quote(anchor)}")
+    money = _num(row, "share_money_anchor")
+    if _ok(money) and 0.2 <= money < 0.5:
+        weak.append(f"{money:.0%} of its links use money anchors")
+    for key, label in (("semrush_page_ascore", "Semrush page Authority Score"),
+                       ("semrush_domain_ascore", "Semrush Authority Score"),
+                       ("ahrefs_dr", "Ahrefs DR"), ("moz_da", "Moz Domain Authority")):
+        value = _num(row, key)
+        if _ok(value) and value <= 10:
+            weak.append(f"a low {label} ({value:.0f})")
+            break
+    for key, label, unit in (("moz_spam_score", "Moz Spam Score", "%"),
+                             ("semrush_toxicity", "Semrush Toxicity Score", "")):
+        value = _num(row, key)
+        if _ok(value) and 30 <= value < 60:
+            weak.append(f"{label} {value:.0f}{unit}")
+    model_tld = row.get("model_tld") if "model_tld" in row else None
+    tld = row.get("tld")
+    tld = tld if isinstance(tld, str) else ""
+    share = (None if model_tld in _NO_TLD_SHARE
+             else tld_share.get(tld if model_tld is None else str(model_tld)))
+    if share and 0.4 <= share[0] < 0.6 and share[1] >= 20:
+        weak.append(f"TLD .{tld}: {round(share[0] * 10)} in 10 training domains with it "
+                    "were spam")
+    if _num(row, "name_hyphens") >= 1:
+        weak.append("a hyphen in the domain name")
+    if _num(row, "name_digits") >= 1:
+        weak.append("digits in the domain name")
+    text = "no single strong signal: the score adds up many weak ones"
+    if weak:
+        text += ", among them " + "; ".join(weak[:MAX_WEAK_SIGNALS])
+    return text
+
+
 def _sitewide_reason(flagged: float, n_links: float) -> str:
     """``share_sitewide`` is a share of the links whose export says: the others are not
     counted as sitewide."""
@@ -456,6 +510,8 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         if why == Why.MOST_LINKS and _ok(n_links[i]):
             override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
                         " are toxic on their own, so the whole domain is listed")
+        if not risks[i] and not override and decision in _FLAGGED:
+            risks[i] = [_weak_evidence(_Row(columns, i), tld_share)]
         ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
         if not ordered:
             ordered = ["no strong evidence either way"]

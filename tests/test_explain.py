@@ -56,3 +56,17 @@ def test_a_page_naming_the_site_is_not_said_to_be_on_its_topic():
     assert "topic" not in reasons
     assert reasons == ("the linking pages' titles or addresses use words of the site's name or "
                        "keywords")
+
+
+def test_a_disavowed_domain_without_strong_evidence_names_its_weak_signals():
+    domains = pd.DataFrame({s.DOMAIN: ["foo-bar.net", "plain.example"],
+                            s.DECISION: ["disavow", "review"], "n_links": [9, 2],
+                            "top_anchor": ["Example Site", None], "top_anchor_share": [1.0, 0.5],
+                            "semrush_page_ascore": [1.0, np.nan], "name_hyphens": [1, 0]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons == [
+        "no single strong signal: the score adds up many weak ones, among them all 9 links use "
+        "the anchor 'Example Site'; a low Semrush page Authority Score (1); a hyphen in the "
+        "domain name",
+        "no single strong signal: the score adds up many weak ones"]
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
