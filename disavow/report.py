@@ -172,6 +172,10 @@ class Report:
     review_threshold: float | None
     link_disavow_threshold: float | None
     link_review_threshold: float | None
+    # Domains known by name only (a domain-level export) are judged on the name alone,
+    # against thresholds of their own.
+    domain_only_disavow_threshold: float | None
+    domain_only_review_threshold: float | None
     allow_entries: int | None
     deny_entries: int | None
     policy_level: str
@@ -279,6 +283,8 @@ def build_report(
 
     disavow_threshold = _threshold(policy.get("disavow_threshold"))
     review_threshold = _threshold(policy.get("review_threshold"))
+    domain_only_disavow = _threshold(policy.get("domain_only_disavow_threshold"))
+    domain_only_review = _threshold(policy.get("domain_only_review_threshold"))
 
     metrics = _mapping(model.get("metrics"))
     model_metrics = tuple(
@@ -292,7 +298,8 @@ def build_report(
     title = f"Backlink review for {site}" if site else "Backlink review"
 
     charts = (
-        _score_chart(cols, disavow_threshold, review_threshold),
+        _score_chart(cols, disavow_threshold, review_threshold,
+                     domain_only=(domain_only_disavow, domain_only_review)),
         _tld_chart(cols),
         _anchor_chart(links),
         _month_chart(cols),
@@ -310,6 +317,8 @@ def build_report(
         review_threshold=review_threshold,
         link_disavow_threshold=_threshold(policy.get("link_disavow_threshold")),
         link_review_threshold=_threshold(policy.get("link_review_threshold")),
+        domain_only_disavow_threshold=domain_only_disavow,
+        domain_only_review_threshold=domain_only_review,
         allow_entries=_int(policy.get("allow_entries")),
         deny_entries=_int(policy.get("deny_entries")),
         policy_level=_text(policy.get("level")),
@@ -896,7 +905,8 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _score_chart(
-    cols: dict[str, Any], disavow_at: float | None, review_at: float | None
+    cols: dict[str, Any], disavow_at: float | None, review_at: float | None,
+    *, domain_only: tuple[float | None, float | None] = (None, None),
 ) -> Chart:
     title = "How toxic the referring domains look"
     score = cols["score"]
@@ -939,6 +949,12 @@ def _score_chart(
     missing = len(score) - n
     if missing:
         caption += f" {missing:,} domains have no score and are not drawn."
+    only_disavow, only_review = domain_only
+    if markers and (only_disavow, only_review) != (None, None):
+        # The lines are the thresholds of domains with links; name-only domains are
+        # coloured by thresholds of their own, which no line shows.
+        caption += (" The lines mark the thresholds of domains with links; domains known "
+                    "by name only " + _domain_only_thresholds(only_disavow, only_review) + ".")
     rows = tuple(
         (
             f"{float(lo):.2f}–{float(lo) + width:.2f}",
@@ -955,6 +971,13 @@ def _score_chart(
         table_head=("Score", "Disavow", "Review", "Keep"),
         table_rows=rows,
     )
+
+
+def _domain_only_thresholds(disavow_at: float | None, review_at: float | None) -> str:
+    parts = [f"{word} at {value:.2f}" for word, value in (("are disavowed", disavow_at),
+                                                         ("reviewed", review_at))
+             if value is not None]
+    return " and ".join(parts)
 
 
 def _tld_chart(cols: dict[str, Any]) -> Chart:

@@ -496,3 +496,20 @@ def test_the_disavow_file_card_gives_the_whole_file_and_what_the_run_added():
     domains = pd.DataFrame({"domain": ["a.example"], "decision": ["keep"], "score": [0.1]})
     html = build_report(summary, domains, pd.DataFrame()).to_html()
     assert "lines: 23 domains, 14 URLs, 2.4 KB; this run added 17 domains, 1 URL<" in html
+
+
+def test_thresholds_of_name_only_domains_are_stated():
+    summary = {"policy": {"disavow_threshold": 0.89, "review_threshold": 0.33,
+                          "domain_only_disavow_threshold": 0.931,
+                          "domain_only_review_threshold": 0.791}}
+    domains = pd.DataFrame({"domain": ["a.example", "b.example"], "decision": ["keep", "review"],
+                            "score": [0.1, 0.8], "domain_only": [False, True]})
+    report = build_report(summary, domains, pd.DataFrame())
+    text = re.sub(r"\s+", " ", Page(report.to_html()).all_text)
+    assert ("Domains known by name only (from a domain-level export such as Search Console's "
+            "Top linking sites) are judged on the name alone, with thresholds of their own: "
+            "0.93 or more means Disavow; 0.79 or more means Review.") in text
+    assert "Domains known by name onlydisavow at score ≥ 0.93, review at ≥ 0.79" in text
+    assert "Domains with links: disavow atscore ≥ 0.89" in text
+    assert "domains known by name only are disavowed at 0.93 and reviewed at 0.79." in (
+        report.charts[0].caption)
