@@ -371,6 +371,8 @@ def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
     another site, or a mistyped --site, would have its anchors misread."""
     if site is None or s.TARGET_URL not in links:
         return None
+    # Targets are counted by registrable domain: so is --site (www.example.com).
+    site = host_info(site).domain
     targets = links[s.TARGET_URL].value_counts()  # a few distinct targets per site
     raw_hosts = pd.Series(targets.index.astype(str)).str.extract(
         r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@\s]+)", expand=False)

@@ -308,3 +308,15 @@ def test_the_sitewide_reason_counts_only_the_links_flagged_sitewide(tmp_path, mo
     assert domain[s.N_LINKS] == 8 and domain["sitewide_links"] == 3
     assert ("sitewide links: 3 of its 8 links are flagged sitewide (footers or sidebars)"
             in domain[s.REASONS])
+
+
+def test_a_site_given_with_www_is_no_other_site():
+    from disavow.pipeline import _targets_elsewhere
+
+    links = pd.DataFrame({s.TARGET_URL: pd.Series(["https://www.example-site.com/"] * 40,
+                                                  dtype="str")})
+    assert _targets_elsewhere(links, "www.example-site.com") is None
+    other = pd.DataFrame({s.TARGET_URL: pd.Series(["https://other.com/"] * 3, dtype="str")})
+    assert _targets_elsewhere(other, "www.example-site.com").startswith(
+        "Only 0 of the 3 links with a target URL in the exports point to example-site.com; 3 "
+        "point to other.com.")
