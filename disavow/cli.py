@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -90,9 +91,17 @@ ThresholdOption = Annotated[
     typer.Option("--threshold", min=0.0, max=1.0,
                  help="Disavow domains scoring at least this (default: the model's)."),
 ]
+class Level(StrEnum):
+    """What ``--level`` accepts; a choice, so that any other value is a usage error."""
+
+    AUTO = "auto"
+    DOMAIN = "domain"
+    URL = "url"
+
+
 LevelOption = Annotated[
-    str, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "
-                      "pages; domain: only domain: lines; url: only URL lines.")
+    Level, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "
+                        "pages; domain: only domain: lines; url: only URL lines.")
 ]
 AllowOption = Annotated[
     Path | None, typer.Option("--allow", help="Domains/URLs never to disavow, one per line.")
@@ -233,7 +242,7 @@ def score(
     model: ModelOption = None,
     trust_model: TrustOption = False,
     threshold: ThresholdOption = None,
-    level: LevelOption = "auto",
+    level: LevelOption = Level.AUTO,
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -253,7 +262,7 @@ def score(
                                    "or pass --force.")
         scored = score_exports(
             inputs, site=site, keywords=_keywords(keywords), model_dir=model,
-            trust_model=trust_model, threshold=threshold, level=level, progress=progress,
+            trust_model=trust_model, threshold=threshold, level=level.value, progress=progress,
         )
         output_folder(out, create=True)
         write_csv(scored.links_output(), out / "links.csv", overwrite=force)
@@ -278,7 +287,7 @@ def audit(
     allow: AllowOption = None,
     deny: DenyOption = None,
     threshold: ThresholdOption = None,
-    level: LevelOption = "auto",
+    level: LevelOption = Level.AUTO,
     keywords: KeywordsOption = None,
     model: ModelOption = None,
     trust_model: TrustOption = False,
@@ -294,8 +303,9 @@ def audit(
     with reported_errors(), progress_display(quiet) as progress:
         result = run_audit(
             inputs, site=site, out_dir=out, existing=existing, overwrite=force,
-            progress=progress, allow=allow, deny=deny, threshold=threshold, level=level,
-            keywords=_keywords(keywords), model_dir=model, trust_model=trust_model,
+            progress=progress, allow=allow, deny=deny, threshold=threshold, level=level.value,
+            keywords=_keywords(keywords), keywords_file=keywords, model_dir=model,
+            trust_model=trust_model,
         )
     summary = result.summary
     counts = summary["counts"]["domain_decisions"]
@@ -306,7 +316,7 @@ def audit(
     _warn_about_audit(result)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
-        f"({summary['counts']['rows_skipped']} input rows skipped)",
+        f"({_n(summary['counts']['rows_skipped'], 'input row')} skipped)",
         f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
         f"disavow.txt: {_n(file_info['domain_lines'], 'domain: line')}, "
         f"{_n(file_info['url_lines'], 'URL line')} in all; this run added "
@@ -322,7 +332,9 @@ def audit(
             f"{len(merge['covered_by_domain'])} covered by a domain: line"
         )
     lines.append(f"Wrote {out}/disavow.txt, domains.csv, links.csv, report.html, summary.json")
-    lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
+    if counts["review"] and file_info["lines"]:
+        # Not with nothing to review, nor under the warning not to upload an empty file.
+        lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
     _say(quiet, "\n".join(lines))
 
 
@@ -339,7 +351,7 @@ def _warn_about_audit(result: Any) -> None:
               "reasons; report.html lists the entries.")
     for report in result.scored.reports:
         for warning in report.warnings:
-            said.add(warning)
+            said.add(f"{report.path}: {warning}")
             _warn(f"{report.path}: {warning}")
     for warning in summary["warnings"]:
         if warning not in said:

@@ -81,7 +81,11 @@ class ScoredProfile:
         return out
 
     def domains_output(self) -> pd.DataFrame:
-        return self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)
+        out = self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)
+        n_links = out[s.N_LINKS]
+        if n_links.dtype.kind == "f" and bool((n_links.dropna() % 1 == 0).all()):
+            out[s.N_LINKS] = n_links.astype("Int64")  # a count reads 16, not 16.0
+        return out
 
 
 def _noop(_stage: str) -> None:
@@ -442,6 +446,7 @@ def audit(
     now: datetime | None = None,
     progress: Progress = _noop,
     limits: Any = None,
+    keywords_file: str | Path | None = None,
     **score_options: Any,
 ) -> AuditResult:
     """The main job: score the exports and write the five output files.
@@ -498,7 +503,9 @@ def audit(
                                    block_comment=block_comment, keep_best=priority, limits=limits)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
-        summary = build_summary(scored, plan, merged, existing, now, old=old)
+        summary = build_summary(scored, plan, merged, existing, now, old=old, keywords={
+            "path": str(keywords_file) if keywords_file else None,
+            "count": len(score_options.get("keywords") or ())})
         progress("writing reports")
         output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
@@ -583,11 +590,12 @@ def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: 
 
 def build_summary(
     scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime,
-    *, old: Any = None,
+    *, old: Any = None, keywords: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What summary.json holds; the report renders the same dictionary.
 
-    ``old``: the parsed ``--existing`` file, if any.
+    ``old``: the parsed ``--existing`` file, if any; ``keywords``: the ``--keywords``
+    file's path and how many keywords it gave.
     """
     domains, links, policy = scored.domains, scored.links, scored.policy
     lines = _entry_lines(old, merged)
@@ -627,6 +635,7 @@ def build_summary(
             "deny_entries": len(policy.deny.domains) + len(policy.deny.urls),
         },
         "inputs": [_input_summary(r) for r in scored.reports],
+        "keywords": keywords or {"path": None, "count": 0},
         "counts": {
             "links": int(len(links)), "domains": int(len(domains)),
             "links_skipped": int(len(scored.skipped)),
@@ -653,7 +662,7 @@ def build_summary(
         + [f"--deny lists {value}, which is not written as a domain: line: {why}."
            for value, why in plan.denied_not_listed]
         + list(getattr(merged, "warnings", ())) + scored.warnings
-        + [w for r in scored.reports for w in r.warnings],
+        + [f"{r.path}: {w}" for r in scored.reports for w in r.warnings],
     }
 
 

@@ -1145,7 +1145,8 @@ def _month_chart(cols: dict[str, Any]) -> Chart:
     )
     undated = n_toxic - len(seen)
     if undated:
-        caption += f" {undated:,} disavowed domains have no date and are not drawn."
+        caption += (" 1 disavowed domain has no date and is not drawn." if undated == 1 else
+                    f" {undated:,} disavowed domains have no date and are not drawn.")
     rows = tuple((name, str(v)) for name, v in zip(names, values, strict=True) if v)
     return Chart(
         key="months",

@@ -513,3 +513,12 @@ def test_thresholds_of_name_only_domains_are_stated():
     assert "Domains with links: disavow atscore ≥ 0.89" in text
     assert "domains known by name only are disavowed at 0.93 and reviewed at 0.79." in (
         report.charts[0].caption)
+
+
+def test_counts_of_one_are_singular():
+    summary = {"counts": {"links": 3, "rows_skipped": 1}}
+    domains = pd.DataFrame({"domain": ["a.example", "b.example"], "decision": "disavow",
+                            "score": [0.95, 0.97], "first_seen": ["2024-03-01", None]})
+    report = build_report(summary, domains, pd.DataFrame())
+    assert "1 row skipped<" in report.to_html()
+    assert report.charts[3].caption.endswith(" 1 disavowed domain has no date and is not drawn.")
