@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,9 +92,17 @@ ThresholdOption = Annotated[
                  help="Disavow domains scoring at least this, and no others (default: the "
                       "model's, and a doubtful domain whose links are mostly toxic)."),
 ]
+class Level(StrEnum):
+    """What ``--level`` accepts; a choice, so that any other value is a usage error."""
+
+    AUTO = "auto"
+    DOMAIN = "domain"
+    URL = "url"
+
+
 LevelOption = Annotated[
-    str, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "
-                      "pages; domain: only domain: lines; url: only URL lines.")
+    Level, typer.Option("--level", help="auto: domain: lines plus URL lines for single spam "
+                        "pages; domain: only domain: lines; url: only URL lines.")
 ]
 AllowOption = Annotated[
     Path | None, typer.Option("--allow", help="Domains/URLs never to disavow, one per line.")
@@ -154,6 +163,15 @@ def _keywords(path: Path | None) -> tuple[str, ...]:
         raise DisavowError(f"Cannot read the keywords file {path}: {exc.strerror}.") from None
     return tuple(line.strip() for line in text.splitlines() if line.strip()
                  and not line.startswith("#"))
+
+
+def _n(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one.
+
+    >>> _n(1, "URL line"), _n(2, "URL line")
+    ('1 URL line', '2 URL lines')
+    """
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _say(quiet: bool, message: str) -> None:
@@ -227,7 +245,7 @@ def score(
     model: ModelOption = None,
     trust_model: TrustOption = False,
     threshold: ThresholdOption = None,
-    level: LevelOption = "auto",
+    level: LevelOption = Level.AUTO,
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -247,7 +265,7 @@ def score(
                                    "or pass --force.")
         scored = score_exports(
             inputs, site=site, keywords=_keywords(keywords), model_dir=model,
-            trust_model=trust_model, threshold=threshold, level=level, progress=progress,
+            trust_model=trust_model, threshold=threshold, level=level.value, progress=progress,
         )
         output_folder(out, create=True)
         write_csv(scored.links_output(), out / "links.csv", overwrite=force)
@@ -276,7 +294,7 @@ def audit(
     allow: AllowOption = None,
     deny: DenyOption = None,
     threshold: ThresholdOption = None,
-    level: LevelOption = "auto",
+    level: LevelOption = Level.AUTO,
     keywords: KeywordsOption = None,
     model: ModelOption = None,
     trust_model: TrustOption = False,
@@ -292,8 +310,9 @@ def audit(
     with reported_errors(), progress_display(quiet) as progress:
         result = run_audit(
             inputs, site=site, out_dir=out, existing=existing, overwrite=force,
-            progress=progress, allow=allow, deny=deny, threshold=threshold, level=level,
-            keywords=_keywords(keywords), model_dir=model, trust_model=trust_model,
+            progress=progress, allow=allow, deny=deny, threshold=threshold, level=level.value,
+            keywords=_keywords(keywords), keywords_file=keywords, model_dir=model,
+            trust_model=trust_model,
         )
     summary = result.summary
     counts = summary["counts"]["domain_decisions"]
@@ -304,11 +323,13 @@ def audit(
     _warn_about_audit(result)
     lines = [
         f"{summary['counts']['domains']} referring domains, {summary['counts']['links']} links "
-        f"({summary['counts']['rows_skipped']} input rows skipped)",
+        f"({_n(summary['counts']['rows_skipped'], 'input row')} skipped)",
         f"  disavow {counts['disavow']}   review {counts['review']}   keep {counts['keep']}",
-        f"disavow.txt: {file_info['domain_lines']} domain: lines, {file_info['url_lines']} URL "
-        "lines from this run" + (f", {left_out['entries']:,} of them left out (see the warning)"
-                                 if left_out else ""),
+        f"disavow.txt: {_n(file_info['domain_lines'], 'domain: line')}, "
+        f"{_n(file_info['url_lines'], 'URL line')} in all; this run added "
+        f"{_n(file_info['new_domain_lines'], 'domain: line')}, "
+        f"{_n(file_info['new_url_lines'], 'URL line')}"
+        + (f", {left_out['entries']:,} entries left out (see the warning)" if left_out else ""),
     ]
     if summary.get("merge"):
         merge = summary["merge"]
@@ -318,7 +339,9 @@ def audit(
             f"{len(merge['covered_by_domain'])} covered by a domain: line"
         )
     lines.append(f"Wrote {out}/disavow.txt, domains.csv, links.csv, report.html, summary.json")
-    lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
+    if counts["review"] and file_info["lines"]:
+        # Not with nothing to review, nor under the warning not to upload an empty file.
+        lines.append("Review the 'review' domains in report.html before uploading disavow.txt.")
     _say(quiet, "\n".join(lines))
 
 
@@ -340,11 +363,12 @@ def _warn_about_audit(result: Any) -> None:
 
 
 def _warn_about_reports(reports: Any) -> set[str]:
-    """Say every input's warnings, after its path; return what was said."""
+    """Say every input's warnings, after its path; return what was said (as summary.json
+    has it, path first)."""
     said = set()
     for report in reports:
         for warning in report.warnings:
-            said.add(warning)
+            said.add(f"{report.path}: {warning}")
             _warn(f"{report.path}: {warning}")
     return said
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from disavow import schema as s
 from disavow.decide import Why
-from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS
-from disavow.lexicons import CHEAP_TLDS
+from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS, _short_token_pattern
+from disavow.lexicons import CHEAP_TLDS, NAME_TOPIC_REASON_WORDS
 
 MAX_REASONS = 4
 SEPARATOR = " | "
@@ -38,6 +38,22 @@ _WHY_TEXT = {
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+# Unicode's bidirectional-text controls. A title or anchor written with them is
+# displayed in another order than its characters run: "casino \u202eesuoh nwo ruoy\u202c
+# bonus" shows as "casino your own house bonus". A person checks a reason by reading it,
+# so the controls are shown as what they are.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with each bidirectional-text control written as ``[U+202E]`` and the like.
+
+    >>> show_bidi_controls("a\u202eb")
+    'a[U+202E]b'
+    """
+    if text.isascii():
+        return text
+    return _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def _quote(text: object, limit: int = 60) -> str:
@@ -49,7 +65,7 @@ def _quote(text: object, limit: int = 60) -> str:
     value = value.strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
-    return f"'{value}'"
+    return f"'{show_bidi_controls(value)}'"
 
 
 def _num(row: dict[str, Any], key: str) -> float:
@@ -79,7 +95,8 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     """Reasons for one referring domain, strongest evidence first.
 
     ``row`` holds the domain's features plus ``domain``, ``decision``, ``why``,
-    ``top_anchor``, ``top_anchor_links``, ``top_title`` and ``first_seen_week``.
+    ``top_exact_anchor`` (its most common exact-match anchor), ``top_exact_anchor_links``,
+    ``top_title`` and ``first_seen_week``.
     """
     why = row.get("why")
     override = _WHY_TEXT.get(why) if why not in (None, Why.SCORE, Why.DOMAIN) else None
@@ -89,6 +106,8 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     risks = _risk_evidence(row, tld_share)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
+    if not risks and not override and decision in _FLAGGED:
+        risks = [_weak_evidence(row, tld_share)]
     ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
     if not ordered:
         ordered = ["no strong evidence either way"]
@@ -105,8 +124,8 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     n_links = _num(row, "n_links")
     exact = _num(row, "share_exact_anchor")
     money = _num(row, "share_money_anchor")
-    top_anchor = row.get("top_anchor")
-    top_count = _num(row, "top_anchor_links")
+    top_anchor = row.get("top_exact_anchor")
+    top_count = _num(row, "top_exact_anchor_links")
     if _ok(exact) and exact >= 0.5 and isinstance(top_anchor, str) and top_anchor:
         if _ok(n_links) and top_count == n_links and n_links > 1:
             out.append(
@@ -155,7 +174,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         out.append(f"{directory:.0%} of its links sit on directory or submission pages")
     sitewide = _num(row, "share_sitewide")
     if _ok(sitewide) and sitewide >= 0.5 and _ok(n_links) and n_links >= 3:
-        out.append(f"sitewide links ({_plural(n_links, 'link')} from footers or sidebars)")
+        out.append(_sitewide_reason(_num(row, "sitewide_links"), n_links))
     if _num(row, "ahrefs_is_spam") == 1:
         out.append("Ahrefs labels this domain as spam")
     moz = _num(row, "moz_spam_score")
@@ -174,6 +193,18 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     return out
 
 
+def _visits(log_traffic: float) -> float:
+    """The Ahrefs traffic behind ``ahrefs_log_traffic``, which is log10(traffic + 1)."""
+    return 10 ** log_traffic - 1
+
+
+# The overlap counts the site's brand words with its keywords: a stats or valuation
+# page about the site names it without being on its topic, so the reason says only
+# what was matched.
+TOPIC_OVERLAP_REASON = ("the linking pages' titles or addresses use words of the site's name "
+                        "or keywords")
+
+
 def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
     out: list[str] = []
     n_links = _num(row, "n_links")
@@ -186,7 +217,7 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
         out.append("links marked ugc or sponsored: properly qualified")
     traffic = _num(row, "ahrefs_log_traffic")
     if _ok(traffic) and traffic >= 3:
-        out.append(f"real audience: about {10 ** traffic:,.0f} organic visits a month (Ahrefs)")
+        out.append(f"real audience: about {_visits(traffic):,.0f} organic visits a month (Ahrefs)")
     if _num(row, "name_is_gov_edu") == 1:
         out.append("a government or academic domain")
     brand = _num(row, "share_branded_anchor")
@@ -194,7 +225,7 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
         out.append(f"{brand:.0%} of its links use the brand name or the URL as anchor")
     overlap = _num(row, "mean_topic_overlap")
     if _ok(overlap) and overlap >= 0.2:
-        out.append("the linking pages are on the site's topic")
+        out.append(TOPIC_OVERLAP_REASON)
     if _num(row, "name_is_free_host") == 1:
         out.append("a site on a shared platform: only this subdomain is judged")
     return out
@@ -252,6 +283,10 @@ def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
     return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
 
 
+# The model's domain-name topics, with the words a reason may name them on.
+_REASON_TOPIC_PATTERNS = _NAME_TOPIC_PATTERNS | {
+    cat: _short_token_pattern(words) for cat, words in NAME_TOPIC_REASON_WORDS.items()}
+
 # Model TLD groups that are no TLD a person would recognise: country codes grouped
 # together, and IP addresses (which have their own reason).
 _NO_TLD_SHARE = frozenset({"cctld", "ip"})
@@ -265,7 +300,7 @@ def _name_evidence(name: str, tld: str, model_tld: str | None,
     if selling:
         words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
         out.append(f"the domain name advertises link selling ({words})")
-    topics = [cat for cat, pattern in _NAME_TOPIC_PATTERNS.items()
+    topics = [cat for cat, pattern in _REASON_TOPIC_PATTERNS.items()
               if cat != "seo_services" and pattern.search(name)]
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
@@ -277,6 +312,67 @@ def _name_evidence(name: str, tld: str, model_tld: str | None,
     elif tld in CHEAP_TLDS and tld != "cctld":
         out.append(f"TLD .{tld} is a cheap TLD common in link networks")
     return out
+
+
+_FLAGGED = (s.Decision.DISAVOW, s.Decision.REVIEW)
+MAX_WEAK_SIGNALS = 3
+
+
+def _weak_evidence(row: Mapping[str, Any], tld_share: dict[str, list[float]]) -> str:
+    """The reason for a domain scored Disavow or Review that has no strong evidence.
+
+    The model adds up signals each too weak for a reason of its own; this names the
+    first few of them found, so that the reasons never leave the score unexplained.
+    """
+    weak: list[str] = []
+    n_links = _num(row, "n_links")
+    one_anchor = _num(row, "top_anchor_share")
+    anchor = row.get("top_anchor")
+    if _ok(one_anchor) and one_anchor >= 0.8 and _ok(n_links) and n_links >= 3 and (
+            isinstance(anchor, str) and anchor):
+        weak.append(f"all {int(n_links)} links use the anchor {_quote(anchor)}"
+                    if one_anchor == 1 else
+                    f"{one_anchor:.0%} of its links use the anchor {_quote(anchor)}")
+    money = _num(row, "share_money_anchor")
+    if _ok(money) and 0.2 <= money < 0.5:
+        weak.append(f"{money:.0%} of its links use money anchors")
+    for key, label in (("semrush_page_ascore", "Semrush page Authority Score"),
+                       ("semrush_domain_ascore", "Semrush Authority Score"),
+                       ("ahrefs_dr", "Ahrefs DR"), ("moz_da", "Moz Domain Authority")):
+        value = _num(row, key)
+        if _ok(value) and value <= 10:
+            weak.append(f"a low {label} ({value:.0f})")
+            break
+    for key, label, unit in (("moz_spam_score", "Moz Spam Score", "%"),
+                             ("semrush_toxicity", "Semrush Toxicity Score", "")):
+        value = _num(row, key)
+        if _ok(value) and 30 <= value < 60:
+            weak.append(f"{label} {value:.0f}{unit}")
+    model_tld = row.get("model_tld") if "model_tld" in row else None
+    tld = row.get("tld")
+    tld = tld if isinstance(tld, str) else ""
+    share = (None if model_tld in _NO_TLD_SHARE
+             else tld_share.get(tld if model_tld is None else str(model_tld)))
+    if share and 0.4 <= share[0] < 0.6 and share[1] >= 20:
+        weak.append(f"TLD .{tld}: {round(share[0] * 10)} in 10 training domains with it "
+                    "were spam")
+    if _num(row, "name_hyphens") >= 1:
+        weak.append("a hyphen in the domain name")
+    if _num(row, "name_digits") >= 1:
+        weak.append("digits in the domain name")
+    text = "no single strong signal: the score adds up many weak ones"
+    if weak:
+        text += ", among them " + "; ".join(weak[:MAX_WEAK_SIGNALS])
+    return text
+
+
+def _sitewide_reason(flagged: float, n_links: float) -> str:
+    """``share_sitewide`` is a share of the links whose export says: the others are not
+    counted as sitewide."""
+    if not _ok(flagged):
+        return "sitewide links (from footers or sidebars)"
+    return (f"sitewide links: {int(flagged)} of its {_plural(n_links, 'link')} are flagged "
+            "sitewide (footers or sidebars)")
 
 
 def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
@@ -315,8 +411,8 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     n_links, n_links_array = number("n_links")
     exact, exact_array = number("share_exact_anchor")
     money, money_array = number("share_money_anchor")
-    top_anchor = values("top_anchor")
-    _, top_count = number("top_anchor_links")
+    top_anchor = values("top_exact_anchor")
+    _, top_count = number("top_exact_anchor_links")
     named_anchor = np.array([isinstance(a, str) and bool(a) for a in top_anchor], dtype=bool)
     exact_case = (exact_array >= 0.5) & named_anchor
     all_one_anchor = (top_count == n_links_array) & (n_links_array > 1)
@@ -372,8 +468,9 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(risks, directory_array >= 0.5,
         lambda i: f"{directory[i]:.0%} of its links sit on directory or submission pages")
     _, sitewide = number("share_sitewide")
+    sitewide_links = columns.numbers("sitewide_links")
     add(risks, (sitewide >= 0.5) & (n_links_array >= 3),
-        lambda i: f"sitewide links ({_plural(n_links[i], 'link')} from footers or sidebars)")
+        lambda i: _sitewide_reason(sitewide_links[i], n_links[i]))
     add(risks, number("ahrefs_is_spam")[1] == 1, lambda i: "Ahrefs labels this domain as spam")
     moz, moz_array = number("moz_spam_score")
     add(risks, moz_array >= 60, lambda i: f"Moz Spam Score {moz[i]:.0f}%")
@@ -393,14 +490,14 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(comfort, number("share_qualified")[1] >= 0.99,
         lambda i: "links marked ugc or sponsored: properly qualified")
     traffic, traffic_array = number("ahrefs_log_traffic")
-    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {10 ** traffic[i]:,.0f} "
+    add(comfort, traffic_array >= 3, lambda i: f"real audience: about {_visits(traffic[i]):,.0f} "
         "organic visits a month (Ahrefs)")
     add(comfort, number("name_is_gov_edu")[1] == 1, lambda i: "a government or academic domain")
     brand, brand_array = number("share_branded_anchor")
     add(comfort, brand_array >= 0.5,
         lambda i: f"{brand[i]:.0%} of its links use the brand name or the URL as anchor")
     add(comfort, number("mean_topic_overlap")[1] >= 0.2,
-        lambda i: "the linking pages are on the site's topic")
+        lambda i: TOPIC_OVERLAP_REASON)
     add(comfort, number("name_is_free_host")[1] == 1,
         lambda i: "a site on a shared platform: only this subdomain is judged")
 
@@ -413,6 +510,8 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         if why == Why.MOST_LINKS and _ok(n_links[i]):
             override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
                         " are toxic on their own, so the whole domain is listed")
+        if not risks[i] and not override and decision in _FLAGGED:
+            risks[i] = [_weak_evidence(_Row(columns, i), tld_share)]
         ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
         if not ordered:
             ordered = ["no strong evidence either way"]

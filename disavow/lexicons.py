@@ -53,6 +53,15 @@ RISKY_TOPICS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# What a reason may call a domain name "about", where that differs from the words
+# above. The replica words the model was trained on include words of honest trade
+# (outlet, cheap, wholesale, discount) and "fake" (Fakenham): they stay in the model's
+# signal, since changing them would change its scores, but a reason names the topic
+# only for a word that means it.
+NAME_TOPIC_REASON_WORDS: dict[str, tuple[str, ...]] = {
+    "replica": ("replica", "replicas", "knockoff", "knockoffs"),
+}
+
 # Tokens in domain names that advertise link selling; the 2025-26 wave of
 # seolinkpro.shop-style domains is built from these.
 LINK_SELLING_TOKENS: tuple[str, ...] = (

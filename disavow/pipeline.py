@@ -40,7 +40,7 @@ from disavow.explain import (
     link_reasons_column,
     reasons_column,
 )
-from disavow.features import SiteProfile, _distinct, build_features
+from disavow.features import SiteProfile, _bool_feature, _distinct, build_features
 from disavow.model import ScoringModel, load_model
 from disavow.urls import host_info, parse_host
 
@@ -83,7 +83,11 @@ class ScoredProfile:
         return out
 
     def domains_output(self) -> pd.DataFrame:
-        return self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)
+        out = self.domains.reset_index().reindex(columns=DOMAIN_OUTPUT_COLUMNS)
+        n_links = out[s.N_LINKS]
+        if n_links.dtype.kind == "f" and bool((n_links.dropna() % 1 == 0).all()):
+            out[s.N_LINKS] = n_links.astype("Int64")  # a count reads 16, not 16.0
+        return out
 
 
 def _noop(_stage: str) -> None:
@@ -224,19 +228,32 @@ def _describe_domains(
     stripped_codes, stripped_texts = pd.factorize(stripped)
     link_anchors = stripped_codes[anchor_codes]
     named = (link_anchors != _code_of(stripped_texts, "")) & (domain_codes >= 0)
-    anchor_counts = (
-        pd.DataFrame({"d": domain_codes[named], "a": link_anchors[named]})
-        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
-    )
     code_of_row = pd.Index(domain_names).get_indexer(out.index)
-    top = anchor_counts.reindex(code_of_row)
-    texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
-        top["a"].fillna(-1).astype(np.int64)]
-    out["top_anchor"] = pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
-        top["a"].notna().to_numpy())
-    out["top_anchor_links"] = top["n"].set_axis(out.index)
+
+    def most_common(counted: np.ndarray) -> tuple[pd.Series, pd.Series]:
+        """Each domain's most common anchor among the ``counted`` links, and its links."""
+        anchor_counts = (
+            pd.DataFrame({"d": domain_codes[counted], "a": link_anchors[counted]})
+            .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+        )
+        top = anchor_counts.reindex(code_of_row)
+        texts = np.append(np.asarray(stripped_texts, dtype=object), "")[
+            top["a"].fillna(-1).astype(np.int64)]
+        return (pd.Series(texts, dtype=stripped.dtype, index=out.index).where(
+            top["a"].notna().to_numpy()), top["n"].set_axis(out.index))
+
+    out["top_anchor"], out["top_anchor_links"] = most_common(named)
+    # The exact-match reason quotes an exact-match anchor: a domain's most common
+    # anchor is often the brand, which is no evidence against it.
+    exact = (links["anchor_type"].eq("exact_match").to_numpy(dtype=bool, na_value=False)
+             if "anchor_type" in links else np.zeros(len(links), dtype=bool))
+    out["top_exact_anchor"], out["top_exact_anchor_links"] = most_common(named & exact)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
+    # Only some exports (Semrush) say whether a link is sitewide: the reason counts
+    # the links flagged, not every link of the domain.
+    flagged = _bool_feature(links, s.SITEWIDE).eq(1)
+    out["sitewide_links"] = _by_row(flagged, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:
         titles = links[s.SOURCE_TITLE].fillna("").astype(str)
         titled = np.flatnonzero((titles != "").to_numpy() & (link_rows >= 0))
@@ -362,6 +379,8 @@ def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
     another site, or a mistyped --site, would have its anchors misread."""
     if site is None or s.TARGET_URL not in links:
         return None
+    # Targets are counted by registrable domain: so is --site (www.example.com).
+    site = host_info(site).domain
     targets = links[s.TARGET_URL].value_counts()  # a few distinct targets per site
     raw_hosts = pd.Series(targets.index.astype(str)).str.extract(
         r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@\s]+)", expand=False)
@@ -436,6 +455,7 @@ def audit(
     now: datetime | None = None,
     progress: Progress = _noop,
     limits: Any = None,
+    keywords_file: str | Path | None = None,
     **score_options: Any,
 ) -> AuditResult:
     """The main job: score the exports and write the five output files.
@@ -478,7 +498,8 @@ def audit(
     with _old_objects_frozen():
         now = now or datetime.now(UTC)
         plan = plan_entries(scored.domains, scored.links, scored.policy)
-        header = _header_lines(scored, now, len(plan.domains), len(plan.urls))
+        header = _header_lines(scored, now, len(plan.domains), len(plan.urls),
+                               merged_with_old=old is not None)
         block_comment = f"Added by disavow {__version__} on {now:%Y-%m-%d} for {scored.policy.site}"
         priority = _entry_priority(scored, plan)
         limits = limits or GOOGLE_LIMITS
@@ -498,8 +519,9 @@ def audit(
                                    may_collapse=plan.may_collapse)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
-        summary = build_summary(scored, plan, merged, existing, now,
-                                old_notes=old.warnings if old is not None else ())
+        summary = build_summary(scored, plan, merged, existing, now, old=old, keywords={
+            "path": str(keywords_file) if keywords_file else None,
+            "count": len(score_options.get("keywords") or ())})
         progress("writing reports")
         output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
@@ -575,26 +597,32 @@ def _mark_left_out(scored: ScoredProfile, values: Sequence[str]) -> None:
 _ENTRY_COUNT_LINE = 3  # where _header_lines says how many entries this run planned
 
 
-def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int) -> list[str]:
+def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: int,
+                  *, merged_with_old: bool = False) -> list[str]:
     inputs = ", ".join(sorted({Path(r.path).name for r in scored.reports}))
+    # The counts are the run's decisions, known before the merge: entries the old
+    # lines above already hold are among them but not written again below.
+    repeated = "; those already listed above are not repeated below" if merged_with_old else ""
     return [
         f"disavow {__version__} - model {scored.model.name} ({scored.model.sha256[:12]})",
         f"Generated {now:%Y-%m-%d %H:%M} UTC for {scored.policy.site or 'an unnamed site'}",
         f"Inputs: {inputs}",
-        f"Entries from this run: {n_domains} domains, {n_urls} URLs",
+        f"Entries from this run: {n_domains} domains, {n_urls} URLs{repeated}",
         "Upload to Search Console > Disavow links. An upload replaces the whole previous list.",
     ]
 
 
 def build_summary(
     scored: ScoredProfile, plan: Any, merged: Any, existing: str | Path | None, now: datetime,
-    old_notes: Sequence[str] = (),
+    *, old: Any = None, keywords: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What summary.json holds; the report renders the same dictionary.
 
-    ``old_notes``: how the existing file was decoded, when not as plain UTF-8.
+    ``old``: the parsed ``--existing`` file, if any (its decoding notes are warnings);
+    ``keywords``: the ``--keywords`` file's path and how many keywords it gave.
     """
     domains, links, policy = scored.domains, scored.links, scored.policy
+    lines = _entry_lines(old, merged)
     left_out = tuple(getattr(merged, "left_out", ()))
     merge = None
     if existing:
@@ -633,6 +661,7 @@ def build_summary(
             "deny_entries": len(policy.deny.domains) + len(policy.deny.urls),
         },
         "inputs": [_input_summary(r) for r in scored.reports],
+        "keywords": keywords or {"path": None, "count": 0},
         "counts": {
             "links": int(len(links)), "domains": int(len(domains)),
             "links_skipped": int(len(scored.skipped)),
@@ -642,7 +671,11 @@ def build_summary(
             "link_decisions": _counts(links[s.DECISION]),
         },
         "disavow_file": {
-            "path": "disavow.txt", "domain_lines": len(plan.domains), "url_lines": len(plan.urls),
+            "path": "disavow.txt",
+            # The whole file's entries, the old ones included, and those this run added
+            # (its decisions that the old file did not already hold).
+            "domain_lines": lines["domain"], "url_lines": lines["url"],
+            "new_domain_lines": lines["new_domain"], "new_url_lines": lines["new_url"],
             "lines": merged.n_lines, "bytes": merged.n_bytes,
             "not_listed": [{"value": v, "why": w} for v, w in plan.skipped] + [
                 {"value": e.line, "why": LEFT_OUT_WHY} for e in left_out],
@@ -655,9 +688,9 @@ def build_summary(
         + [f"--deny lists {value}, which is not written to disavow.txt as it stands: {why}."
            for value, why in plan.denied_not_listed]
         + _not_listed_warning(plan) + list(getattr(plan, "notes", ()))
-        + list(old_notes)
+        + list(old.warnings if old is not None else ())
         + list(getattr(merged, "warnings", ())) + scored.warnings
-        + [w for r in scored.reports for w in r.warnings],
+        + [f"{r.path}: {w}" for r in scored.reports for w in r.warnings],
     }
 
 
@@ -670,6 +703,25 @@ def _not_listed_warning(plan: Any) -> list[str]:
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5:,} more" if len(missing) > 5 else "")
     return [f"{len(missing):,} domain(s) decided Disavow are not in disavow.txt, as no entry can "
             f"stand for them (not_listed in summary.json says why): {shown}."]
+
+
+def _entry_lines(old: Any, merged: Any) -> dict[str, int]:
+    """``domain:`` and URL lines in the merged file, and those of them the run added.
+
+    The merged file is the old file's lines, less any removed, then the added
+    entries: counted from those instead of parsing the written text again.
+    """
+    from disavow.disavow_file import LineKind
+
+    added = getattr(merged, "added", ())
+    new_domain = sum(1 for entry in added if entry.kind == "domain")
+    counts = {"new_domain": new_domain, "new_url": len(added) - new_domain}
+    for kind in ("domain", "url"):
+        kept = sum(1 for line in (old.lines if old is not None else ())
+                   if line.kind is LineKind(kind))
+        removed = sum(1 for line in getattr(merged, "removed", ()) if line.kind is LineKind(kind))
+        counts[kind] = kept - removed + counts[f"new_{kind}"]
+    return counts
 
 
 EMPTY_FILE_WARNING = (

@@ -18,6 +18,8 @@ hostile:
   (``<``, ``>``, ``&``, U+2028 and U+2029 escaped) and the script only ever sets
   ``textContent``;
 * no URL from the data becomes an ``href`` or ``src``: links are shown as text;
+* bidirectional-text controls in any value are shown as ``[U+202E]`` and the like,
+  so no text displays in another order than it is written;
 * a Content-Security-Policy meta tag forbids every remote load, so the page
   works offline and cannot phone home.
 """
@@ -39,6 +41,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
+
+from disavow.explain import show_bidi_controls
 
 __all__ = ["Chart", "DomainRow", "MergeView", "Report", "build_report"]
 
@@ -168,6 +172,10 @@ class Report:
     review_threshold: float | None
     link_disavow_threshold: float | None
     link_review_threshold: float | None
+    # Domains known by name only (a domain-level export) are judged on the name alone,
+    # against thresholds of their own.
+    domain_only_disavow_threshold: float | None
+    domain_only_review_threshold: float | None
     allow_entries: int | None
     deny_entries: int | None
     policy_level: str
@@ -206,7 +214,10 @@ class Report:
             # Lone surrogates from badly decoded exports cannot be written as
             # UTF-8; show them as U+FFFD rather than failing the whole run.
             page = _SURROGATES.sub("\ufffd", page)
-        return page
+        # Every value on the page comes from exports (anchors, titles, URLs, file lines),
+        # and a bidirectional-text control in one would show its text in another order
+        # than it is written; the page's own text has none.
+        return show_bidi_controls(page)
 
     def write_html(self, file: str | Path | IO[str]) -> None:
         """Write :meth:`to_html` to a path (atomically, replacing it) or an open text file."""
@@ -272,6 +283,8 @@ def build_report(
 
     disavow_threshold = _threshold(policy.get("disavow_threshold"))
     review_threshold = _threshold(policy.get("review_threshold"))
+    domain_only_disavow = _threshold(policy.get("domain_only_disavow_threshold"))
+    domain_only_review = _threshold(policy.get("domain_only_review_threshold"))
 
     metrics = _mapping(model.get("metrics"))
     model_metrics = tuple(
@@ -285,7 +298,8 @@ def build_report(
     title = f"Backlink review for {site}" if site else "Backlink review"
 
     charts = (
-        _score_chart(cols, disavow_threshold, review_threshold),
+        _score_chart(cols, disavow_threshold, review_threshold,
+                     domain_only=(domain_only_disavow, domain_only_review)),
         _tld_chart(cols),
         _anchor_chart(links),
         _month_chart(cols),
@@ -303,6 +317,8 @@ def build_report(
         review_threshold=review_threshold,
         link_disavow_threshold=_threshold(policy.get("link_disavow_threshold")),
         link_review_threshold=_threshold(policy.get("link_review_threshold")),
+        domain_only_disavow_threshold=domain_only_disavow,
+        domain_only_review_threshold=domain_only_review,
         allow_entries=_int(policy.get("allow_entries")),
         deny_entries=_int(policy.get("deny_entries")),
         policy_level=_text(policy.get("level")),
@@ -457,8 +473,15 @@ def _disavow_file(value: Any) -> dict[str, Any] | None:
                 _fmt_bytes(_int(info.get("bytes"))),
             )
             if part
-        ),
+        ) + _new_lines(_int(info.get("new_domain_lines")), _int(info.get("new_url_lines"))),
     }
+
+
+def _new_lines(domains: int | None, urls: int | None) -> str:
+    """How many of the file's entries this run added (the rest were in the old file)."""
+    if domains is None and urls is None:
+        return ""
+    return f"; this run added {_plural(domains or 0, 'domain')}, {_plural(urls or 0, 'URL')}"
 
 
 def _inputs(value: Any) -> tuple[dict[str, str], ...]:
@@ -882,7 +905,8 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _score_chart(
-    cols: dict[str, Any], disavow_at: float | None, review_at: float | None
+    cols: dict[str, Any], disavow_at: float | None, review_at: float | None,
+    *, domain_only: tuple[float | None, float | None] = (None, None),
 ) -> Chart:
     title = "How toxic the referring domains look"
     score = cols["score"]
@@ -925,6 +949,12 @@ def _score_chart(
     missing = len(score) - n
     if missing:
         caption += f" {missing:,} domains have no score and are not drawn."
+    only_disavow, only_review = domain_only
+    if markers and (only_disavow, only_review) != (None, None):
+        # The lines are the thresholds of domains with links; name-only domains are
+        # coloured by thresholds of their own, which no line shows.
+        caption += (" The lines mark the thresholds of domains with links; domains known "
+                    "by name only " + _domain_only_thresholds(only_disavow, only_review) + ".")
     rows = tuple(
         (
             f"{float(lo):.2f}–{float(lo) + width:.2f}",
@@ -941,6 +971,13 @@ def _score_chart(
         table_head=("Score", "Disavow", "Review", "Keep"),
         table_rows=rows,
     )
+
+
+def _domain_only_thresholds(disavow_at: float | None, review_at: float | None) -> str:
+    parts = [f"{word} at {value:.2f}" for word, value in (("are disavowed", disavow_at),
+                                                         ("reviewed", review_at))
+             if value is not None]
+    return " and ".join(parts)
 
 
 def _tld_chart(cols: dict[str, Any]) -> Chart:
@@ -1108,7 +1145,8 @@ def _month_chart(cols: dict[str, Any]) -> Chart:
     )
     undated = n_toxic - len(seen)
     if undated:
-        caption += f" {undated:,} disavowed domains have no date and are not drawn."
+        caption += (" 1 disavowed domain has no date and is not drawn." if undated == 1 else
+                    f" {undated:,} disavowed domains have no date and are not drawn.")
     rows = tuple((name, str(v)) for name, v in zip(names, values, strict=True) if v)
     return Chart(
         key="months",

@@ -326,3 +326,52 @@ def test_an_existing_file_read_as_windows_1252_is_said_once_and_recorded(tmp_pat
     summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
     assert summary["merge"]["transcoded_from"] == "cp1252"
     assert any("Windows-1252" in w for w in summary["warnings"])
+
+
+def test_audit_says_what_the_disavow_file_holds_and_what_the_run_added(tmp_path):
+    from test_pipeline import _denied_run_inputs
+
+    export, deny, old = _denied_run_inputs(tmp_path)
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--deny",
+                                 str(deny), "--existing", str(old), "--out", str(tmp_path / "a")],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("disavow.txt: 2 domain: lines, 1 URL line in all; this run added 1 domain: line, "
+            "0 URL lines\n") in result.stderr
+
+
+def test_audit_without_review_domains_does_not_ask_to_review_them(tmp_path):
+    clean = tmp_path / "links.txt"  # nothing to disavow, nothing to review
+    clean.write_text("https://www.bbc.co.uk/news/articles/c1\nhttps://en.wikipedia.org/wiki/X\n",
+                     "utf-8")
+    result = runner.invoke(app, ["audit", str(clean), "--site", "example.com", "--out",
+                                 str(tmp_path / "a")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Do not upload" in result.stderr and "Review the" not in result.stderr
+
+
+def test_an_unknown_level_is_wrong_usage(tmp_path):
+    result = runner.invoke(app, ["audit", str(FIXTURES / "semrush_backlinks.csv"), "--site",
+                                 "example.com", "--out", str(tmp_path / "a"), "--level", "bogus"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--level'" in result.stderr and "'bogus'" in result.stderr
+
+
+def test_audit_summary_names_the_keywords_file_and_each_warning_its_file(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("Source URL,Target URL,Anchor\n"
+                      "https://a-blog.example/p1,https://example.com/,Example\n"
+                      "https://b-blog.example/p2,https://example.com/,x,extra,fields\n", "utf-8")
+    keywords = tmp_path / "keywords.txt"
+    keywords.write_text("# mine\nboiler repair\nemergency plumber\n", "utf-8")
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--keywords",
+                                 str(keywords), "--out", str(tmp_path / "a")],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "(1 input row skipped)" in result.stderr
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text("utf-8"))
+    assert summary["keywords"] == {"path": str(keywords), "count": 2}
+    assert [w for w in summary["warnings"] if "malformed" in w][0].startswith(f"{export}: ")
+    assert result.stderr.count("malformed") == 1
+    with open(tmp_path / "a" / "domains.csv", encoding="utf-8", newline="") as handle:
+        assert {row["n_links"] for row in csv.DictReader(handle)} == {"1"}

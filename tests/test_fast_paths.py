@@ -295,8 +295,9 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
         "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
         "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
-        "top_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n), dtype="str"),
-        "top_anchor_links": numbers(1.0, 2.0, 40.0),
+        "top_exact_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n),
+                                      dtype="str"),
+        "top_exact_anchor_links": numbers(1.0, 2.0, 40.0),
         "tld": rng.choice(["xyz", "top", "uk", "cctld", "click", None], n),
         "model_tld": rng.choice(["xyz", "cctld", "top", "com", "ip", None], n),
         "name_family_size": numbers(0.0, 2.0, 5.0), "max_title_risky_topics": numbers(0.0, 1.0),
@@ -308,6 +309,10 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
         "first_seen_week": rng.choice(["2024-01-01", "", None], n),
         "ip_block_domains": numbers(1.0, 3.0, 8.0), "share_ugc_pages": numbers(0.1, 0.5, 0.77),
         "share_directory": numbers(0.0, 0.6), "share_sitewide": numbers(0.2, 0.5, 1.0),
+        "sitewide_links": numbers(0.0, 1.0, 24.0),
+        "top_anchor": pd.Series(rng.choice(["Example  Site", "", None], n), dtype="str"),
+        "top_anchor_share": numbers(0.5, 0.8, 1.0), "semrush_page_ascore": numbers(1.0, 30.0),
+        "moz_da": numbers(5.0, 50.0), "name_hyphens": numbers(0.0, 1.0),
         "ahrefs_is_spam": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
         "moz_spam_score": numbers(12.0, 60.0, 99.5), "semrush_toxicity": numbers(59.9, 61.0),
         "name_is_ip": rng.integers(0, 2, n), "name_entropy": numbers(2.0, 3.3, 4.1),
@@ -410,8 +415,19 @@ def _describe_domains_by_strings(domains, usable, links, link_disavow):
     )
     out["top_anchor"] = anchor_counts["a"].reindex(out.index)
     out["top_anchor_links"] = anchor_counts["n"].reindex(out.index)
+    exact = links["anchor_type"] == "exact_match"
+    exact_counts = (
+        pd.DataFrame({"d": links[s.DOMAIN].astype(str), "a": anchors})[(anchors != "") & exact]
+        .value_counts().reset_index(name="n").drop_duplicates("d").set_index("d")
+    )
+    out["top_exact_anchor"] = exact_counts["a"].reindex(out.index).astype(
+        out["top_anchor"].dtype)
+    out["top_exact_anchor_links"] = exact_counts["n"].reindex(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
+    flagged = (links[s.SITEWIDE].eq(True).fillna(False).astype(bool) if s.SITEWIDE in links
+               else toxic & False)
+    out["sitewide_links"] = flagged.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     if s.SOURCE_TITLE in links:
         risky_titles = links[s.SOURCE_TITLE].fillna("").astype(str)
         titles = pd.DataFrame({"d": links[s.DOMAIN].astype(str), "t": risky_titles})
@@ -451,6 +467,8 @@ def test_domain_columns_by_rows_match_grouping_the_strings(seed):
         s.ANCHOR: pd.Series(rng.choice(["buy", " buy ", "", "  ", "cheap", "ok", None], n),
                             dtype="str"),
         s.SOURCE_TITLE: pd.Series(rng.choice(["t1", "", None, "t2"], n), dtype="str"),
+        "anchor_type": rng.choice(["exact_match", "branded", None], n),
+        s.SITEWIDE: pd.array(rng.choice([True, False, None], n), dtype="boolean"),
         s.SCORE: rng.choice([0.1, 0.5, 0.95, 0.95, 1.0], n),  # many ties
         s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
                                day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),
@@ -859,11 +877,11 @@ def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
 def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
     import re
 
-    from disavow.explain import _quote
+    from disavow.explain import _quote, show_bidi_controls
 
     plain = re.sub(r"\s+", " ", text).strip()
     plain = plain if len(plain) <= 60 else plain[:59] + "…"
-    assert _quote(text) == f"'{plain}'"
+    assert _quote(text) == f"'{show_bidi_controls(plain)}'"
 
 
 @pytest.mark.parametrize("every", [1, 3, 50])  # many cells to quote, or a few

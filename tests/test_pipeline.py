@@ -264,3 +264,72 @@ def test_a_bad_deny_list_is_reported_before_the_exports_are_read(tmp_path, monke
     deny.write_text("not a domain!\n")
     with pytest.raises(DisavowError, match="deny.txt, line 1"):
         score_exports(sorted(EXAMPLES.glob("*.csv")), site=SITE, deny=deny)
+
+
+def test_the_exact_match_reason_quotes_an_exact_match_anchor(tmp_path, model):
+    export = tmp_path / "semrush.csv"
+    anchors = ["cheap plumber", "boiler repair", "drain fix", "Example Site", "Example Site"]
+    pd.DataFrame({"Page ascore": 1, "Source url": [f"https://spam.example.net/p{i}"
+                                                   for i in range(5)],
+                  "Anchor": anchors, "Target url": "https://example-site.com/"}).to_csv(
+        export, index=False)
+    scored = score_exports([export], site="example-site.com", model=model,
+                           keywords=("cheap plumber", "boiler repair", "drain fix"))
+    reasons = scored.domains.loc["example.net", s.REASONS]
+    assert "60% of its links use exact-match anchors, most often 'cheap plumber'" in reasons
+    assert scored.domains.loc["example.net", "top_anchor"] == "Example Site"
+
+
+def _denied_run_inputs(tmp_path):
+    """An export, a deny list that disavows both its domains, and an old file that has
+    one of them and one URL."""
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\nhttps://spam-one.example/a,x,https://example.com/\n"
+                      "https://spam-two.example/b,y,https://example.com/\n")
+    deny = tmp_path / "deny.txt"
+    deny.write_text("domain:spam-one.example\ndomain:spam-two.example\n")
+    old = tmp_path / "old.txt"
+    old.write_text("# my list\ndomain:spam-one.example\nhttps://old.example/page\n")
+    return export, deny, old
+
+
+def test_disavow_file_counts_say_the_whole_file_and_what_the_run_added(tmp_path, model):
+    export, deny, old = _denied_run_inputs(tmp_path)
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   existing=old, deny=deny)
+    info = result.summary["disavow_file"]
+    written = read_disavow_file(tmp_path / "out" / "disavow.txt")
+    kinds = [line.kind for line in written.lines]
+    assert (info["domain_lines"], info["url_lines"]) == (kinds.count("domain"), kinds.count("url"))
+    assert (info["domain_lines"], info["url_lines"]) == (2, 1)
+    assert (info["new_domain_lines"], info["new_url_lines"]) == (1, 0)
+    assert ("# Entries from this run: 2 domains, 0 URLs; those already listed above are not "
+            "repeated below") in written.text.splitlines()
+
+
+def test_the_sitewide_reason_counts_only_the_links_flagged_sitewide(tmp_path, model):
+    semrush = tmp_path / "semrush.csv"
+    pd.DataFrame({"Page ascore": 5, "Source url": [f"https://supplier.example/p{i}"
+                                                   for i in range(3)],
+                  "Target url": "https://example.com/", "Anchor": "Example",
+                  "Sitewide": "true"}).to_csv(semrush, index=False)
+    plain = tmp_path / "plain.csv"  # an export that says nothing about sitewide links
+    plain.write_text("URL,Anchor,Target\n" + "".join(
+        f"https://supplier.example/q{i},Example,https://example.com/\n" for i in range(5)))
+    scored = score_exports([semrush, plain], site="example.com", model=model)
+    domain = scored.domains.loc["supplier.example"]
+    assert domain[s.N_LINKS] == 8 and domain["sitewide_links"] == 3
+    assert ("sitewide links: 3 of its 8 links are flagged sitewide (footers or sidebars)"
+            in domain[s.REASONS])
+
+
+def test_a_site_given_with_www_is_no_other_site():
+    from disavow.pipeline import _targets_elsewhere
+
+    links = pd.DataFrame({s.TARGET_URL: pd.Series(["https://www.example-site.com/"] * 40,
+                                                  dtype="str")})
+    assert _targets_elsewhere(links, "www.example-site.com") is None
+    other = pd.DataFrame({s.TARGET_URL: pd.Series(["https://other.com/"] * 3, dtype="str")})
+    assert _targets_elsewhere(other, "www.example-site.com").startswith(
+        "Only 0 of the 3 links with a target URL in the exports point to example-site.com; 3 "
+        "point to other.com.")

@@ -473,3 +473,52 @@ def test_fifty_thousand_domains_render_fast():
     # The target is under 2 s (about 1 s on the 2-core dev machine); the margin
     # keeps a busy CI runner from failing for nothing.
     assert elapsed < 4.0, f"building and rendering 50,000 domains took {elapsed:.2f} s"
+
+
+def test_bidi_controls_in_values_are_shown_as_code_points():
+    reversed_title = "Online casino \u202eesuoh nwo ruoy\u202c bonus"
+    summary = {"warnings": ["odd file \u2066x\u2069.csv"],
+               "merge": {"existing": "old.txt", "added": ["https://a.example/\u202e"]}}
+    domains = pd.DataFrame({"domain": ["a.example"], "decision": ["disavow"], "score": [0.95],
+                            "reasons": [reversed_title], "sample_links": ["https://a.example/\u200f"]})
+    links = pd.DataFrame({"anchor_type": ["other"], "decision": ["disavow"],
+                          "anchor": [reversed_title]})
+    html = build_report(summary, domains, links).to_html()
+    assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", html)
+    assert "Online casino [U+202E]esuoh nwo ruoy[U+202C] bonus" in html
+    assert "odd file [U+2066]x[U+2069].csv" in html and "https://a.example/[U+200F]" in html
+
+
+def test_the_disavow_file_card_gives_the_whole_file_and_what_the_run_added():
+    summary = {"disavow_file": {"path": "disavow.txt", "lines": 53, "bytes": 2359,
+                                "domain_lines": 23, "url_lines": 14, "new_domain_lines": 17,
+                                "new_url_lines": 1}}
+    domains = pd.DataFrame({"domain": ["a.example"], "decision": ["keep"], "score": [0.1]})
+    html = build_report(summary, domains, pd.DataFrame()).to_html()
+    assert "lines: 23 domains, 14 URLs, 2.4 KB; this run added 17 domains, 1 URL<" in html
+
+
+def test_thresholds_of_name_only_domains_are_stated():
+    summary = {"policy": {"disavow_threshold": 0.89, "review_threshold": 0.33,
+                          "domain_only_disavow_threshold": 0.931,
+                          "domain_only_review_threshold": 0.791}}
+    domains = pd.DataFrame({"domain": ["a.example", "b.example"], "decision": ["keep", "review"],
+                            "score": [0.1, 0.8], "domain_only": [False, True]})
+    report = build_report(summary, domains, pd.DataFrame())
+    text = re.sub(r"\s+", " ", Page(report.to_html()).all_text)
+    assert ("Domains known by name only (from a domain-level export such as Search Console's "
+            "Top linking sites) are judged on the name alone, with thresholds of their own: "
+            "0.93 or more means Disavow; 0.79 or more means Review.") in text
+    assert "Domains known by name onlydisavow at score ≥ 0.93, review at ≥ 0.79" in text
+    assert "Domains with links: disavow atscore ≥ 0.89" in text
+    assert "domains known by name only are disavowed at 0.93 and reviewed at 0.79." in (
+        report.charts[0].caption)
+
+
+def test_counts_of_one_are_singular():
+    summary = {"counts": {"links": 3, "rows_skipped": 1}}
+    domains = pd.DataFrame({"domain": ["a.example", "b.example"], "decision": "disavow",
+                            "score": [0.95, 0.97], "first_seen": ["2024-03-01", None]})
+    report = build_report(summary, domains, pd.DataFrame())
+    assert "1 row skipped<" in report.to_html()
+    assert report.charts[3].caption.endswith(" 1 disavowed domain has no date and is not drawn.")

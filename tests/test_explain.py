@@ -1,0 +1,72 @@
+"""Reasons: what they say, and that they say only what the data says."""
+
+import numpy as np
+import pandas as pd
+
+from disavow import schema as s
+from disavow.explain import domain_reasons, domain_reasons_column, link_reasons_column
+
+# Displayed, this title reads "Online casino your own house bonus".
+REVERSED = "Online casino \u202eesuoh nwo ruoy\u202c bonus"
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_in_quoted_values_are_shown_not_obeyed():
+    links = pd.DataFrame({s.ANCHOR: [REVERSED, "cheap\u2067 pills"], s.SOURCE_TITLE: REVERSED,
+                          "anchor_type": ["exact_match", "partial_match"],
+                          "title_risky_topics": 1.0})
+    texts = link_reasons_column(links).tolist()
+    assert texts[0] == ("exact-match anchor 'Online casino [U+202E]esuoh nwo ruoy[U+202C] bonus'"
+                        " | page title on a risky topic 'Online casino [U+202E]esuoh nwo ruoy"
+                        "[U+202C] bonus'")
+    assert "'cheap[U+2067] pills'" in texts[1]
+    domains = pd.DataFrame({s.DOMAIN: ["spam.example"], s.DECISION: ["disavow"],
+                            "max_title_risky_topics": [1.0], "top_title": [BIDI]})
+    reasons = domain_reasons_column(domains, {}).iloc[0]
+    assert not any(c in reasons for c in BIDI)
+    assert "[U+061C][U+200E][U+200F][U+202A]" in reasons and reasons.count("[U+") == len(BIDI)
+    assert domain_reasons(domains.iloc[0].to_dict(), {})[0] in reasons
+
+
+def test_traffic_is_the_exports_number():
+    traffic = [20650, 758701791, 1000]
+    domains = pd.DataFrame({s.DOMAIN: ["a.example", "b.example", "c.example"],
+                            s.DECISION: "keep", "ahrefs_log_traffic": np.log10(
+                                np.array(traffic, dtype=float) + 1)})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons == [f"real audience: about {n:,} organic visits a month (Ahrefs)"
+                       for n in traffic]
+    assert domain_reasons(domains.iloc[0].to_dict(), {}) == [reasons[0]]
+
+
+def test_a_domain_name_is_about_replica_only_for_a_word_that_means_it():
+    domains = pd.DataFrame({s.DOMAIN: ["alderwholesale.com", "discountoutlet.com",
+                                       "cheapfakenham.co.uk", "replicawatches.com",
+                                       "knockoffbags.net"], s.DECISION: "review"})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert [("the domain name is about replica" in r) for r in reasons] == [
+        False, False, False, True, True]
+
+
+def test_a_page_naming_the_site_is_not_said_to_be_on_its_topic():
+    # siteprice.info/alderfinchplumbing.co.uk matches the brand, not the site's topic.
+    domains = pd.DataFrame({s.DOMAIN: ["siteprice.info"], s.DECISION: "keep",
+                            "mean_topic_overlap": [0.5]})
+    reasons = domain_reasons_column(domains, {}).iloc[0]
+    assert "topic" not in reasons
+    assert reasons == ("the linking pages' titles or addresses use words of the site's name or "
+                       "keywords")
+
+
+def test_a_disavowed_domain_without_strong_evidence_names_its_weak_signals():
+    domains = pd.DataFrame({s.DOMAIN: ["foo-bar.net", "plain.example"],
+                            s.DECISION: ["disavow", "review"], "n_links": [9, 2],
+                            "top_anchor": ["Example Site", None], "top_anchor_share": [1.0, 0.5],
+                            "semrush_page_ascore": [1.0, np.nan], "name_hyphens": [1, 0]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons == [
+        "no single strong signal: the score adds up many weak ones, among them all 9 links use "
+        "the anchor 'Example Site'; a low Semrush page Authority Score (1); a hyphen in the "
+        "domain name",
+        "no single strong signal: the score adds up many weak ones"]
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
