@@ -82,8 +82,12 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "flagged (at least 0.5); `review` the same at 5%.",
         "",
     ]
+    fitted = metadata.get("thresholds_fitted")  # absent from models made before it existed
     for key, value in metadata.get("thresholds", {}).items():
-        lines.append(f"- `{key}`: {value}")
+        default = fitted is not None and key not in fitted
+        lines.append(f"- `{key}`: {value}" + (
+            " (a default: the training data had too few such rows to choose it on)"
+            if default else ""))
     lines += [
         "",
         "## Training data",
@@ -141,22 +145,29 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
                     f"{_pct(policy.get('disavowed_share_of_toxic'))} of toxic domains disavowed.",
                 ]
             lines.append("")
+    reliability = cv.get("domain", {}).get("reliability", [])
+    if reliability:
+        lines += [
+            "### Calibration (cross-validation, domain level)",
+            "",
+            "| score bin | rows | mean score | toxic share |",
+            "|---|---|---|---|",
+        ]
+        for row in reliability:
+            lines.append(f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | "
+                         f"{row['toxic_share']:.3f} |")
+        lines.append("")
+    shipped = metadata.get("origin", "shipped") == "shipped"
     lines += [
-        "### Calibration (cross-validation, domain level)",
-        "",
-        "| score bin | rows | mean score | toxic share |",
-        "|---|---|---|---|",
-    ]
-    for row in cv.get("domain", {}).get("reliability", []):
-        lines.append(
-            f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['toxic_share']:.3f} |"
-        )
-    lines += [
-        "",
         "## Bias, risks and limitations",
         "",
-        "- Much of the training data is synthetic (see training_data/DATASHEET.md): it encodes "
-        "its author's view of SEO spam patterns, and vendor scores in it are simulated.",
+        *(["- Much of the training data is synthetic (see training_data/DATASHEET.md): it "
+           "encodes its author's view of SEO spam patterns, and vendor scores in it are "
+           "simulated."] if shipped else [
+           "- Trained on your own labels: it learns what those labels say, mistakes included, "
+           "and its cross-validated figures hold for profiles like the ones labelled.",
+           "- Its domain-name scorer is the shipped model's, reused: a user's labels are far "
+           "too few to learn one."]),
         "- The real domain lists behind the domain-name signals are blocklists and top-site "
         "lists: famous sites are over-represented among clean domains, and referrer spam among "
         "toxic ones. Small legitimate sites with long or unusual names can score higher than "

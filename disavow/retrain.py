@@ -227,6 +227,9 @@ def train_from_exports(
                              "labelled_rows": int(table[s.LABEL].notna().sum())})
         sets.append(part)
     training = concat_sets(sets)
+    if labels_from is not None:  # the labels' own file, so the card says where they came from
+        training.sources.append({"path": labels_from.name, "sha256": sha256_file(labels_from),
+                                 "note": "labels (--labels-from)"})
     # The shipped model's name scorer was fitted on thousands of real domain
     # names; a user's labels are far too few to learn one, so it is reused.
     names = load_model().estimators.get("names")
@@ -236,7 +239,7 @@ def train_from_exports(
     metadata = fit_and_save(
         training, out_dir, name=out_dir.name,
         description="Retrained by the user with disavow train.",
-        cv_splits=5, name_model=names, card=True, notes=notes,
+        cv_splits=5, name_model=names, card=True, notes=notes, origin="user",
     )
     return metadata
 

@@ -478,14 +478,18 @@ def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float | np.ndarray
     }
 
 
+DEFAULT_THRESHOLDS = {"domain_disavow": 0.8, "domain_review": 0.5, "domain_only_disavow": 0.8,
+                      "domain_only_review": 0.5, "link_disavow": 0.9, "link_review": 0.6}
+
+
 def choose_thresholds(cv: dict[str, dict[str, Any]], training: TrainingSet) -> dict[str, float]:
     """Default thresholds from out-of-fold scores: few clean domains disavowed.
 
-    ``disavow`` is the lowest threshold (at least 0.5) at which at most 1% of
-    clean rows would be flagged; ``review`` the same at 5% (at least 0.3).
+    ``disavow`` is the lowest threshold (at least 0.5, on a 0.001 grid) at which at most
+    1% of clean rows score that much or more; ``review`` the same at 5% (at least 0.3).
+    A level with no cross-validation keeps :data:`DEFAULT_THRESHOLDS`.
     """
-    out = {"domain_disavow": 0.8, "domain_review": 0.5, "domain_only_disavow": 0.8,
-           "domain_only_review": 0.5, "link_disavow": 0.9, "link_review": 0.6}
+    out = dict(DEFAULT_THRESHOLDS)
     for level in LEVELS:
         if level not in cv:
             continue
@@ -493,11 +497,21 @@ def choose_thresholds(cv: dict[str, dict[str, Any]], training: TrainingSet) -> d
         clean_scores = cv[level]["_oof"][y == 0]
         if not len(clean_scores):
             continue
-        out[f"{level}_disavow"] = round(max(0.5, float(np.quantile(clean_scores, 0.99))), 3)
-        out[f"{level}_review"] = round(
-            min(out[f"{level}_disavow"], max(0.3, float(np.quantile(clean_scores, 0.95)))), 3
-        )
+        out[f"{level}_disavow"] = max(0.5, _lowest_flagging_at_most(clean_scores, 0.01))
+        out[f"{level}_review"] = min(out[f"{level}_disavow"],
+                                     max(0.3, _lowest_flagging_at_most(clean_scores, 0.05)))
     return out
+
+
+def _lowest_flagging_at_most(scores: np.ndarray, share: float) -> float:
+    """The lowest threshold on a 0.001 grid with ``mean(scores >= t) <= share``: a
+    rounded quantile can flag more (ties, and rounding down)."""
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    allowed = int(np.floor(share * len(ordered)))  # rows that may score >= t
+    # t must exceed the (allowed+1)-th highest score; the grid step above it is the answer.
+    above = ordered[len(ordered) - allowed - 1] if allowed < len(ordered) else -np.inf
+    threshold = np.floor(above * 1000 + 1) / 1000
+    return round(float(min(threshold, 1.0)), 3)
 
 
 def toxic_share_by_tld(training: TrainingSet, minimum: int = 20) -> dict[str, list[float]]:
@@ -554,6 +568,7 @@ def fit_and_save(
     name_model: Any = None,
     card: bool = False,
     notes: Sequence[str] = (),
+    origin: str = "shipped",
 ) -> dict[str, Any]:
     """Cross-validate, fit on everything, write the model folder; return metadata.
 
@@ -605,6 +620,11 @@ def fit_and_save(
         "features": {level: feature_columns(level) for level in LEVELS},
         "categories": categories,
         "thresholds": thresholds,
+        # Which thresholds the training data set, and which are defaults (a level it
+        # could not cross-validate): the card must not present a default as fitted.
+        "thresholds_fitted": sorted(f"{level}_{kind}" for level in cv
+                                    for kind in ("disavow", "review")),
+        "origin": origin,
         "tld_toxic_share": toxic_share_by_tld(training),
         "training_data": training.sources,
         "fitted_on": fitted_on,
