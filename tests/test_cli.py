@@ -110,13 +110,20 @@ def test_audit_warns_even_when_quiet_that_an_empty_disavow_file_must_not_be_uplo
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("command", ["audit", "score"])
-def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path, command):
+def _export_with_a_malformed_row(tmp_path, *, row_after: bool = False):
+    """A small export whose row 2 has two fields too many (and a good row 3 if ``row_after``)."""
     export = tmp_path / "export.csv"
     export.write_text("Source URL,Target URL,Anchor\n"
                       "https://a-blog.example/p1,https://example.com/,Example\n"
                       "https://b-blog.example/p2,https://example.com/,x,extra,fields\n"
-                      "https://c-blog.example/p3,https://example.com/,Example\n", "utf-8")
+                      + ("https://c-blog.example/p3,https://example.com/,Example\n"
+                         if row_after else ""), "utf-8")
+    return export
+
+
+@pytest.mark.parametrize("command", ["audit", "score"])
+def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path, command):
+    export = _export_with_a_malformed_row(tmp_path, row_after=True)
     result = runner.invoke(app, [command, str(export), "--site", "example.com", "--out",
                                  str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -358,10 +365,7 @@ def test_an_unknown_level_is_wrong_usage(tmp_path):
 
 
 def test_audit_summary_names_the_keywords_file_and_each_warning_its_file(tmp_path):
-    export = tmp_path / "export.csv"
-    export.write_text("Source URL,Target URL,Anchor\n"
-                      "https://a-blog.example/p1,https://example.com/,Example\n"
-                      "https://b-blog.example/p2,https://example.com/,x,extra,fields\n", "utf-8")
+    export = _export_with_a_malformed_row(tmp_path)
     keywords = tmp_path / "keywords.txt"
     keywords.write_text("# mine\nboiler repair\nemergency plumber\n", "utf-8")
     result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--keywords",
