@@ -479,6 +479,7 @@ def audit(
     out = Path(out_dir)
     inputs = [Path(p) for p in paths] + [Path(p) for p in (existing,) if p]
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
+    inputs += [Path(keywords_file)] if keywords_file else []
     check_outputs(out, inputs, overwrite=overwrite)
     # Its decoding notes are warnings of the audit (stderr, summary.json, report), said once.
     disavow_log = logging.getLogger("disavow.disavow_file")

@@ -379,3 +379,16 @@ def test_audit_summary_names_the_keywords_file_and_each_warning_its_file(tmp_pat
     assert result.stderr.count("malformed") == 1
     with open(tmp_path / "a" / "domains.csv", encoding="utf-8", newline="") as handle:
         assert {row["n_links"] for row in csv.DictReader(handle)} == {"1"}
+
+
+def test_a_keywords_file_inside_out_is_never_overwritten(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    keywords = out / "summary.json"  # an odd name, but the user's own file
+    keywords.write_text("boiler repair\n", "utf-8")
+    result = runner.invoke(app, ["audit", str(FIXTURES / "semrush_backlinks.csv"), "--site",
+                                 "example.com", "--keywords", str(keywords), "--out", str(out),
+                                 "--force"])
+    assert result.exit_code == 1
+    assert "is one of the inputs" in " ".join(result.stderr.split())
+    assert keywords.read_text("utf-8") == "boiler repair\n"
