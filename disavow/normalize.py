@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from disavow import schema as s
-from disavow.read import FileReport, as_bool, read_export, unread_set
+from disavow.read import FALSE_WORDS, TRUE_WORDS, FileReport, as_bool, read_export, unread_set
 from disavow.schema import RowKind, RowStatus
 from disavow.urls import host_info, parse_host, parse_url
 
@@ -474,9 +474,13 @@ def _number_value(value: object, decimal_comma: bool = False, dot_grouped: bool 
     return np.nan, True
 
 
-_LABEL_TRUE = {"toxic", "spam", "bad", "disavow", "1", "1.0", "true", "yes", "y", "t", "positive"}
-_LABEL_FALSE = {"ok", "clean", "good", "keep", "0", "0.0", "false", "no", "n", "f", "negative",
-                "not toxic", "safe"}
+# Words a label column uses for each class, besides the yes/no words of
+# spreadsheets in several languages (read.TRUE_WORDS / FALSE_WORDS).
+TOXIC_WORDS = frozenset({"toxic", "disavow", "disavowed", "bad", "spam", "spammy", "harmful",
+                         "positive", "remove"})
+OK_WORDS = frozenset({"ok", "okay", "keep", "kept", "good", "clean", "safe", "fine", "negative",
+                      "not toxic", "not_toxic", "not-toxic", "non toxic", "non-toxic",
+                      "non_toxic", "nontoxic", "legit", "natural"})
 
 
 def to_label(values: pd.Series | None, n: int | None = None) -> pd.Series:
@@ -488,21 +492,30 @@ def to_label(values: pd.Series | None, n: int | None = None) -> pd.Series:
     if values is None:
         return pd.Series(np.full(n or 0, np.nan))
     codes, uniques = pd.factorize(values)
-    table = np.array([_label_value(u) for u in uniques] + [np.nan], dtype=np.float64)
+    table = np.array([label_value(u) for u in uniques] + [np.nan], dtype=np.float64)
     return pd.Series(table[codes], index=values.index)
 
 
-def _label_value(value: object) -> float:
+def label_value(value: object) -> float:
+    """One label cell as 1.0 toxic, 0.0 ok, or NaN when it says neither (or is blank).
+
+    >>> [label_value(v) for v in ["Toxic", "not_toxic", "1.00", "WAHR", "Kept", "?", ""]]
+    [1.0, 0.0, 1.0, 1.0, 0.0, nan, nan]
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
     if isinstance(value, bool | np.bool_):
         return float(value)
-    if isinstance(value, int | float | np.integer | np.floating):
-        return float(value) if value in (0, 1) else np.nan
     word = str(value).strip().casefold()
-    if word in _LABEL_TRUE:
+    if word in TOXIC_WORDS or word in TRUE_WORDS:
         return 1.0
-    if word in _LABEL_FALSE:
+    if word in OK_WORDS or word in FALSE_WORDS:
         return 0.0
-    return np.nan
+    try:
+        number = float(word.replace(",", "."))
+    except ValueError:
+        return np.nan
+    return number if number in (0.0, 1.0) else np.nan
 
 
 # --- dates -------------------------------------------------------------------------

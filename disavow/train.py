@@ -44,6 +44,7 @@ from disavow.model import (
     prepare_matrix,
     remember_trusted,
 )
+from disavow.normalize import to_label
 from disavow.strict_json import dumps
 
 N_TLD_CATEGORIES = 80
@@ -129,44 +130,10 @@ class TrainingSet:
         return self.link_x, self.link_y, self.link_groups, np.ones(len(self.link_y))
 
 
-# Words a label column uses for each class, besides the yes/no words of
-# spreadsheets in several languages (read.TRUE_WORDS / FALSE_WORDS).
-TOXIC_WORDS = frozenset({"toxic", "disavow", "disavowed", "bad", "spam", "spammy", "harmful",
-                         "positive", "remove"})
-OK_WORDS = frozenset({"ok", "okay", "keep", "kept", "good", "clean", "safe", "fine", "negative",
-                      "not toxic", "not_toxic", "not-toxic", "non toxic", "non-toxic",
-                      "non_toxic", "nontoxic", "legit", "natural"})
-
-
-def label_value(value: object) -> float:
-    """One label cell as 1.0 toxic, 0.0 ok, or NaN when it says neither (or is blank).
-
-    >>> [label_value(v) for v in ["Toxic", "not_toxic", "1.00", "WAHR", "Kept", "?", ""]]
-    [1.0, 0.0, 1.0, 1.0, 0.0, nan, nan]
-    """
-    from disavow.read import FALSE_WORDS, TRUE_WORDS
-
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return np.nan
-    if isinstance(value, bool | np.bool_):
-        return float(value)
-    word = str(value).strip().casefold()
-    if word in TOXIC_WORDS or word in TRUE_WORDS:
-        return 1.0
-    if word in OK_WORDS or word in FALSE_WORDS:
-        return 0.0
-    try:
-        number = float(word.replace(",", "."))
-    except ValueError:
-        return np.nan
-    return number if number in (0.0, 1.0) else np.nan
-
-
 def parse_labels(values: pd.Series) -> pd.Series:
-    """Labels as 1.0 toxic / 0.0 ok / NaN unknown, from the usual spellings."""
-    codes, uniques = pd.factorize(values.astype("object"))
-    table = np.array([label_value(u) for u in uniques] + [np.nan], dtype=np.float64)
-    return pd.Series(table[codes], index=values.index)
+    """Labels as 1.0 toxic / 0.0 ok / NaN unknown, from the usual spellings (the
+    reader's own parser, :func:`disavow.normalize.to_label`)."""
+    return to_label(values.astype("object"))
 
 
 def is_blank(values: pd.Series) -> pd.Series:
