@@ -458,7 +458,10 @@ def validate(
     from disavow.disavow_file import validate as validate_file
 
     with reported_errors():
-        issues = validate_file(read_disavow_file(file))
+        parsed = read_disavow_file(file)
+        issues = validate_file(parsed)
+    for note in parsed.warnings:  # how it was decoded, when not as UTF-8
+        _warn(note)
     errors = [i for i in issues if i.severity == "error"]
     for issue in issues:
         where = f"line {issue.line}" if issue.line else "file"
@@ -489,7 +492,10 @@ def diff(
 
     with reported_errors():
         new_file = read_disavow_file(new)
-        result = diff_disavow(read_disavow_file(old), new_file)
+        old_file = read_disavow_file(old)
+        result = diff_disavow(old_file, new_file)
+    for note in dict.fromkeys((*old_file.warnings, *new_file.warnings)):  # how each was decoded
+        _warn(note)
     payload = {
         "added": list(result.added), "removed": list(result.removed),
         "unchanged": result.unchanged,

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import codecs
 import heapq
-import logging
 import math
 import re
 import unicodedata
@@ -60,8 +59,6 @@ from disavow.errors import InputFormatError, OutputError
 from disavow.lexicons import PROTECTED_DOMAINS
 from disavow.text import decode_utf8_or_cp1252
 from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
-
-log = logging.getLogger(__name__)
 
 MAX_LINES = 100_000  # Google's cap; blank and comment lines count
 MAX_BYTES = 2_000_000  # "2 MB", read as decimal: the stricter reading (formats.md 1.1)
@@ -316,7 +313,7 @@ def parse_disavow(data: bytes | str, *, source: str | None = None) -> DisavowFil
         source: a name for messages, usually the file path.
 
     Returns:
-        The parsed file. Decoding problems are recorded in ``warnings`` and logged.
+        The parsed file. Decoding problems are recorded in ``warnings`` for the caller to show.
 
     Raises:
         InputFormatError: the data is not text at all (spreadsheet, PDF, NUL bytes).
@@ -336,8 +333,6 @@ def parse_disavow(data: bytes | str, *, source: str | None = None) -> DisavowFil
     else:
         raw = bytes(data)
         text, encoding, has_bom, notes = _decode(raw, name)
-    for note in notes:
-        log.warning(note)
 
     lines: list[DisavowLine] = []
     endings: Counter[str] = Counter()

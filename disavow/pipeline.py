@@ -8,7 +8,6 @@ assembles what the commands write. ``score_exports`` is ``disavow score``;
 from __future__ import annotations
 
 import gc
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -481,13 +480,8 @@ def audit(
     inputs += [Path(p) for k in ("allow", "deny") if (p := score_options.get(k))]
     inputs += [Path(keywords_file)] if keywords_file else []
     check_outputs(out, inputs, overwrite=overwrite)
-    # Its decoding notes are warnings of the audit (stderr, summary.json, report), said once.
-    disavow_log = logging.getLogger("disavow.disavow_file")
-    disavow_log.disabled, was_disabled = True, disavow_log.disabled
-    try:
-        old = read_disavow_file(existing) if existing else None
-    finally:
-        disavow_log.disabled = was_disabled
+    # Its decoding notes become warnings of the audit (stderr, summary.json, report).
+    old = read_disavow_file(existing) if existing else None
     if old is not None and (layout := export_layout(existing)) and _mostly_invalid(old):
         raise InputFormatError(
             f"--existing {existing} is a {layout} export, not a disavow file: merged, its rows "

@@ -73,6 +73,8 @@ def _check_labels_file(path: Path, notes: list[str] | None) -> None:
     from disavow.disavow_file import read_disavow_file
 
     listed = read_disavow_file(path)
+    if notes is not None:
+        notes.extend(f"--labels-from {note}" for note in listed.warnings)
     invalid = listed.invalid_lines
     examples = "; ".join(
         f"line {line.line} '{line.text[:60]}': {line.issue.message if line.issue else 'invalid'}"

@@ -392,3 +392,12 @@ def test_a_keywords_file_inside_out_is_never_overwritten(tmp_path):
     assert result.exit_code == 1
     assert "is one of the inputs" in " ".join(result.stderr.split())
     assert keywords.read_text("utf-8") == "boiler repair\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "diff"])
+def test_validate_and_diff_say_how_a_file_that_is_not_utf8_was_read(tmp_path, command):
+    path = tmp_path / "current.txt"
+    path.write_bytes(b"# caf\xe9 notes\ndomain:spam.xyz\n")
+    args = [str(path)] * (2 if command == "diff" else 1)
+    result = runner.invoke(app, [command, *args])
+    assert " ".join(result.stderr.split()).count("read those as Windows-1252") == 1
