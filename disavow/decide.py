@@ -341,11 +341,13 @@ def plan_entries(
     holds_allowed = _holding_allowed(policy.allow)
     disavowed = domains.index[domains[s.DECISION] == s.Decision.DISAVOW].astype(str)
     url_level_domains = set()
+    may_collapse = set()  # could be one domain: line, whatever --level says
     for domain in disavowed:
-        info = host_info(domain)
         # An established platform gets here only from --deny: its links go one by one.
-        if (policy.level == "url" or not info.domain_line_allowed or _is_protected(domain)
-                or domain in holds_allowed):
+        if (host_info(domain).domain_line_allowed and not _is_protected(domain)
+                and domain not in holds_allowed):
+            may_collapse.add(domain)
+        if policy.level == "url" or domain not in may_collapse:
             url_level_domains.add(domain)
         else:
             entry_domains.add(domain)
@@ -383,11 +385,8 @@ def plan_entries(
     notes = [f"{domain} scored Disavow but is listed URL by URL, not with a domain: line, "
              "because --allow lists a host or URL on it."
              for domain in sorted(url_level_domains & holds_allowed)]
-    may_collapse = frozenset(
-        d for d in disavowed
-        if host_info(d).domain_line_allowed and not _is_protected(d) and d not in holds_allowed)
     return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed,
-                       notes, may_collapse)
+                       notes, frozenset(may_collapse))
 
 
 def _holding_allowed(allow: EntryList) -> set[str]:
