@@ -737,14 +737,17 @@ def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue
     ['covered-by-domain', 'duplicate']
     """
     issues = [line.issue for line in file.lines if line.issue is not None]
+    # An entry Google may not read (its own issue says why) makes no other line
+    # redundant: "delete this line" would then remove the one that is read.
+    doubtful = doubtful_entries(file.lines)
     first_seen: dict[Entry, int] = {}
     domains: dict[str, int] = {}
     for line in file.lines:
-        if line.entry is not None and line.entry.kind == "domain":
+        if line.entry is not None and line.entry.kind == "domain" and line.line not in doubtful:
             domains.setdefault(line.entry.value, line.line)
     for line in file.lines:
         entry = line.entry
-        if entry is None:
+        if entry is None or line.line in doubtful:
             continue
         if entry in first_seen:
             issues.append(
@@ -866,6 +869,44 @@ def lines_joined_by_cr(lines: Iterable[DisavowLine]) -> tuple[DisavowLine, ...]:
             group = []
     joined += group if len(group) > 1 else []
     return tuple(joined)
+
+
+# Warnings on an entry line that leave open whether Google reads the entry at all.
+# Trailing whitespace is not among them: editors leave it everywhere, and it says
+# nothing about the entry itself.
+_DOUBTFUL_WHY = {
+    "domain-prefix-case": "'domain:' is not in lower case",
+    "domain-trailing-dot": "a trailing dot after the host",
+    "domain-ip": "an IP address after 'domain:'",
+    "entry-whitespace": "space before the entry",
+}
+
+
+def doubtful_entries(lines: Iterable[DisavowLine]) -> dict[int, str]:
+    """Entry lines Google may not read as the entry they hold: line number -> why.
+
+    Google documents lower-case ``domain:`` lines of host names, and full URLs, one
+    per line. An entry written otherwise (``DOMAIN:x.com``, ``domain:x.com.``,
+    ``domain:1.2.3.4``, indented) or joined to another line by a bare CR
+    (:func:`lines_joined_by_cr`) may be ignored, so a merge does not let it stand
+    for the entry: the new block lists that site or page again.
+
+    >>> f = parse_disavow("DOMAIN:a.com\\ndomain:b.com\\n")
+    >>> doubtful_entries(f.lines)
+    {1: "'domain:' is not in lower case"}
+    """
+    lines = tuple(lines)
+    doubtful: dict[int, str] = {}
+    for line in lines:
+        if line.entry is None or line.issue is None:
+            continue
+        why = _DOUBTFUL_WHY.get(line.issue.code)
+        if why is not None and (line.issue.code != "entry-whitespace" or line.text[:1].isspace()):
+            doubtful[line.line] = why
+    for line in lines_joined_by_cr(lines):
+        if line.entry is not None:
+            doubtful.setdefault(line.line, "joined to another line by a bare CR")
+    return doubtful
 
 
 def cr_line_endings_message(lines: Iterable[DisavowLine]) -> str:
@@ -1051,6 +1092,8 @@ class MergeResult(DisavowOutput):
     * ``old_joined_by_cr``: kept old lines that a reader splitting lines only at LF
       would read as one with another (:func:`lines_joined_by_cr`); ``warnings``
       says what that risks, in words, when entries are among them.
+    * ``old_doubtful``: kept old entries Google may not read as written
+      (:func:`doubtful_entries`); they do not make a new entry present or covered.
     * ``left_out``: new entries dropped to fit the budgets (only with ``keep_best``),
       least important first; ``left_out_values``: the caller's values that the
       file therefore does not disavow.
@@ -1073,6 +1116,7 @@ class MergeResult(DisavowOutput):
     added_final_newline: bool = False
     newline: str = "\n"
     old_joined_by_cr: tuple[DisavowLine, ...] = ()
+    old_doubtful: tuple[DisavowLine, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
@@ -1505,7 +1549,8 @@ def merge_disavow(
     When there is nothing to add or remove, the output is the old text unchanged.
 
     New entries not already present (exactly or after normalisation) and not covered
-    by an old or new ``domain:`` entry are appended, sorted, under ``block_comment``
+    by an old or new ``domain:`` entry are appended (an old entry Google may not
+    read, see :func:`doubtful_entries`, neither makes one present nor covers one), sorted, under ``block_comment``
     and ``header_lines``, with the old file's line endings. Values are checked as in
     :func:`format_disavow`.
 
@@ -1569,11 +1614,13 @@ def merge_disavow(
         if item not in matched
     )
 
-    # 2. What the kept old lines already disavow.
+    # 2. What the kept old lines surely disavow: an entry Google may not read as
+    # one is kept, but a new entry equal to it (or under it) is still written.
+    doubtful = doubtful_entries(kept)
     old_domains: dict[str, int] = {}
     old_entries: dict[Entry, int] = {}
     for line in kept:
-        if line.entry is not None:
+        if line.entry is not None and line.line not in doubtful:
             old_entries.setdefault(line.entry, line.line)
             if line.entry.kind == "domain":
                 old_domains.setdefault(line.entry.value, line.line)
@@ -1654,6 +1701,19 @@ def merge_disavow(
             f"To be safe, save {name} with LF line endings and run again, or convert the "
             "merged file to LF line endings before uploading it."
         )
+    # Bare-CR joins have their own warning above.
+    unsure = [line for line in kept if line.line in doubtful
+              and doubtful[line.line] != "joined to another line by a bare CR"]
+    if unsure:
+        name = old.source or "the existing disavow file"
+        first = unsure[0]
+        warnings.append(
+            f"{name} has {len(unsure):,} entr{'ies' if len(unsure) != 1 else 'y'} that Google "
+            f"may not read as written (the first: line {first.line}, {doubtful[first.line]}). "
+            "They are kept as they are but do not count as disavowed: where this run disavows "
+            "the same site or page, the new block lists it again. 'disavow validate' shows "
+            "how to write them."
+        )
     invalid = [line for line in kept if line.kind is LineKind.INVALID]
     if invalid:
         name = old.source or "the existing disavow file"
@@ -1667,7 +1727,8 @@ def merge_disavow(
     _check_budget(_count_lines(text), len(text.encode("utf-8")), limits, context=context)
     result = MergeResult(
         text=text,
-        entries=frozenset(old_entries) | frozenset(added),
+        entries=frozenset(line.entry for line in kept if line.entry is not None)
+        | frozenset(added),
         new_from=new_from,
         added=tuple(added),
         already_present=tuple(sorted(present, key=lambda p: _key(p.entry))),
@@ -1686,6 +1747,7 @@ def merge_disavow(
         added_final_newline=bool(joint),
         newline=nl,
         old_joined_by_cr=joined_by_cr,
+        old_doubtful=tuple(line for line in kept if line.line in doubtful),
         warnings=tuple(warnings),
     )
     if text != old.text:  # an unchanged text was parsed already: nothing new to verify

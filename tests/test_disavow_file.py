@@ -14,6 +14,7 @@ from disavow.disavow_file import (
     Limits,
     LineKind,
     diff_disavow,
+    doubtful_entries,
     format_disavow,
     lines_joined_by_cr,
     merge_disavow,
@@ -620,6 +621,61 @@ def test_merge_reports_present_covered_and_invalid():
     assert "covered by domain:old-spam.com on line 2" in str(result.covered_by_domain[0])
 
 
+@pytest.mark.parametrize(
+    ("old_line", "why"),
+    [
+        ("DOMAIN:spam.com", "'domain:' is not in lower case"),
+        ("domain:spam.com.", "a trailing dot after the host"),
+        ("  domain:spam.com", "space before the entry"),
+        ("\tdomain:spam.com", "space before the entry"),
+    ],
+)
+def test_merge_writes_again_what_an_old_line_google_may_not_read_holds(old_line, why):
+    old = parse_disavow(f"# mine\n{old_line}\ndomain:ok.com\n", source="old.txt")
+    result = merge_disavow(old, domains=["spam.com", "ok.com"],
+                           urls=["http://www.spam.com/page"], block_comment="new")
+    assert result.text == f"# mine\n{old_line}\ndomain:ok.com\n\n# new\ndomain:spam.com\n"
+    assert [p.line for p in result.already_present] == [3]
+    assert [(c.by, c.by_line) for c in result.covered_by_domain] == [("spam.com", None)]
+    assert [line.line for line in result.old_doubtful] == [2]
+    assert result.warnings == (
+        f"old.txt has 1 entry that Google may not read as written (the first: line 2, {why}). "
+        "They are kept as they are but do not count as disavowed: where this run disavows the "
+        "same site or page, the new block lists it again. 'disavow validate' shows how to "
+        "write them.",
+    )
+
+
+def test_merge_counts_an_entry_with_trailing_space_as_written():
+    old = parse_disavow("domain:spam.com  \n")
+    result = merge_disavow(old, domains=["spam.com"])
+    assert not result.changed and result.old_doubtful == () and result.warnings == ()
+    assert [p.line for p in result.already_present] == [1]
+
+
+def test_merge_writes_pages_of_an_ip_again_over_an_old_domain_ip_line():
+    old = parse_disavow("domain:203.0.113.9\n")
+    result = merge_disavow(old, urls=["http://203.0.113.9/spam"], block_comment="new")
+    assert result.added == (Entry.for_url("http://203.0.113.9/spam", "203.0.113.9"),)
+    assert result.covered_by_domain == ()
+
+
+def test_merge_writes_again_entries_joined_by_a_bare_cr_without_a_second_warning():
+    old = parse_disavow("domain:a.com\rdomain:b.com\n", source="old.txt")
+    result = merge_disavow(old, domains=["a.com", "b.com"], block_comment="new")
+    assert result.text.endswith("# new\ndomain:a.com\ndomain:b.com\n")
+    assert [line.line for line in result.old_doubtful] == [1, 2]
+    assert len(result.warnings) == 1 and "bare CR" in result.warnings[0]
+
+
+def test_validate_never_calls_the_line_google_reads_the_duplicate():
+    f = parse_disavow("DOMAIN:x.com\nhttp://x.com/a\ndomain:x.com\n")
+    assert [(i.line, i.code) for i in validate(f)] == [
+        (1, "domain-prefix-case"), (2, "covered-by-domain")]
+    assert "line 3" in [i for i in validate(f) if i.line == 2][0].message
+    assert doubtful_entries(f.lines) == {1: "'domain:' is not in lower case"}
+
+
 def test_merge_keeps_bytes_drops_bom_and_uses_old_line_endings():
     old = read_disavow_file(FIXTURES / "crlf_bom.txt")
     result = merge_disavow(old, ["new.com"], block_comment="Added")
@@ -837,7 +893,13 @@ def test_property_merge_never_drops_an_old_line(lines, bom, final_newline, domai
     assert [line.line for line in result.old_joined_by_cr] == [
         line.line for line in lines_joined_by_cr(old.lines)]
     at_risk = any(line.entry is not None for line in result.old_joined_by_cr)
-    assert len(result.warnings) == at_risk + bool(result.old_invalid)
+    doubtful = doubtful_entries(old.lines)
+    assert [line.line for line in result.old_doubtful] == sorted(doubtful)
+    unsure = any("bare CR" not in why for why in doubtful.values())
+    assert len(result.warnings) == at_risk + unsure + bool(result.old_invalid)
+    # A new entry is never taken as written by an old line Google may not read.
+    assert not {p.line for p in result.already_present} & set(doubtful)
+    assert not {c.by_line for c in result.covered_by_domain} & set(doubtful)
     if result.old_invalid:
         assert f"line {result.old_invalid[0].line}, " in result.warnings[-1]
 
