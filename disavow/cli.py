@@ -338,6 +338,12 @@ def audit(
             f"added, {len(merge['already_present'])} already present, "
             f"{len(merge['covered_by_domain'])} covered by a domain: line"
         )
+        whole = merge["domains_in_existing_file"]["whole"]
+        parts = [_n(whole["review"], "review domain")] if whole["review"] else []
+        parts += [f"{_n(whole['keep'], 'domain')} scored keep"] if whole["keep"] else []
+        if parts:
+            lines.append(f"  it already disavows {' and '.join(parts)} (see in_existing_file "
+                         "in domains.csv)")
     lines.append(f"Wrote {out}/disavow.txt, domains.csv, links.csv, report.html, summary.json")
     if counts["review"] and file_info["lines"]:
         # Not with nothing to review, nor under the warning not to upload an empty file.

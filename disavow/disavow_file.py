@@ -700,7 +700,7 @@ def _is_ip_host(host: str) -> bool:
     return host.startswith("[") or host.replace(".", "").isdigit()
 
 
-def _covering(
+def covering_domain(
     host: str, domains: Mapping[str, object] | set[str], *, proper: bool = False
 ) -> str | None:
     """The top-most domain in ``domains`` that covers ``host`` (a strict parent if ``proper``)."""
@@ -717,6 +717,63 @@ def _covering(
         dot = h.find(".")
         h = h[dot + 1 :] if dot >= 0 else ""
     return found
+
+
+def existing_coverage(
+    file: DisavowFile, domains: Iterable[str], links: Iterable[tuple[str, str]]
+) -> dict[str, str]:
+    """What ``file`` already disavows of each referring domain, in words.
+
+    ``domains`` are referring domains (the ``domain:`` units of
+    :func:`disavow.urls.host_info`); ``links`` their ``(normalised linking URL,
+    domain)`` pairs. A domain a ``domain:`` line covers whole reads
+    ``"domain:x.com (line 8)"``; one with only some links covered (URL lines, a
+    ``domain:`` line for one of its hosts) reads ``"2 of 5 links (lines 16, 17)"``;
+    others are absent. Only entries Google surely reads count
+    (:func:`doubtful_entries`).
+
+    >>> f = parse_disavow("domain:a.com\\nhttps://b.com/x\\n")
+    >>> existing_coverage(f, ["a.com", "b.com", "c.com"],
+    ...                   [("https://b.com/x", "b.com"), ("https://b.com/y", "b.com")])
+    {'a.com': 'domain:a.com (line 1)', 'b.com': '1 of 2 links (line 2)'}
+    """
+    doubtful = doubtful_entries(file.lines)
+    domain_lines: dict[str, int] = {}
+    url_lines: dict[str, int] = {}
+    for line in file.lines:
+        if line.entry is None or line.line in doubtful:
+            continue
+        lines = domain_lines if line.entry.kind == "domain" else url_lines
+        lines.setdefault(line.entry.value, line.line)
+    coverage: dict[str, str] = {}
+    for domain in domains:
+        by = covering_domain(domain, domain_lines)
+        if by is not None:
+            coverage[domain] = f"domain:{by} (line {domain_lines[by]})"
+    # Only domains an entry names in part can be partly covered: the links of the
+    # others (nearly all, in a big profile) need no look.
+    named = {host_info(h).domain for h in (*domain_lines, *(parse_url(u).host or "" for u in
+                                                              url_lines))}
+    partly = named - coverage.keys()
+    n_links: Counter[str] = Counter()
+    n_covered: Counter[str] = Counter()
+    by_lines: dict[str, set[int]] = defaultdict(set)
+    for url, domain in links:
+        if domain not in partly:
+            continue
+        n_links[domain] += 1
+        host = parse_url(url).host or ""
+        by = covering_domain(host, domain_lines) if host else None
+        line = domain_lines[by] if by is not None else url_lines.get(url)
+        if line is not None:
+            n_covered[domain] += 1
+            by_lines[domain].add(line)
+    for domain in sorted(n_covered):
+        numbers = sorted(by_lines[domain])
+        shown = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+        coverage[domain] = (f"{n_covered[domain]:,} of {n_links[domain]:,} links "
+                            f"(line{'s' if len(numbers) > 1 else ''} {shown})")
+    return coverage
 
 
 # --------------------------------------------------------------------------------------
@@ -762,7 +819,7 @@ def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue
             )
             continue
         first_seen[entry] = line.line
-        by = _covering(entry.host, domains, proper=entry.kind == "domain")
+        by = covering_domain(entry.host, domains, proper=entry.kind == "domain")
         if by is not None:
             issues.append(
                 Issue(
@@ -1271,13 +1328,13 @@ def _subsume(sel: _Selection, old_domains: Mapping[str, int]) -> None:
     """Drop new entries a ``domain:`` entry covers (formats.md 1.10 rule 5)."""
     every = set(old_domains) | sel.domains
     for host in sorted(sel.domains):
-        by = _covering(host, every, proper=True)
+        by = covering_domain(host, every, proper=True)
         if by is not None:
             sel.domains.discard(host)
             sel.covered.append(Covered(Entry.for_domain(host), by, None, old_domains.get(by)))
     every = set(old_domains) | sel.domains
     for entry in sorted(sel.urls, key=_key):
-        by = _covering(entry.host, every)
+        by = covering_domain(entry.host, every)
         if by is not None:
             sel.urls.discard(entry)
             sel.covered.append(Covered(entry, by, None, old_domains.get(by)))
@@ -1423,7 +1480,7 @@ class _Fitter:
             if entry in seen:
                 continue
             seen.add(entry)
-            if entry not in kept_entries and _covering(entry.host, kept_domains) is None:
+            if entry not in kept_entries and covering_domain(entry.host, kept_domains) is None:
                 out.update(dict.fromkeys(self.sel.origins.get(entry, ())))
             if entry.kind == "domain":
                 todo.extend(reversed(covers.get(entry.value, ())))
@@ -1550,9 +1607,9 @@ def merge_disavow(
 
     New entries not already present (exactly or after normalisation) and not covered
     by an old or new ``domain:`` entry are appended (an old entry Google may not
-    read, see :func:`doubtful_entries`, neither makes one present nor covers one), sorted, under ``block_comment``
-    and ``header_lines``, with the old file's line endings. Values are checked as in
-    :func:`format_disavow`.
+    read, see :func:`doubtful_entries`, neither makes one present nor covers one),
+    sorted, under ``block_comment`` and ``header_lines``, with the old file's line
+    endings. Values are checked as in :func:`format_disavow`.
 
     A bare CR is never written: Google does not document splitting lines there, and
     a new entry behind one could be read as part of an old line (or of an old
@@ -1686,7 +1743,7 @@ def merge_disavow(
     old_covered = []
     for line in kept:
         if line.entry is not None and new_domains:
-            by = _covering(line.entry.host, new_domains, proper=line.entry.kind == "domain")
+            by = covering_domain(line.entry.host, new_domains, proper=line.entry.kind == "domain")
             if by is not None:
                 old_covered.append(Covered(line.entry, by, line.line, None))
     # The old lines as the output has them: the joint may have made a last CR a CRLF.
@@ -1850,7 +1907,7 @@ def diff_disavow(old: DisavowFile, new: DisavowFile) -> DiffResult:
     removed = sorted((e for e in old_lines if e not in new_lines), key=_key)
     still = []
     for entry in removed:
-        by = _covering(entry.host, new_domains, proper=entry.kind == "domain")
+        by = covering_domain(entry.host, new_domains, proper=entry.kind == "domain")
         if by is not None:
             still.append(Covered(entry, by, old_lines[entry], new_domains[by]))
     return DiffResult(

@@ -52,7 +52,7 @@ LINK_OUTPUT_COLUMNS = (
 )
 DOMAIN_OUTPUT_COLUMNS = (
     s.DOMAIN, s.DECISION, s.SCORE, s.N_LINKS, s.REASONS, s.SAMPLE_LINKS, "tld", "top_anchor",
-    s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only",
+    s.FIRST_SEEN, s.LAST_SEEN, "is_free_host", "domain_only", s.IN_EXISTING_FILE,
 )
 # Columns exports carry that no stage reads: left as raw bytes by the reader.
 _UNREAD_COLUMNS = (s.LEFT_CONTEXT, s.RIGHT_CONTEXT, s.LANGUAGE, s.PLATFORM, s.PAGE_TYPE,
@@ -467,6 +467,7 @@ def audit(
     from disavow.atomic import OutputFiles, output_folder
     from disavow.disavow_file import (
         GOOGLE_LIMITS,
+        existing_coverage,
         merge_disavow,
         read_disavow_file,
         write_disavow_file,
@@ -514,6 +515,14 @@ def audit(
                                    may_collapse=plan.may_collapse)
         if merged.left_out:
             _mark_left_out(scored, merged.left_out_values)
+        if old is not None:
+            # A domain the user's file already disavows needs no second look at
+            # review time, and one it disavows but the model keeps deserves one.
+            links = scored.links
+            covered = existing_coverage(old, scored.domains.index.astype(str), zip(
+                links[s.SOURCE_URL].fillna("").astype(str).tolist(),
+                links[s.DOMAIN].astype(str).tolist(), strict=True))
+            scored.domains[s.IN_EXISTING_FILE] = scored.domains.index.map(covered)
         summary = build_summary(scored, plan, merged, existing, now, old=old, keywords={
             "path": str(keywords_file) if keywords_file else None,
             "count": len(score_options.get("keywords") or ())})
@@ -636,6 +645,9 @@ def build_summary(
             "transcoded_from": getattr(merged, "transcoded_from", None),
             "old_lines_joined_by_cr": [line.line for line in
                                        getattr(merged, "old_joined_by_cr", ())],
+            "old_doubtful": [{"line": line.line, "text": line.text}
+                             for line in getattr(merged, "old_doubtful", ())],
+            "domains_in_existing_file": _in_existing_file_counts(domains),
         }
     return {
         "tool": {"name": "disavow", "version": __version__},
@@ -687,6 +699,18 @@ def build_summary(
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [f"{r.path}: {w}" for r in scored.reports for w in r.warnings],
     }
+
+
+def _in_existing_file_counts(domains: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """How many domains of each decision the existing file disavows whole or in part."""
+    covered = domains.get(s.IN_EXISTING_FILE)
+    if covered is None:
+        covered = pd.Series(pd.NA, index=domains.index, dtype=object)
+    whole = covered.astype(object).fillna("").astype(str).str.startswith("domain:")
+    partly = covered.notna() & ~whole
+    decision = domains[s.DECISION].astype(str)
+    return {name: {str(d): int((rows & (decision == d)).sum()) for d in s.Decision}
+            for name, rows in (("whole", whole), ("partly", partly))}
 
 
 def _not_listed_warning(plan: Any) -> list[str]:

@@ -658,13 +658,20 @@ def _domain_columns(domains: pd.DataFrame) -> dict[str, Any]:
         "decision": decision.iloc[order].reset_index(drop=True),
         "score": score.iloc[order].reset_index(drop=True),
         "n_links": pick(n_links.tolist()),
-        "reasons": pick(_text_list(domains, "reasons")),
+        "reasons": pick(_with_existing_file(_text_list(domains, "reasons"),
+                                            _text_list(domains, "in_existing_file"))),
         "samples": pick(_text_list(domains, "sample_links")),
         "free": pick(free.tolist()),
         "first_seen": first_seen.iloc[order].reset_index(drop=True),
         "first_seen_text": pick(fs_text.tolist()),
         "tld": pick(tld),
     }
+
+
+def _with_existing_file(reasons: list[str], covered: list[str]) -> list[str]:
+    """Reasons led by what the --existing file already disavows of the domain."""
+    return [f"already in your disavow file: {c} | {r}" if c else r
+            for r, c in zip(reasons, covered, strict=True)]
 
 
 def _split(text: str) -> list[str]:

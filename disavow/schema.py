@@ -111,6 +111,9 @@ SCORE = "score"  # calibrated probability in [0, 1] that the link/domain is toxi
 DECISION = "decision"  # Decision value
 REASONS = "reasons"  # " | "-joined plain-words sentences
 N_LINKS = "n_links"
+# What the --existing disavow file already disavows of a domain, in words
+# ("domain:x.com (line 8)", "2 of 5 links (lines 16, 17)"); empty if nothing.
+IN_EXISTING_FILE = "in_existing_file"
 SAMPLE_LINKS = "sample_links"
 LABEL = "label"  # training label: 1 toxic, 0 ok
 

@@ -401,3 +401,20 @@ def test_validate_and_diff_say_how_a_file_that_is_not_utf8_was_read(tmp_path, co
     args = [str(path)] * (2 if command == "diff" else 1)
     result = runner.invoke(app, [command, *args])
     assert " ".join(result.stderr.split()).count("read those as Windows-1252") == 1
+
+
+def test_audit_says_which_kept_domains_the_existing_file_disavows(tmp_path):
+    existing = tmp_path / "current.txt"
+    existing.write_text("domain:bbc.co.uk\nDOMAIN:cheap-links.top\n", "utf-8")
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\n"
+                      "https://www.bbc.co.uk/news/article-1,Example,https://example.com/\n"
+                      "https://cheap-links.top/p/1,buy seo links,https://example.com/\n")
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+                                 str(tmp_path / "out"), "--existing", str(existing)])
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.stderr.split())
+    assert ("it already disavows 1 domain scored keep (see in_existing_file in domains.csv)"
+            in message)
+    assert (f"{existing} has 1 entry that Google may not read as written (the first: line 2, "
+            "'domain:' is not in lower case)") in message

@@ -333,3 +333,40 @@ def test_a_site_given_with_www_is_no_other_site():
     assert _targets_elsewhere(other, "www.example-site.com").startswith(
         "Only 0 of the 3 links with a target URL in the exports point to example-site.com; 3 "
         "point to other.com.")
+
+
+def test_domains_say_what_the_existing_file_already_disavows(tmp_path, model):
+    export = tmp_path / "links.csv"
+    export.write_text(
+        "URL,Anchor,Target\n"
+        "https://whole-spam.com/a,x,https://example.com/\n"
+        "https://blog.parent-spam.com/b,x,https://example.com/\n"
+        "https://forum-site.com/profile/1,x,https://example.com/\n"
+        "https://forum-site.com/thread/2,x,https://example.com/\n"
+        "https://upper-spam.com/c,x,https://example.com/\n"
+        "https://fresh-spam.com/d,x,https://example.com/\n")
+    old = tmp_path / "old.txt"
+    old.write_text("domain:whole-spam.com\ndomain:parent-spam.com\n"
+                   "https://forum-site.com/profile/1\nDOMAIN:upper-spam.com\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   existing=old)
+    domains = pd.read_csv(tmp_path / "out" / "domains.csv", index_col=s.DOMAIN)
+    assert domains[s.IN_EXISTING_FILE].to_dict() == pytest.approx({
+        "whole-spam.com": "domain:whole-spam.com (line 1)",
+        "parent-spam.com": "domain:parent-spam.com (line 2)",
+        "forum-site.com": "1 of 2 links (line 3)",
+        "upper-spam.com": np.nan,  # DOMAIN: may not be read: it does not count
+        "fresh-spam.com": np.nan,
+    }, nan_ok=True)
+    counts = result.summary["merge"]["domains_in_existing_file"]
+    assert sum(counts["whole"].values()) == 2 and sum(counts["partly"].values()) == 1
+    report = (tmp_path / "out" / "report.html").read_text()
+    assert "already in your disavow file: domain:whole-spam.com (line 1)" in report
+
+
+def test_domains_csv_has_an_empty_existing_file_column_without_existing(demo, tmp_path, model):
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\nhttps://a.example/a,x,https://example.com/\n")
+    audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
+    domains = pd.read_csv(tmp_path / "out" / "domains.csv")
+    assert domains[s.IN_EXISTING_FILE].isna().all()
