@@ -371,8 +371,8 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
 def _sheet_text(ws) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for row in ws.iter_rows(values_only=True):
-        cells = [_cell_text(c) for c in row]
+    for row in ws.iter_rows():
+        cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
         while cells and cells[-1] == "":
             cells.pop()
         if cells:
@@ -382,9 +382,17 @@ def _sheet_text(ws) -> str:
     return out.getvalue()
 
 
-def _cell_text(value: object) -> str:
+def _cell_text(value: object, number_format: str | None = None) -> str:
+    """A cell as the CSV export of the same report would write it.
+
+    A percent-formatted cell stores a fraction (Moz's spam score 85% is 0.85):
+    it is written as the percentage the sheet shows.
+    """
     if value is None:
         return ""
+    if (isinstance(value, int | float) and not isinstance(value, bool)
+            and number_format and "%" in number_format):
+        return _cell_text(round(value * 100, 9)) + "%"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):

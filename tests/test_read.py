@@ -393,6 +393,22 @@ def test_xlsx_ahrefs_from_fixture(tmp_path: Path):
     assert result.links.loc[1, s.NOFOLLOW]
 
 
+def test_xlsx_percent_cells_read_as_the_percentage_shown(tmp_path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["URL", "Anchor Text", "Spam Score", "Domain Authority"])
+    sheet.append(["https://spam.example.com/a", "x", 0.85, 12])
+    sheet.append(["https://ok.example.org/b", "y", 0.01, 0.5])
+    for row in (2, 3):
+        sheet.cell(row, 3).number_format = "0%"
+    path = tmp_path / "moz.xlsx"
+    book.save(path)
+    result = read_exports([path])
+    assert result.links[s.MOZ_SPAM_SCORE].tolist() == [85.0, 1.0]
+    assert result.links[s.MOZ_DOMAIN_AUTHORITY].tolist() == [12.0, 0.5]  # not formatted: as is
+
+
 def test_gsc_zip_reads_each_member_and_skips_non_link_tables():
     result = read_exports([EXPORTS / "gsc_links.zip"])
     paths = [r.path for r in result.reports]
