@@ -150,6 +150,9 @@ class _Source:
     label: str  # path shown to the user, "x.zip:Latest links.csv" for a member
     name: str  # file name stored in source_file
     data: Path | bytes | str  # a file, a zip member's bytes, or text made from a sheet
+    # A sheet beside others in a workbook: if it holds no links (notes, a pivot),
+    # it is left out with a note instead of failing the file.
+    optional: bool = False
 
     def head(self) -> bytes:
         if isinstance(self.data, Path):
@@ -234,6 +237,7 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
     reports: list[FileReport] = []
     ignored: list[_NotBacklinks] = []
     left_out: list[str] = []
+    unreadable: list[InputFormatError] = []
     for source in sources:
         try:
             frame, report = _read_source(source, unread)
@@ -243,8 +247,17 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
             ignored.append(exc)
             left_out.append(f"{source.label.removeprefix(label + ':')} ({exc.what})")
             continue
+        except InputFormatError as exc:
+            if not source.optional:
+                raise
+            unreadable.append(exc)
+            left_out.append(f"{source.label.removeprefix(label + ':')} (no table of links "
+                            "or domains found in it)")
+            continue
         frames.append(frame)
         reports.append(report)
+    if not frames and unreadable and not ignored:
+        raise unreadable[0]
     if not frames:
         raise InputFormatError(
             f"{label}: none of its tables holds linking pages or domains "
@@ -353,12 +366,17 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
     try:
         sheets = book.worksheets
         gsc = [ws for ws in sheets if ws.title.casefold().strip() in v.GSC_TABLE_NAMES]
-        chosen = gsc if gsc else sheets[:1]
-        return [
-            _Source(f"{label}:{ws.title}" if gsc else label,
-                    f"{name}:{ws.title}" if gsc else name, _sheet_text(ws))
-            for ws in chosen
-        ]
+        if gsc:
+            return [_Source(f"{label}:{ws.title}", f"{name}:{ws.title}", _sheet_text(ws))
+                    for ws in gsc]
+        # Every sheet with content: a Search Console workbook in another language (its
+        # tables are recognised by content), or exports pasted into one workbook.
+        texts = [(ws.title, _sheet_text(ws)) for ws in sheets]
+        texts = [(title, text) for title, text in texts if text.strip()] or texts[:1]
+        if len(texts) == 1:
+            return [_Source(label, name, texts[0][1])]
+        return [_Source(f"{label}:{title}", f"{name}:{title}", text, optional=True)
+                for title, text in texts]
     except Exception as exc:  # a damaged sheet fails while its rows are read
         raise InputFormatError(
             f"{label}: a sheet of the Excel workbook cannot be read ({type(exc).__name__}). "

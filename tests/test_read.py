@@ -383,6 +383,41 @@ def test_xlsx_gsc_workbook_reads_every_table(tmp_path: Path):
     assert sorted(result.links[s.ROW_KIND]) == ["domain", "link"]
 
 
+def test_xlsx_gsc_workbook_in_another_language_reads_its_tables_by_content(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "enlaces.xlsx", {
+        "Últimos enlaces": [["Página de enlace", "Último rastreo"],
+                            ["https://a.example.com/x", "2026-09-28"]],
+        "Sitios que más enlazan": [["Sitio", "Páginas que enlazan", "Páginas de destino"],
+                                   ["spam.example.org", 12, 3]],
+        "Textos": [["Texto del enlace", "Enlaces"], ["foo", 3]],
+    })
+    result = read_exports([path])
+    assert [r.format for r in result.reports] == [Format.GSC_LATEST_LINKS, Format.GSC_TOP_SITES]
+    assert [r.path for r in result.reports] == [f"{path}:Últimos enlaces",
+                                                f"{path}:Sitios que más enlazan"]
+    assert result.reports[0].warnings == [
+        "also in enlaces.xlsx, not read: Textos (no table of links or domains found in it)"]
+
+
+def test_xlsx_reads_every_sheet_with_links_and_ignores_blank_ones(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "pasted.xlsx", {
+        "Ahrefs": [["URL", "Anchor"], ["https://a.example.com/x", "x"]],
+        "Empty": [],
+        "Majestic": [["URL", "Anchor"], ["https://b.example.com/y", "y"]],
+    })
+    result = read_exports([path])
+    assert sorted(result.links[s.SOURCE_URL]) == ["https://a.example.com/x",
+                                                  "https://b.example.com/y"]
+    assert all(r.warnings == [] for r in result.reports)
+
+
+def test_xlsx_with_one_sheet_of_notes_keeps_its_message(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "notes.xlsx", {
+        "Notes": [["These are my notes"], ["about the audit"]], "Blank": []})
+    with pytest.raises(InputFormatError, match=r"notes\.xlsx: the file has a single column"):
+        read_exports([path])
+
+
 def test_xlsx_ahrefs_from_fixture(tmp_path: Path):
     frame = pd.read_csv(EXPORTS / "ahrefs_backlinks.csv", encoding="utf-16", sep="\t", dtype=str)
     rows = [list(frame.columns)] + frame.fillna("").to_numpy().tolist()
