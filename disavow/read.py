@@ -880,6 +880,11 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     counts = {i for c, i in plan.mapping
               if c.canonical in _COUNT_COLUMNS and c.kind == v.VALUE} - unconverted
     dotted = {i for i in counts if any(len(r) > i and "." in r[i] for r in plan.data_rows)}
+    if dialect.delimiter == ";":
+        # The separator of a spreadsheet saved where the comma is the decimal mark,
+        # and the dot groups thousands: a 2.000 further down than the rows sniffed
+        # would be read as 2, which no later check can tell from a true 2.
+        dotted = counts
     for i in dotted:
         dtype[names[i]] = "str"
     kwargs: dict[str, object] = {

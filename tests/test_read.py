@@ -914,6 +914,13 @@ def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
     assert read_exports([semicolon]).links[s.LINK_COUNT].tolist() == [1240.0, 2500000.0, 2000.0]
     assert read_exports([comma]).links[s.LINK_COUNT].tolist() == [1240.0, 12.0]
     assert read_exports([late]).links[s.LINK_COUNT].tolist()[-2:] == [69.0, 1240.0]
+    # A whole thousand far below the sniffed head: a float parse would make it 2.
+    far = tmp_path / "top_far.csv"
+    far.write_text("Site;Linking pages;Target pages\r\n"
+                   + "".join(f"s{i}.example;{i % 900};1\r\n" for i in range(6000))
+                   + "round.example;2.000;7\r\n", "utf-8")
+    assert far.stat().st_size > 100_000
+    assert read_exports([far]).links[s.LINK_COUNT].tolist()[-2:] == [599.0, 2000.0]
 
 
 def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
