@@ -387,6 +387,10 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
 
 
 def _sheet_text(ws) -> str:
+    # A read-only sheet stops at the size the file states, and some writers state
+    # "A1" or a stale range: Excel ignores it, and so must this reader.
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in ws.iter_rows():

@@ -411,6 +411,24 @@ def test_xlsx_reads_every_sheet_with_links_and_ignores_blank_ones(tmp_path: Path
     assert all(r.warnings == [] for r in result.reports)
 
 
+@pytest.mark.parametrize("stated", ["A1", "A1:B6"])
+def test_xlsx_reads_rows_beyond_the_size_the_sheet_states(tmp_path: Path, stated: str):
+    import re
+    import zipfile
+
+    good = _write_xlsx(tmp_path / "good.xlsx", {"Links": [["Source url", "Anchor"]] + [
+        [f"http://spam{i}.example.com/p", "x"] for i in range(50)]})
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(stale, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>',
+                              f'<dimension ref="{stated}"/>'.encode(), data)
+            zout.writestr(name, data)
+    assert len(read_exports([stale]).links) == 50
+
+
 def test_xlsx_with_one_sheet_of_notes_keeps_its_message(tmp_path: Path):
     path = _write_xlsx(tmp_path / "notes.xlsx", {
         "Notes": [["These are my notes"], ["about the audit"]], "Blank": []})
