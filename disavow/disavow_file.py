@@ -58,7 +58,7 @@ from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
 from disavow.lexicons import PROTECTED_DOMAINS
 from disavow.text import decode_utf8_or_cp1252
-from disavow.urls import host_info, host_problem, parse_url, to_ascii_host
+from disavow.urls import HostInfo, host_info, host_problem, parse_url, to_ascii_host
 
 MAX_LINES = 100_000  # Google's cap; blank and comment lines count
 MAX_BYTES = 2_000_000  # "2 MB", read as decimal: the stricter reading (formats.md 1.1)
@@ -1251,7 +1251,14 @@ class _Selection:
     origins: dict[Entry, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
+def _may_be_whole(info: HostInfo, may_collapse: Collection[str] | None) -> bool:
+    """Whether the URLs of this host's site may become one ``domain:`` line."""
+    return (info.domain_line_allowed and info.domain not in PROTECTED_DOMAINS
+            and (may_collapse is None or info.domain in may_collapse))
+
+
+def _select(domains: Iterable[str], urls: Iterable[str],
+            may_collapse: Collection[str] | None = None) -> _Selection:
     """Normalise, check and deduplicate the caller's values."""
     sel = _Selection()
     for raw in domains:
@@ -1299,20 +1306,21 @@ def _select(domains: Iterable[str], urls: Iterable[str]) -> _Selection:
             sel.rejected.append(Rejected(str(raw), "url", reason or "unusable URL"))
             continue
         if len(parsed.url) > MAX_URL_CHARS:
+            # Google takes no longer URL line. Only a site that may be disavowed as a
+            # whole is: a spammer's long URL on a kept forum must not disavow the forum.
             info = host_info(parsed.host)
-            if info.domain_line_allowed:
+            if _may_be_whole(info, may_collapse):
                 long_units[info.domain] += 1
                 sel.domains.add(info.domain)
                 sel.origins[Entry.for_domain(info.domain)].append(raw)
             else:
-                sel.rejected.append(
-                    Rejected(
-                        raw,
-                        "url",
-                        f"longer than {MAX_URL_CHARS:,} characters after normalisation, and "
-                        "its host cannot take a domain: entry (IP address or public suffix)",
-                    )
-                )
+                why = ("its host cannot take a domain: entry (IP address or public suffix)"
+                       if not info.domain_line_allowed else
+                       f"{info.domain} may not be disavowed as a whole (an established "
+                       "platform, or a site kept, reviewed or allowed)")
+                sel.rejected.append(Rejected(
+                    raw, "url", f"longer than {MAX_URL_CHARS:,} characters after "
+                                f"normalisation, Google's limit for a URL line, and {why}"))
             continue
         entry = Entry.for_url(parsed.url, parsed.host)
         sel.origins[entry].append(raw)
@@ -1359,8 +1367,7 @@ class _Fitter:
         self.units: dict[str, list[Entry]] = defaultdict(list)
         for entry in sel.urls:
             info = host_info(entry.host)
-            if (info.domain_line_allowed and info.domain not in PROTECTED_DOMAINS
-                    and (may_collapse is None or info.domain in may_collapse)):
+            if _may_be_whole(info, may_collapse):
                 self.units[info.domain].append(entry)
         # Units (and explicit domain entries) below another unit, which a collapse
         # of that unit makes redundant too.
@@ -1553,7 +1560,7 @@ def format_disavow(
     header = [_comment_line(h) for h in header_lines] or [
         _comment_line(f"Disavow file written by disavow {_version()}")
     ]
-    sel = _select(domains, urls)
+    sel = _select(domains, urls, may_collapse)
     _subsume(sel, {})
     fixed_lines = len(header) + 1  # the blank line after the header
     fixed_bytes = sum(len(h) + 1 for h in header) + 1
@@ -1683,7 +1690,7 @@ def merge_disavow(
                 old_domains.setdefault(line.entry.value, line.line)
 
     # 3. New entries: check, drop what is present or covered, collapse, fit.
-    sel = _select(domains, urls)
+    sel = _select(domains, urls, may_collapse)
     conflict = sorted(
         e
         for e in remove_entries

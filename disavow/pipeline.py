@@ -685,7 +685,10 @@ def build_summary(
             "new_domain_lines": lines["new_domain"], "new_url_lines": lines["new_url"],
             "lines": merged.n_lines, "bytes": merged.n_bytes,
             "not_listed": [{"value": v, "why": w} for v, w in plan.skipped] + [
-                {"value": e.line, "why": LEFT_OUT_WHY} for e in left_out],
+                {"value": e.line, "why": LEFT_OUT_WHY} for e in left_out] + [
+                {"value": r.value, "why": r.reason} for r in merged.rejected],
+            "collapsed": [{"domain": c.domain, "urls": c.n_urls, "why": c.reason}
+                          for c in merged.collapsed],
             # Only when the file could not hold every entry (normal runs keep their format).
             **({"left_out": _left_out_summary(scored, left_out)} if left_out else {}),
         },
@@ -694,7 +697,8 @@ def build_summary(
         + ([EMPTY_FILE_WARNING] if not merged.text else [])
         + [f"--deny lists {value}, which is not written to disavow.txt as it stands: {why}."
            for value, why in plan.denied_not_listed]
-        + _not_listed_warning(plan) + list(getattr(plan, "notes", ()))
+        + _not_listed_warning(plan) + _rejected_warnings(merged)
+        + list(getattr(plan, "notes", ()))
         + list(old.warnings if old is not None else ())
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [f"{r.path}: {w}" for r in scored.reports for w in r.warnings],
@@ -711,6 +715,26 @@ def _in_existing_file_counts(domains: pd.DataFrame) -> dict[str, dict[str, int]]
     decision = domains[s.DECISION].astype(str)
     return {name: {str(d): int((rows & (decision == d)).sum()) for d in s.Decision}
             for name, rows in (("whole", whole), ("partly", partly))}
+
+
+def _rejected_warnings(merged: Any) -> list[str]:
+    """What the writer refused or turned into ``domain:`` lines on its own, in words."""
+    warnings = []
+    if merged.rejected:
+        first = merged.rejected[0]
+        value = first.value if len(first.value) <= 80 else first.value[:79] + "…"
+        warnings.append(
+            f"{len(merged.rejected):,} value(s) decided Disavow cannot be written to disavow.txt "
+            f"(not_listed in summary.json lists them): the first, {value}, is "
+            f"{first.reason}.")
+    long = [c for c in merged.collapsed if c.reason == "long-url"]
+    if long:
+        sites = ", ".join(c.domain for c in long[:5]) + (" ..." if len(long) > 5 else "")
+        warnings.append(
+            f"{sum(c.n_urls for c in long):,} linking URL(s) longer than Google's 2,048 "
+            f"characters are disavowed with a domain: line for their site instead: {sites} "
+            "(each disavowed as a whole by this run).")
+    return warnings
 
 
 def _not_listed_warning(plan: Any) -> list[str]:

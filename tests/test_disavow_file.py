@@ -416,6 +416,21 @@ def test_long_urls_fall_back_to_a_domain_entry_and_are_never_truncated():
     assert all(len(line) <= 2048 for line in lines_of(plan.data))
 
 
+def test_a_long_url_becomes_a_domain_entry_only_for_a_site_that_may_be_whole():
+    google = "https://www.google.com/url?q=" + "a" * 2100
+    forum = "https://www.bigforum.co.uk/profile/x?" + "b" * 2100
+    spam = "https://spam.com/p?" + "c" * 2100
+    plan = format_disavow([], [google, forum, spam], may_collapse={"spam.com"})
+    assert {str(e) for e in plan.entries} == {"domain:spam.com"}
+    assert [r.value for r in plan.rejected] == [google, forum]
+    assert "google.com may not be disavowed as a whole" in plan.rejected[0].reason
+    # Without may_collapse, an established platform is still never whole.
+    plan = format_disavow([], [google, forum])
+    assert {str(e) for e in plan.entries} == {"domain:bigforum.co.uk"}
+    merged = merge_disavow(parse_disavow("domain:old.com\n"), urls=[forum], may_collapse=set())
+    assert not merged.added and [r.value for r in merged.rejected] == [forum]
+
+
 def test_collapse_urls_over_a_per_host_threshold():
     urls = [f"http://a{i % 2}.spam.com/{i}" for i in range(5)] + ["http://x.blogspot.com/1"]
     urls += ["http://1.2.3.4/a", "http://1.2.3.4/b", "http://1.2.3.4/c", "http://blogspot.com/a"]

@@ -370,3 +370,23 @@ def test_domains_csv_has_an_empty_existing_file_column_without_existing(demo, tm
     audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
     domains = pd.read_csv(tmp_path / "out" / "domains.csv")
     assert domains[s.IN_EXISTING_FILE].isna().all()
+
+
+def test_a_long_url_never_disavows_a_site_the_audit_does_not_disavow_whole(tmp_path, model):
+    long_google = "https://www.google.com/url?q=" + "z" * 2100
+    long_spam = "https://spam-farm-links.xyz/p?" + "q" * 2100
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\n"
+                      f"{long_google},x,https://example.com/\n"
+                      f"{long_spam},x,https://example.com/\n")
+    deny = tmp_path / "deny.txt"
+    deny.write_text(f"{long_google}\ndomain:spam-farm-links.xyz\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   deny=deny)
+    lines = (tmp_path / "out" / "disavow.txt").read_text().splitlines()
+    assert "domain:google.com" not in lines and "domain:spam-farm-links.xyz" in lines
+    not_listed = result.summary["disavow_file"]["not_listed"]
+    assert [item["value"] for item in not_listed] == [long_google]
+    assert "google.com may not be disavowed as a whole" in not_listed[0]["why"]
+    assert any(w.startswith("1 value(s) decided Disavow cannot be written to disavow.txt")
+               for w in result.summary["warnings"])
