@@ -27,6 +27,7 @@ from rich.markup import escape
 from disavow import __version__
 from disavow.errors import DisavowError
 from disavow.strict_json import dumps
+from disavow.text import one_line, show_bidi_controls
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -37,12 +38,14 @@ app = typer.Typer(
         "2 wrong usage."
     ),
 )
-# Control characters other than newline and tab, C1 ones included (0x9b is a CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters other than newline and tab, C1 ones included (0x9b is a CSI),
+# and Unicode's line separators; bidirectional-text controls are shown as [U+202E].
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _visible(text: str) -> str:
-    r"""``text`` with its control characters written as escapes.
+    r"""``text`` with its control characters written as escapes (newlines and tabs
+    apart: messages are laid out with them; names from inputs come as :func:`one_line`).
 
     Messages quote input files (column names, cells, file names); an ESC from a
     hostile export would otherwise reach the terminal and clear or retitle it.
@@ -50,7 +53,7 @@ def _visible(text: str) -> str:
     >>> _visible("Anchor\x1b[2J\r\n")
     'Anchor\\x1b[2J\\r\n'
     """
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return show_bidi_controls(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text))
 
 
 class _Console(Console):
@@ -200,11 +203,13 @@ def inspect(inputs: Inputs) -> None:
                 ]
                 for row, why in report.skipped[:10]:
                     lines.append(f"    skipped row {row}: {why}")
-                mapped = ", ".join(f"{orig} -> {canon}"
+                # Column names and warnings are the export's text: one line each.
+                mapped = ", ".join(f"{one_line(orig)} -> {canon}"
                                    for canon, orig in report.mapped_columns.items())
+                ignored = ", ".join(map(one_line, report.ignored_columns))
                 lines.append(f"  mapped     {mapped or '(none)'}")
-                lines.append(f"  ignored    {', '.join(report.ignored_columns) or '(none)'}")
-                lines += [f"  warning    {w}" for w in report.warnings]
+                lines.append(f"  ignored    {ignored or '(none)'}")
+                lines += [f"  warning    {one_line(w)}" for w in report.warnings]
                 err.print("\n".join(lines), markup=False, highlight=False)
 
 

@@ -20,6 +20,7 @@ from disavow import schema as s
 from disavow.decide import Why
 from disavow.features import _NAME_LINK_SELLING, _NAME_TOPIC_PATTERNS, _short_token_pattern
 from disavow.lexicons import CHEAP_TLDS, NAME_TOPIC_REASON_WORDS
+from disavow.text import show_bidi_controls
 
 MAX_REASONS = 4
 SEPARATOR = " | "
@@ -38,24 +39,6 @@ _WHY_TEXT = {
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")
-# Unicode's bidirectional-text controls. A title or anchor written with them is
-# displayed in another order than its characters run: "casino \u202eesuoh nwo ruoy\u202c
-# bonus" shows as "casino your own house bonus". A person checks a reason by reading it,
-# so the controls are shown as what they are.
-_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def show_bidi_controls(text: str) -> str:
-    """``text`` with each bidirectional-text control written as ``[U+202E]`` and the like.
-
-    >>> show_bidi_controls("a\u202eb")
-    'a[U+202E]b'
-    """
-    if text.isascii():
-        return text
-    return _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
-
-
 def _quote(text: object, limit: int = 60) -> str:
     value = str(text)
     # Printable ASCII has no whitespace but the space: without two in a row, the

@@ -40,7 +40,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
-from disavow.text import CP1252_FALLBACK, count_cp1252_bytes
+from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, one_line
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
 _HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
@@ -212,7 +212,7 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
     """
     unread = unread_set(unread_columns)
     file = Path(path)
-    label = str(path)
+    label = one_line(str(path))
     if not file.exists():
         raise InputFormatError(
             f"{label}: no such file. Expected a backlink export ({_expected_short()}). "
@@ -267,7 +267,7 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
         )
     # Said on the first table read, whose path the message is shown after.
     for note in left_out:
-        reports[0].warnings.append(f"also in {file.name}, not read: {note}")
+        reports[0].warnings.append(f"also in {one_line(file.name)}, not read: {note}")
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return frame, reports
 
@@ -298,7 +298,8 @@ def _source_head(file: Path) -> bytes:
             return fh.read(_HEAD_BYTES)
     except OSError as exc:
         raise InputFormatError(
-            f"{file}: cannot be opened ({exc.strerror or exc}). Check the file's permissions."
+            f"{one_line(str(file))}: cannot be opened ({exc.strerror or exc}). Check the "
+            "file's permissions."
         ) from None
 
 
@@ -321,7 +322,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             if info.is_dir() or not base or base.startswith(".") or "__MACOSX" in member:
                 continue
             suffix = Path(base).suffix.lower()
-            member_label = f"{label}:{member}"
+            member_label = f"{label}:{one_line(member)}"
             member_name = f"{file.name}:{member}"
             if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
                 continue
@@ -367,15 +368,15 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
         sheets = book.worksheets
         gsc = [ws for ws in sheets if ws.title.casefold().strip() in v.GSC_TABLE_NAMES]
         if gsc:
-            return [_Source(f"{label}:{ws.title}", f"{name}:{ws.title}", _sheet_text(ws))
-                    for ws in gsc]
+            return [_Source(f"{label}:{one_line(ws.title)}", f"{name}:{ws.title}",
+                            _sheet_text(ws)) for ws in gsc]
         # Every sheet with content: a Search Console workbook in another language (its
         # tables are recognised by content), or exports pasted into one workbook.
         texts = [(ws.title, _sheet_text(ws)) for ws in sheets]
         texts = [(title, text) for title, text in texts if text.strip()] or texts[:1]
         if len(texts) == 1:
             return [_Source(label, name, texts[0][1])]
-        return [_Source(f"{label}:{title}", f"{name}:{title}", text, optional=True)
+        return [_Source(f"{label}:{one_line(title)}", f"{name}:{title}", text, optional=True)
                 for title, text in texts]
     except Exception as exc:  # a damaged sheet fails while its rows are read
         raise InputFormatError(

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from disavow.explain import show_bidi_controls
+from disavow.text import show_bidi_controls
 
 __all__ = ["Chart", "DomainRow", "MergeView", "Report", "build_report"]
 

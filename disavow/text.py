@@ -11,11 +11,15 @@ Windows-1252, so the rest keeps its meaning::
 
 pandas takes the same name as ``encoding_errors``. Used by
 :mod:`disavow.read` (exports) and :mod:`disavow.disavow_file` (the existing file).
+
+Also: showing text from an input as it is written, whatever it holds
+(:func:`show_bidi_controls`, :func:`one_line`).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 from collections.abc import Iterable
 
@@ -66,3 +70,38 @@ def count_cp1252_bytes(chunks: Iterable[bytes]) -> tuple[int, int]:
 
 
 _NON_ASCII = bytes(range(128, 256))
+
+
+# Unicode's bidirectional-text controls. A title or anchor written with them is
+# displayed in another order than its characters run: "casino \u202eesuoh nwo ruoy\u202c
+# bonus" shows as "casino your own house bonus". A person checks a reason by reading it,
+# so the controls are shown as what they are.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with each bidirectional-text control written as ``[U+202E]`` and the like.
+
+    >>> show_bidi_controls("a\u202eb")
+    'a[U+202E]b'
+    """
+    if text.isascii():
+        return text
+    return _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+_LINE_BREAKS_AND_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` as one line: control characters and line breaks written as escapes,
+    bidirectional-text controls as ``[U+202E]``.
+
+    For names an input chooses (a file, a zip member, a sheet, a column) that a
+    message quotes: a line break in one must not start a line of its own.
+
+    >>> one_line("evil\n\x1b[31mWarning\u202e.csv")
+    'evil\\n\\x1b[31mWarning[U+202E].csv'
+    """
+    return show_bidi_controls(
+        _LINE_BREAKS_AND_CONTROLS.sub(lambda m: repr(m.group())[1:-1], text))

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -206,6 +207,27 @@ def test_control_characters_from_an_export_never_reach_the_terminal(tmp_path):
     result = runner.invoke(app, ["inspect", str(missing)])
     assert result.exit_code == 1 and "\x1b" not in result.output
     assert "nope\\x1b[31m[/]x.csv" in result.stderr
+
+
+def test_names_from_an_input_cannot_forge_a_line_or_reorder_the_terminal(tmp_path):
+    export = tmp_path / "links.csv"
+    export.write_text('Source url,Anchor,"x\u202eevil\n  rows       999 read, 0 skipped"\n'
+                      "http://s1.example.com/p,a,1\n", "utf-8")
+    result = runner.invoke(app, ["inspect", str(export)])
+    assert result.exit_code == 0
+    assert ("  ignored    x[U+202E]evil\\n  rows       999 read, 0 skipped\n"
+            in result.stderr)
+    assert [line for line in result.stderr.splitlines() if "999" in line] == [
+        "  ignored    x[U+202E]evil\\n  rows       999 read, 0 skipped"]
+    archive = tmp_path / "names.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("evil\nWarning: all good, upload now\u202e.csv", "Foo,Bar\n1,2\n")
+    result = runner.invoke(app, ["audit", str(archive), "--site", "example.com", "--out",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {archive}:evil\\nWarning: all good, upload now[U+202E].csv: no column")
+    assert "\u202e" not in result.output and len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("command", ["audit", "score", "train"])

@@ -877,7 +877,8 @@ def test_anchor_chart_counts_by_code_are_the_crosstab(seed):
 def test_quote_skips_the_substitution_only_where_it_changes_nothing(text):
     import re
 
-    from disavow.explain import _quote, show_bidi_controls
+    from disavow.explain import _quote
+    from disavow.text import show_bidi_controls
 
     plain = re.sub(r"\s+", " ", text).strip()
     plain = plain if len(plain) <= 60 else plain[:59] + "…"
