@@ -10,6 +10,7 @@ disavowed as a whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -398,6 +399,30 @@ def _holding_allowed(allow: EntryList) -> set[str]:
         parts = host.split(".")
         holding.update(".".join(parts[i:]) for i in range(len(parts)))
     return holding
+
+
+def kept_entry_conflicts(entries: Iterable[tuple[int, str, str]], policy: Policy
+                         ) -> list[tuple[int, str]]:
+    """Lines of an existing disavow file that disavow what the policy keeps.
+
+    ``entries`` are ``(line, kind, value)`` with kind ``"domain"`` (a host) or
+    ``"url"`` (a normalised URL). A merge keeps such lines byte for byte (they
+    are the user's), so the user must hear that they disavow the audited site
+    or an ``--allow`` entry: ``(line, why)`` for each.
+    """
+    holds_allowed = _holding_allowed(policy.allow)
+    conflicts = []
+    for line, kind, value in entries:
+        host = value if kind == "domain" else (parse_url(value).host or "")
+        holds_site = kind == "domain" and bool(policy.site) and policy.site.endswith("." + host)
+        if policy.is_own(host) or holds_site:
+            conflicts.append((line, "the audited site (--site)"))
+        elif (policy.allow.covers_url(value, host) if kind == "url"
+              else policy.allow.covers_host(host)):
+            conflicts.append((line, "on --allow"))
+        elif kind == "domain" and host in holds_allowed:
+            conflicts.append((line, "holds a host or URL on --allow"))
+    return conflicts
 
 
 def _deny_entry_refusal(entry: str, policy: Policy, holds_allowed: set[str]) -> str | None:

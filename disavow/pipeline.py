@@ -27,6 +27,7 @@ from disavow.decide import (
     decide_domains,
     decide_links,
     domain_rows,
+    kept_entry_conflicts,
     plan_entries,
     promote_domains,
     read_entry_list,
@@ -699,7 +700,7 @@ def build_summary(
            for value, why in plan.denied_not_listed]
         + _not_listed_warning(plan) + _rejected_warnings(merged)
         + list(getattr(plan, "notes", ()))
-        + list(old.warnings if old is not None else ())
+        + list(old.warnings if old is not None else ()) + _kept_but_disavowed_warning(old, policy)
         + list(getattr(merged, "warnings", ())) + scored.warnings
         + [f"{r.path}: {w}" for r in scored.reports for w in r.warnings],
     }
@@ -715,6 +716,24 @@ def _in_existing_file_counts(domains: pd.DataFrame) -> dict[str, dict[str, int]]
     decision = domains[s.DECISION].astype(str)
     return {name: {str(d): int((rows & (decision == d)).sum()) for d in s.Decision}
             for name, rows in (("whole", whole), ("partly", partly))}
+
+
+def _kept_but_disavowed_warning(old: Any, policy: Policy) -> list[str]:
+    """The old lines that disavow the audited site or an --allow entry, in one warning."""
+    if old is None:
+        return []
+    conflicts = kept_entry_conflicts(
+        ((line.line, line.entry.kind, line.entry.value) for line in old.lines
+         if line.entry is not None), policy)
+    if not conflicts:
+        return []
+    text = {line.line: line.text.strip() for line in old.lines}
+    shown = "; ".join(f"line {n} ({text[n]}: {why})" for n, why in conflicts[:5])
+    more = f" and {len(conflicts) - 5:,} more" if len(conflicts) > 5 else ""
+    name = old.source or "the existing disavow file"
+    return [f"{name} disavows what this run keeps, and the merged disavow.txt keeps its lines "
+            f"byte for byte: {shown}{more}. Delete those lines from disavow.txt before "
+            "uploading it (or from your file, and run again)."]
 
 
 def _rejected_warnings(merged: Any) -> list[str]:

@@ -10,6 +10,7 @@ from disavow.decide import (
     Why,
     decide_domains,
     decide_links,
+    kept_entry_conflicts,
     plan_entries,
     read_entry_list,
 )
@@ -295,3 +296,16 @@ def test_a_windows_1252_list_keeps_its_accented_names(tmp_path):
     path = tmp_path / "deny.txt"
     path.write_bytes(b"domain:m\xfcnchen-spam.de\nexample.com/\n")
     assert read_entry_list(path).domains == {"xn--mnchen-spam-thb.de", "example.com"}
+
+
+def test_kept_entry_conflicts_names_old_lines_that_disavow_what_the_policy_keeps():
+    policy = Policy(site="blog.mysite.co.uk", allow=EntryList(
+        domains=frozenset({"goodforum.com"}), urls=frozenset({"https://www.bigsite.com/ok"})))
+    entries = [(1, "domain", "mysite.co.uk"), (2, "url", "https://blog.mysite.co.uk/a"),
+               (3, "domain", "goodforum.com"), (4, "url", "https://www.goodforum.com/t/1"),
+               (5, "url", "https://www.bigsite.com/ok"), (6, "domain", "bigsite.com"),
+               (7, "domain", "spam.com"), (8, "url", "https://www.bigsite.com/spam")]
+    assert kept_entry_conflicts(entries, policy) == [
+        (1, "the audited site (--site)"), (2, "the audited site (--site)"),
+        (3, "on --allow"), (4, "on --allow"), (5, "on --allow"),
+        (6, "holds a host or URL on --allow")]

@@ -390,3 +390,20 @@ def test_a_long_url_never_disavows_a_site_the_audit_does_not_disavow_whole(tmp_p
     assert "google.com may not be disavowed as a whole" in not_listed[0]["why"]
     assert any(w.startswith("1 value(s) decided Disavow cannot be written to disavow.txt")
                for w in result.summary["warnings"])
+
+
+def test_old_lines_that_disavow_the_site_or_an_allowed_domain_are_a_warning(tmp_path, model):
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\nhttps://www.goodforum.co.uk/t/1,x,https://example.com/\n")
+    old = tmp_path / "old.txt"
+    old.write_text("# mine\ndomain:goodforum.co.uk\ndomain:example.com\ndomain:spam.com\n")
+    allow = tmp_path / "allow.txt"
+    allow.write_text("goodforum.co.uk\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model,
+                   existing=old, allow=allow)
+    assert (tmp_path / "out" / "disavow.txt").read_bytes().startswith(old.read_bytes())
+    assert [w for w in result.summary["warnings"] if "disavows what this run keeps" in w] == [
+        f"{old} disavows what this run keeps, and the merged disavow.txt keeps its lines byte "
+        "for byte: line 2 (domain:goodforum.co.uk: on --allow); line 3 (domain:example.com: the "
+        "audited site (--site)). Delete those lines from disavow.txt before uploading it (or "
+        "from your file, and run again)."]
