@@ -182,8 +182,10 @@ def score_exports(
         link_domains = domain_rows(links, domains)  # the domain table's rows stay as they are
         links = decide_links(links, domains, policy, link_domains=link_domains)
         domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
-        domains = _describe_domains(domains, usable, links, policy.link_disavow,
-                                    link_domains=link_domains)
+        domains = _describe_domains(
+            domains, usable, links, policy.link_disavow, link_domains=link_domains,
+            risky_titles=(link_feats["title_risky_topics"].to_numpy(dtype=float) >= 1
+                          if "title_risky_topics" in link_feats else None))
         domains["repeated_anchor"] = _repeated_anchor(links, anchor_domains, link_domains,
                                                       len(domains))
         tld_share = model.metadata.get("tld_toxic_share", {})
@@ -199,12 +201,14 @@ def score_exports(
 
 def _describe_domains(
     domains: pd.DataFrame, usable: pd.DataFrame, links: pd.DataFrame, link_disavow: float,
-    *, link_domains: np.ndarray | None = None,
+    *, link_domains: np.ndarray | None = None, risky_titles: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Columns a person reads: sample links, top anchor, dates, flags.
 
     ``link_domains``: :func:`disavow.decide.domain_rows` of ``links`` in ``domains``,
-    if known.
+    if known. ``risky_titles``: which links' page titles are on a risky topic; a
+    domain's ``top_title`` is its first such title (the one its reason quotes),
+    else its first title.
     """
     out = domains.copy()
     out.index.name = s.DOMAIN
@@ -256,9 +260,14 @@ def _describe_domains(
     out["sitewide_links"] = _by_row(flagged, link_rows, len(out), "sum").set_axis(out.index)
     if s.SOURCE_TITLE in links:
         titles = links[s.SOURCE_TITLE].fillna("").astype(str)
-        titled = np.flatnonzero((titles != "").to_numpy() & (link_rows >= 0))
+        titled = (titles != "").to_numpy() & (link_rows >= 0)
         first = np.full(len(out), len(links), dtype=np.int64)
-        np.minimum.at(first, link_rows[titled], titled)  # each domain's first titled link
+        if risky_titles is not None:  # first the first risky title: a reason quotes it
+            risky = np.flatnonzero(titled & risky_titles)
+            np.minimum.at(first, link_rows[risky], risky)
+        rest = np.flatnonzero(titled)
+        rest = rest[first[link_rows[rest]] == len(links)]
+        np.minimum.at(first, link_rows[rest], rest)  # else each domain's first titled link
         has_title = first < len(links)
         top_title = pd.Series(pd.NA, index=out.index, dtype=titles.dtype)
         top_title[has_title] = titles.iloc[first[has_title]].to_numpy()

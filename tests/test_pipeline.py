@@ -407,3 +407,18 @@ def test_old_lines_that_disavow_the_site_or_an_allowed_domain_are_a_warning(tmp_
         "for byte: line 2 (domain:goodforum.co.uk: on --allow); line 3 (domain:example.com: the "
         "audited site (--site)). Delete those lines from disavow.txt before uploading it (or "
         "from your file, and run again)."]
+
+
+def test_the_risky_title_reason_quotes_the_risky_title(tmp_path, model):
+    export = tmp_path / "links.csv"
+    export.write_text(
+        "Source URL,Target URL,Anchor,Title\n"
+        "https://gardenersclub.org/a,https://example.com/,Example,Garden club news\n"
+        "https://gardenersclub.org/b,https://example.com/,Example,Garden club news\n"
+        "https://gardenersclub.org/c,https://example.com/,casino bonus,"
+        "Online casino bonus codes and free spins\n")
+    scored = score_exports([export], site="example.com", model=model)
+    reasons = scored.domains.loc["gardenersclub.org", s.REASONS]
+    assert ("linking page title on a risky topic: 'Online casino bonus codes and free spins'"
+            in reasons)
+    assert "Garden club news" not in reasons
