@@ -27,7 +27,7 @@ from rich.markup import escape
 from disavow import __version__
 from disavow.errors import DisavowError
 from disavow.strict_json import dumps
-from disavow.text import one_line, show_bidi_controls
+from disavow.text import from_os, one_line, show_bidi_controls
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -53,7 +53,7 @@ def _visible(text: str) -> str:
     >>> _visible("Anchor\x1b[2J\r\n")
     'Anchor\\x1b[2J\\r\n'
     """
-    return show_bidi_controls(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text))
+    return show_bidi_controls(_CONTROL.sub(lambda m: repr(m.group())[1:-1], from_os(text)))
 
 
 class _Console(Console):

@@ -40,7 +40,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
-from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, one_line
+from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, from_os, one_line
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
 _HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
@@ -232,7 +232,7 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         sources = _zip_sources(file, label)
     else:
-        sources = [_Source(label, file.name, file)]
+        sources = [_Source(label, from_os(file.name), file)]
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
     ignored: list[_NotBacklinks] = []
@@ -314,7 +314,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
     with archive:
         names = archive.namelist()
         if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
-            return _xlsx_sources(file, label, file.name)
+            return _xlsx_sources(file, label, from_os(file.name))
         sources = []
         for info in archive.infolist():
             member = info.filename
@@ -323,7 +323,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
                 continue
             suffix = Path(base).suffix.lower()
             member_label = f"{label}:{one_line(member)}"
-            member_name = f"{file.name}:{member}"
+            member_name = f"{from_os(file.name)}:{member}"
             if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
                 continue
             try:

@@ -93,6 +93,21 @@ def show_bidi_controls(text: str) -> str:
 _LINE_BREAKS_AND_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def from_os(text: str) -> str:
+    """A name from the operating system (a path, an argument) as text that can be shown.
+
+    Python keeps the bytes of a file name that are not UTF-8 as lone surrogates,
+    which no UTF-8 output can hold: they are read as Windows-1252 instead, as the
+    exports' own stray bytes are (``gsc-m\\udcfcnchen.csv`` is ``gsc-münchen.csv``).
+    """
+    if text.isascii() or not _SURROGATE_ESCAPES.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", CP1252_FALLBACK)
+
+
+_SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")
+
+
 def one_line(text: str) -> str:
     r"""``text`` as one line: control characters and line breaks written as escapes,
     bidirectional-text controls as ``[U+202E]``.
@@ -104,4 +119,4 @@ def one_line(text: str) -> str:
     'evil\\n\\x1b[31mWarning[U+202E].csv'
     """
     return show_bidi_controls(
-        _LINE_BREAKS_AND_CONTROLS.sub(lambda m: repr(m.group())[1:-1], text))
+        _LINE_BREAKS_AND_CONTROLS.sub(lambda m: repr(m.group())[1:-1], from_os(text)))

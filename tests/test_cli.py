@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -440,3 +441,17 @@ def test_audit_says_which_kept_domains_the_existing_file_disavows(tmp_path):
             in message)
     assert (f"{existing} has 1 entry that Google may not read as written (the first: line 2, "
             "'domain:' is not in lower case)") in message
+
+
+def test_an_export_whose_file_name_is_not_utf8_is_read_and_shown(tmp_path):
+    name = os.fsdecode(b"gsc-m\xfcnchen.csv")  # a Latin-1 name, as an old system writes it
+    export = tmp_path / name
+    try:
+        export.write_text("Linking page,Last crawled\nhttps://a.example.com/x,2026-09-28\n")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("the file system refuses a name that is not UTF-8")
+    result = runner.invoke(app, ["audit", str(export), "--site", "example.com", "--out",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    links = (tmp_path / "out" / "links.csv").read_text("utf-8")
+    assert "gsc-münchen.csv" in links
