@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -511,6 +512,15 @@ def audit(
         limits = limits or GOOGLE_LIMITS
         merged = merge_disavow(old, plan.domains, plan.urls, header, block_comment=block_comment,
                                keep_best=priority, limits=limits, may_collapse=plan.may_collapse)
+        if merged.rejected:
+            # The header counts the entries written: the writer's refusals are not.
+            refused = Counter(r.kind for r in merged.rejected)
+            header = _header_lines(scored, now, len(plan.domains) - refused["domain"],
+                                   len(plan.urls) - refused["url"],
+                                   merged_with_old=old is not None)
+            merged = merge_disavow(old, plan.domains, plan.urls, header,
+                                   block_comment=block_comment, keep_best=priority,
+                                   limits=limits, may_collapse=plan.may_collapse)
         said = 0
         while merged.left_out and said != len(merged.left_out):
             # The file says itself that it is incomplete; that line counts in the budget too,
@@ -621,7 +631,8 @@ def _header_lines(scored: ScoredProfile, now: datetime, n_domains: int, n_urls: 
         f"disavow {__version__} - model {scored.model.name} ({scored.model.sha256[:12]})",
         f"Generated {now:%Y-%m-%d %H:%M} UTC for {scored.policy.site or 'an unnamed site'}",
         f"Inputs: {inputs}",
-        f"Entries from this run: {n_domains} domains, {n_urls} URLs{repeated}",
+        f"Entries from this run: {n_domains} domain{'s' if n_domains != 1 else ''}, "
+        f"{n_urls} URL{'s' if n_urls != 1 else ''}{repeated}",
         "Upload to Search Console > Disavow links. An upload replaces the whole previous list.",
     ]
 

@@ -422,3 +422,19 @@ def test_the_risky_title_reason_quotes_the_risky_title(tmp_path, model):
     assert ("linking page title on a risky topic: 'Online casino bonus codes and free spins'"
             in reasons)
     assert "Garden club news" not in reasons
+
+
+def test_domains_the_writer_refuses_are_said_and_not_counted_in_the_header(tmp_path, model):
+    export = tmp_path / "top.csv"
+    export.write_text("Site,Linking pages,Target pages\nspam-casino-pills.xyz,5,1\n"
+                      "-evil5.com,5,1\nevil14-.com,5,1\n")
+    result = audit([export], site="mysite.com", out_dir=tmp_path / "out", model=model,
+                   threshold=0)
+    text = (tmp_path / "out" / "disavow.txt").read_text()
+    assert "# Entries from this run: 1 domain, 0 URLs" in text.splitlines()
+    assert [line for line in text.splitlines() if line and not line.startswith("#")] == [
+        "domain:spam-casino-pills.xyz"]
+    not_listed = [item["value"] for item in result.summary["disavow_file"]["not_listed"]]
+    assert sorted(not_listed) == ["-evil5.com", "evil14-.com"]
+    assert any(w.startswith("2 value(s) decided Disavow cannot be written")
+               for w in result.summary["warnings"])
