@@ -92,8 +92,10 @@ TrustOption = Annotated[
 ThresholdOption = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,
-                 help="Disavow domains scoring at least this, and no others (default: the "
-                      "model's, and a doubtful domain whose links are mostly toxic)."),
+                 help="Disavow as a whole the domains scoring at least this, and no others "
+                      "(default: the model's, and a doubtful domain whose links are mostly "
+                      "toxic). Toxic single links of the other domains are still URL lines, "
+                      "judged by the link model's threshold; --level domain writes none."),
 ]
 class Level(StrEnum):
     """What ``--level`` accepts; a choice, so that any other value is a usage error."""
