@@ -601,7 +601,12 @@ def fit_and_save(
             f"cross-validate it); it was fitted on the {source} rows as a stand-in, so its "
             "scores are weak evidence (label more of those and retrain)"
             for level, source in fitted_on.items() if source != level
-            for toxic, ok in [domains_per_class(training, level)])],
+            for toxic, ok in [domains_per_class(training, level)]), *(
+            f"the {level} model ({LEVEL_WORDS[level]}) was cross-validated on only {toxic} "
+            f"toxic and {ok} ok referring domains (fewer than {needed} of a class): its "
+            "metrics rest on a handful of sites and can swing widely; label more and retrain"
+            for level, source in fitted_on.items() if source == level
+            for toxic, ok in [domains_per_class(training, level)] if min(toxic, ok) < needed)],
         "rows": {level: {"rows": int(len(training.level(level)[1])),
                          "toxic": int(np.nansum(training.level(level)[1]))} for level in LEVELS},
         "hyperparameters": HGB_PARAMS | {

@@ -201,6 +201,15 @@ def test_small_link_label_sets_train_or_are_refused_cleanly(tmp_path, n):
     assert result.exit_code in (0, 1), result.output
     if result.exit_code == 1:
         assert "Too few labels to train" in result.stderr
+    else:  # fewer than the minimum of sites per class: trained, but said
+        from disavow.train import MIN_DOMAINS_PER_CLASS
+        from disavow.urls import host_info, parse_url
+
+        domains = part.assign(site=part["Source url"].map(
+            lambda u: host_info(parse_url(u).host).domain))
+        per_class = domains.groupby("label")["site"].nunique()
+        said = "was cross-validated on only" in " ".join(result.stderr.split())
+        assert said == (per_class.min() < MIN_DOMAINS_PER_CLASS), per_class.to_dict()
 
 
 def test_a_domain_in_two_files_is_in_one_fold_and_a_file_given_twice_is_read_once(
