@@ -77,7 +77,7 @@ def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str]
         ValueError: ``unread_columns`` names a column that cannot be left unread.
     """
     unread = unread_set(unread_columns)
-    frames: list[pd.DataFrame] = []
+    frames: list[tuple[Path, pd.DataFrame]] = []
     reports: list[FileReport] = []
     read: list[tuple[Path, list[FileReport]]] = []
     for path in paths:
@@ -96,11 +96,16 @@ def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str]
             report = by_name.get(name) or file_reports[0]
             report.warnings.append(note)
         _count_unusable(normal, by_name, file_reports[0])
-        frames.append(normal)
+        frames.append((Path(path), normal))
         reports.extend(file_reports)
     if not frames:
         return ReadResult(_empty_table().drop(columns=list(unread)), reports)
-    links = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    # The table goes file by file in order of name, not in the order the files were
+    # named in: which file's value a merged link keeps, and every tie after it (a
+    # domain's sample links, its top anchor), is then the same whatever that order.
+    frames.sort(key=lambda item: (item[0].name, str(item[0])))
+    links = (frames[0][1] if len(frames) == 1
+             else pd.concat([frame for _, frame in frames], ignore_index=True))
     if len(frames) > 1 or links[s.SOURCE_FILE].nunique() > 1:
         links = merge_links(links)
     return ReadResult(links, reports)
@@ -695,9 +700,11 @@ def merge_links(table: pd.DataFrame) -> pd.DataFrame:
     the first row of its page that has one, so the same page is one link, not two.
     Within one file every row is kept (a page may link twice); across files the
     n-th row of a key in one file merges with the n-th row of that key in another.
-    A merged row keeps, per column, the first non-missing value in input order,
-    lists every source file and format once, "; "-joined, and keeps the first file's
-    ``source_row``. Rows stay in order of first appearance.
+    A merged row keeps, per column, the first non-missing value in table order
+    (:func:`read_exports` puts the files in order of name), the earliest
+    ``first_seen`` and the latest ``last_seen``, lists every source file and format
+    once, "; "-joined, and keeps the first file's ``source_row``. Rows stay in
+    order of first appearance.
     """
     n = len(table)
     if n == 0:
@@ -730,6 +737,10 @@ def merge_links(table: pd.DataFrame) -> pd.DataFrame:
     merged = grouped.first()
     for name in (s.SOURCE_FILE, s.SOURCE_FORMAT):
         merged[name] = grouped[name].agg(_join_unique)
+    # The vendors saw the link at different times: first seen by any, last seen by any.
+    for name, how in ((s.FIRST_SEEN, "min"), (s.LAST_SEEN, "max")):
+        if name in part:
+            merged[name] = grouped[name].agg(how)
     first_pos = np.flatnonzero(dup)[pd.Series(group).drop_duplicates().index.to_numpy()]
     keep = ~dup
     keep[first_pos] = True

@@ -267,8 +267,9 @@ def test_day_first_is_decided_per_file(tmp_path: Path):
     eu = tmp_path / "eu.csv"
     eu.write_text("URL,First seen\nhttps://b.example.com/,03/04/2026\nhttps://c.example.com/,"
                   "25/04/2026\n")
-    links = read_exports([us, eu]).links
-    assert links[s.FIRST_SEEN].dt.month.tolist() == [3, 4, 4]
+    links = read_exports([us, eu]).links.set_index(s.SOURCE_URL)
+    assert links[s.FIRST_SEEN].dt.month.to_dict() == {
+        "https://a.example.com/": 3, "https://b.example.com/": 4, "https://c.example.com/": 4}
 
 
 def test_value_helpers():
@@ -325,10 +326,12 @@ def test_a_page_search_console_lists_without_a_target_merges_with_its_link(tmp_p
                       "https://forum.example.net/profile/x,2026-09-28\n"
                       "https://only-gsc.example.org/,2026-09-15\n")
     links = read_exports([semrush, latest]).links
+    links = links.sort_values([s.SOURCE_URL, s.TARGET_URL]).reset_index(drop=True)
     assert links[s.SOURCE_URL].tolist() == ["https://forum.example.net/profile/x"] * 2 + [
         "https://only-gsc.example.org/"]
     assert links[s.TARGET_URL].tolist()[:2] == ["https://site.com/a", "https://site.com/b"]
-    assert links[s.SOURCE_FILE].tolist()[0] == "semrush.csv; Latest links.csv"
+    # Files go in order of name, whatever order they were named in.
+    assert links[s.SOURCE_FILE].tolist()[0] == "Latest links.csv; semrush.csv"
     assert str(links[s.LAST_SEEN].iloc[0])[:10] == "2026-09-28"
     assert pd.isna(links[s.TARGET_URL].iloc[2])
 
@@ -453,3 +456,17 @@ def test_the_same_file_given_twice_is_read_once(tmp_path: Path):
         f"given again as {other_way}; it was read once.",
         f"given again as {tmp_path / 'again.csv'}; it was read once.",
     ]
+
+
+def test_a_link_in_two_exports_is_first_seen_by_either_and_last_seen_by_either(tmp_path: Path):
+    early = tmp_path / "b.csv"
+    early.write_text("URL,Target,First seen,Last seen\n"
+                     "https://spam.example.com/a,https://site.com/,2024-01-05,2024-06-01\n")
+    late = tmp_path / "a.csv"
+    late.write_text("URL,Target,First seen,Last seen\n"
+                    "https://spam.example.com/a,https://site.com/,2024-03-01,2025-02-02\n")
+    for order in ([early, late], [late, early]):
+        (link,) = read_exports(order).links.itertuples()
+        assert (str(getattr(link, s.FIRST_SEEN))[:10], str(getattr(link, s.LAST_SEEN))[:10]) == (
+            "2024-01-05", "2025-02-02")
+        assert getattr(link, s.SOURCE_FILE) == "a.csv; b.csv"
