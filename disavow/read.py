@@ -635,7 +635,7 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
             continue
         return plan
     # 2. No vendor header: decide by shape and content.
-    delimiter = _guess_delimiter(records)
+    delimiter = _guess_delimiter(records) or _header_delimiter(records)
     recs = records[delimiter or ","]
     rows = [r for r, _ in recs if any(c.strip() for c in r)]
     if not rows:
@@ -710,14 +710,51 @@ def _guess_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | N
         rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)][:20]
         if not rows:
             continue
-        widths = [len(r) for r in rows]
-        first = widths[0]
+        first = len(rows[0])
         if first < 2:
             continue
-        consistent = sum(w == first for w in widths) / len(widths)
+        consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
         score = first * consistent
         if consistent >= 0.6 and score > best_score:
             best, best_score = delimiter, score
+    return best
+
+
+def _fits_header(row: list[str], header: list[str]) -> bool:
+    """Whether a row has the header's width, as ordinary CSV counts it.
+
+    Fields beyond the header's that are all empty (a delimiter ending every row,
+    a spreadsheet's padding) do not count, nor do the header's own empty names
+    at its end (a delimiter ending the header only): :func:`_parse` reads such
+    rows whole. Requiring the exact width took a table whose rows end with a
+    delimiter for a one-column list, each whole line one URL.
+    """
+    width = len(header)
+    named = width
+    while named > 1 and not header[named - 1].strip():
+        named -= 1
+    if len(row) > width:
+        return not any(row[width:])
+    return len(row) >= named
+
+
+def _header_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | None:
+    """A delimiter splitting the first row into several known columns, one of them
+    the linking pages or domains; None if there is none.
+
+    Such a file is a table, however ragged its rows (unquoted delimiters in an
+    anchor text): read as one, a row with too many fields is skipped and
+    reported. Read as a one-column list, each whole line would become a URL.
+    """
+    best, most = None, 1
+    for delimiter in _DELIMITERS:
+        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        mapping = _map_columns(rows[0], v.GENERIC_COLUMNS)
+        known = len({i for _, i in mapping})
+        if known > most and any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+            best, most = delimiter, known
     return best
 
 
@@ -911,6 +948,19 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs["sep"] = dialect.delimiter
         if dialect.thousands:
             kwargs["thousands"] = dialect.thousands
+    extra = _extra_fields(plan, width)
+    if extra:
+        # Rows that end with fields beyond the header's (a delimiter ending every row,
+        # a spreadsheet's padding): pandas skips a row wider than the names it is
+        # given, and a first data row wider than them silently widens the table,
+        # dropping what any row holds there. The extra fields get columns of their
+        # own (one byte a cell), and _drop_wide_rows skips the rows with text in
+        # them. pandas refuses more names than the header has unless the header is
+        # skipped as a row: the same record is left out either way.
+        names += [f"c{i}" for i in range(width, width + extra)]
+        dtype.update(dict.fromkeys(names[width:], _UNCONVERTED))
+        kwargs.update(names=names, header=None,
+                      skiprows=plan.skiprows + (1 if plan.has_header else 0))
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
     late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
     if late:
@@ -924,6 +974,8 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     )
     report.warnings.extend(notes)
     header_rows = plan.skiprows + (1 if plan.has_header else 0)
+    if extra:
+        frame, bad = _drop_wide_rows(frame, width, names[width:], bad, header_rows)
     bad_rows = []
     for line, reason in bad:
         row = max(1, line - header_rows)
@@ -947,6 +999,49 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
+
+
+# At most this many fields beyond the header's are read into columns of their own:
+# the most a spreadsheet pads a row with in practice, and a cell of memory per row
+# each. A row with more is skipped as malformed, as it was before.
+_MAX_EXTRA_FIELDS = 64
+_EXPECTED_FIELDS = re.compile(r"^expected \d+ fields")
+
+
+def _extra_fields(plan: _Plan, width: int) -> int:
+    """How many fields beyond the header's the first rows have (0: none)."""
+    if plan.delimiter is None or plan.pasted:
+        return 0
+    most = max((len(r) for r in plan.data_rows), default=0) - width
+    return min(max(most, 0), _MAX_EXTRA_FIELDS)
+
+
+def _drop_wide_rows(frame: pd.DataFrame, width: int, extra: list[str],
+                    bad: list[tuple[int, str]], header_rows: int
+                    ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """Skip the rows with text beyond the header's fields, as malformed, and drop the
+    columns read for those fields; rows whose extra fields are all empty are kept.
+
+    ``bad`` is pandas' list of skipped (line, reason), which the skipped rows join.
+    """
+    # pandas counted a row wider than every column against them all, not the header.
+    bad = [(line, _EXPECTED_FIELDS.sub(f"expected {width} fields", reason))
+           for line, reason in bad]
+    present = [name for name in extra if name in frame]
+    if not len(frame) or not present:
+        return frame.drop(columns=present), bad
+    filled = np.column_stack([frame[name].to_numpy() != b"" for name in present])
+    wide = filled.any(axis=1)
+    if wide.any():
+        # A row's width is taken up to its last field with text in it: trailing
+        # empty fields do not count (_fits_header).
+        last = filled.shape[1] - np.argmax(filled[:, ::-1], axis=1)
+        rows = _data_rows(len(frame), [max(1, line - header_rows) for line, _ in bad])
+        bad = sorted(bad + [(int(rows[j]) + header_rows,
+                             f"expected {width} fields, saw {width + int(last[j])}")
+                            for j in np.flatnonzero(wide)])
+        frame = frame.loc[~wide].reset_index(drop=True)
+    return frame.drop(columns=present), bad
 
 
 def _has_fraction(column: pd.Series) -> bool:

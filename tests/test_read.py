@@ -724,12 +724,13 @@ def test_extra_fields_in_unmapped_columns_are_still_malformed(tmp_path: Path):
                     "https://e.example.com/,e,n,m\n")
     result = read_exports([path])
     (report,) = result.reports
-    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5"),
-                              (4, "malformed row: expected 4 fields, saw 6")]
+    # Extra fields that are all empty (row 4) are ordinary CSV: that row is read.
+    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5")]
     links = result.links
     assert links[s.SOURCE_URL].tolist() == [
-        "https://a.example.com/", "https://c.example.com/", "https://e.example.com/"]
-    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 5.0]
+        "https://a.example.com/", "https://c.example.com/", "https://d.example.com/",
+        "https://e.example.com/"]
+    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 4.0, 5.0]
 
 
 def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
@@ -745,6 +746,77 @@ def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
     assert result.reports[0].delimiter == ","
     assert result.reports[0].skipped == [(4, "malformed row: expected 4 fields, saw 5")]
     assert result.links[s.ANCHOR].tolist() == ["a", "b", np.nan, "e", "f", "g", "h"]
+
+
+@pytest.mark.parametrize("rows", [
+    [f"http://s{i}.example.com/p,hello world,false," for i in range(20)],  # every row
+    [f"http://s{i}.example.com/p,hello world,false" + ",,,,,,,,," * (i % 2) for i in range(20)],
+], ids=["trailing-delimiter", "half-padded"])
+def test_rows_ending_with_empty_fields_beyond_the_header_are_a_table(tmp_path: Path, rows):
+    # Read as a one-column list, each whole line was a URL in the disavow file.
+    path = tmp_path / "links.csv"
+    path.write_text("Source url,Anchor,Nofollow\n" + "\n".join(rows) + "\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert (report.delimiter, report.rows_read, report.rows_skipped) == (",", 20, 0)
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/p" for i in range(20)]
+    assert set(links[s.ANCHOR]) == {"hello world"} and set(links[s.NOFOLLOW]) == {False}
+
+
+def test_a_domain_list_whose_rows_end_with_a_delimiter_keeps_its_rows(tmp_path: Path):
+    path = tmp_path / "domains.csv"
+    path.write_text("Domain,Backlinks\n" + "".join(f"spam{i}-pills.xyz,3,\n" for i in range(20)))
+    links = read_exports([path]).links
+    assert links[s.DOMAIN].tolist() == [f"spam{i}-pills.xyz" for i in range(20)]
+    assert (links[s.STATUS] == "ok").all() and set(links[s.LINK_COUNT]) == {3.0}
+
+
+def test_a_header_ending_with_a_delimiter_its_rows_lack_is_a_table(tmp_path: Path):
+    path = tmp_path / "links.csv"
+    path.write_text("Source url,Anchor,Nofollow,\n"
+                    + "".join(f"http://s{i}.example.com/p,hello,false\n" for i in range(20)))
+    result = read_exports([path])
+    assert result.reports[0].delimiter == ","
+    assert result.links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/p"
+                                                   for i in range(20)]
+
+
+def test_text_beyond_the_header_is_malformed_beside_rows_padded_with_empty_fields(
+        tmp_path: Path):
+    # The first data row is the wider one: pandas took its width for every row and
+    # silently dropped the cells beyond the header, the text of row 1 and 3 too.
+    path = tmp_path / "links.csv"
+    path.write_text("URL,Anchor,Notes\n"
+                    "http://a.example.com/,a,n,stray\n"
+                    "http://b.example.com/,b,n,,,\n"
+                    "http://c.example.com/,c,n,,x,\n"
+                    "http://d.example.com/,d,n\n"
+                    "http://e.example.com/,e\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.skipped == [(1, "malformed row: expected 3 fields, saw 4"),
+                              (3, "malformed row: expected 3 fields, saw 5")]
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [
+        "http://b.example.com/", "http://d.example.com/", "http://e.example.com/"]
+    assert links[s.SOURCE_ROW].tolist() == [2.0, 4.0, 5.0]
+    assert links[s.ANCHOR].tolist() == ["b", "d", "e"]
+
+
+def test_a_header_of_known_columns_over_ragged_rows_is_never_a_list_of_whole_lines(
+        tmp_path: Path):
+    # Half the anchors hold an unquoted comma: no width is consistent enough, but
+    # the header names a URL column and an anchor column, so the file is a table.
+    path = tmp_path / "links.csv"
+    path.write_text("URL,Anchor,Notes\n" + "".join(
+        f"http://s{i}.example.com/,{'hello, world' if i % 2 else 'hello'},n\n"
+        for i in range(20)))
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.delimiter == "," and report.rows_skipped == 10
+    assert result.links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/"
+                                                   for i in range(0, 20, 2)]
 
 
 def test_malformed_rows_below_a_preamble_keep_their_numbers(tmp_path: Path):
