@@ -48,6 +48,19 @@ _HEAD_RECORDS = 60
 _PREAMBLE_MAX = 25  # rows scanned for a header below a preamble
 _DELIMITERS = ("\t", ",", ";", "|")
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ""}
+# A zip member is expanded into memory to be read (a CSV passed directly streams from
+# disk). Search Console's zip holds a few CSVs of at most 1,000 rows, well under 1 MB;
+# a zip bomb of 1 MB expands to 400 MB (16M rows, 1.3 GB to read), 10 MB to 4 GB. So
+# a member over 250 MB, or members over 500 MB together, are refused before they are
+# held: an export that large is passed unzipped.
+ZIP_MEMBER_MAX_BYTES = 250_000_000
+ZIP_TOTAL_MAX_BYTES = 500_000_000
+# Deflated exports measure 2:1 to 25:1 (a 200,000-row Latest links of one site: 19:1);
+# only text repeated over and over goes far beyond, as a bomb does (one line repeated:
+# 340:1, deflate's limit is about 1,000:1). A member expanding beyond 100 times its
+# compressed size is refused, unless it stays under 20 MB, which is read whatever its ratio.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR_BYTES = 20_000_000
 
 # Missing-value spellings for number, boolean and date cells (section 2 rule 7).
 # Text cells only treat the empty string as missing: an anchor "n/a" is text.
@@ -316,6 +329,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
         if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
             return _xlsx_sources(file, label, file.name)
         sources = []
+        total = 0  # bytes expanded so far, over all members
         for info in archive.infolist():
             member = info.filename
             base = member.rsplit("/", 1)[-1]
@@ -326,8 +340,14 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             member_name = f"{file.name}:{member}"
             if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
                 continue
+            # The sizes a zip states can lie: they are checked before anything is
+            # expanded, and then no more than the limit is read.
+            limit, why = _zip_member_limit(info, total)
+            if info.file_size > limit:
+                raise _zip_too_large(member_label, info, limit, why)
             try:
-                data = archive.read(info)
+                with archive.open(info) as member_file:
+                    data = member_file.read(limit + 1)
             except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
                     OSError, EOFError) as exc:  # damaged, encrypted or exotic member
                 raise InputFormatError(
@@ -335,6 +355,9 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
                     f"({type(exc).__name__}). Download the export again, or unzip it "
                     "yourself and pass the CSV files."
                 ) from None
+            if len(data) > limit:
+                raise _zip_too_large(member_label, info, limit, why, read=len(data))
+            total += len(data)
             if suffix == ".xlsx":
                 sources.extend(_xlsx_sources(data, member_label, member_name))
             else:
@@ -346,6 +369,57 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             "Console's Export > Download CSV produces, or zip the exports themselves."
         )
     return sources
+
+
+def _zip_member_limit(info: zipfile.ZipInfo, total: int) -> tuple[int, str]:
+    """The most a member may expand to, given what the members before it expanded
+    to, and which limit that is: "member", "total" or "ratio"."""
+    limits = [
+        (ZIP_MEMBER_MAX_BYTES, "member"),
+        (ZIP_TOTAL_MAX_BYTES - total, "total"),
+        (max(ZIP_RATIO_FLOOR_BYTES, ZIP_MAX_RATIO * info.compress_size), "ratio"),
+    ]
+    return min(limits, key=lambda limit: limit[0])
+
+
+def _zip_too_large(member_label: str, info: zipfile.ZipInfo, limit: int, why: str,
+                   *, read: int | None = None) -> InputFormatError:
+    """The error for a zip member that expands beyond ``limit``: as it states, or as
+    found by reading it (``read`` bytes, where the reading stopped)."""
+    if read is None:
+        size = info.file_size
+        expands = f"expands to {_megabytes(size)}"
+    else:
+        size = read
+        expands = (f"expands to more than {_megabytes(limit)} (though it states "
+                   f"{_megabytes(info.file_size)})")
+    fix = ("unzip the archive and pass the CSV files themselves: a file passed directly "
+           "is read from disk as it streams, whatever its size.")
+    if why == "ratio":
+        ratio = size / max(info.compress_size, 1)
+        return InputFormatError(
+            f"{member_label} {expands} from {_megabytes(info.compress_size)} in the zip "
+            f"archive, {'over ' if read is not None else ''}{ratio:,.0f} times its "
+            "compressed size. Exports compress about 25 times at most; a member over "
+            f"{_megabytes(ZIP_RATIO_FLOOR_BYTES)} expanding over {ZIP_MAX_RATIO} times is "
+            f"taken for a zip bomb and not expanded. If it holds a genuine export, {fix}"
+        )
+    if why == "total":
+        return InputFormatError(
+            f"{member_label} {expands}, and with the members before it the zip archive "
+            f"expands to more than the {_megabytes(ZIP_TOTAL_MAX_BYTES)} read from a zip in "
+            f"memory. To read it, {fix}"
+        )
+    return InputFormatError(
+        f"{member_label} {expands}, more than the {_megabytes(ZIP_MEMBER_MAX_BYTES)} a zip "
+        f"member is expanded to in memory. To read it, {fix}"
+    )
+
+
+def _megabytes(size: int) -> str:
+    if size < 1_000_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:,.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
 # --- XLSX ---------------------------------------------------------------------
