@@ -48,6 +48,19 @@ _HEAD_RECORDS = 60
 _PREAMBLE_MAX = 25  # rows scanned for a header below a preamble
 _DELIMITERS = ("\t", ",", ";", "|")
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ""}
+# A zip member is expanded into memory to be read (a CSV passed directly streams from
+# disk). Search Console's zip holds a few CSVs of at most 1,000 rows, well under 1 MB;
+# a zip bomb of 1 MB expands to 400 MB (16M rows, 1.3 GB to read), 10 MB to 4 GB. So
+# a member over 250 MB, or members over 500 MB together, are refused before they are
+# held: an export that large is passed unzipped.
+ZIP_MEMBER_MAX_BYTES = 250_000_000
+ZIP_TOTAL_MAX_BYTES = 500_000_000
+# Deflated exports measure 2:1 to 25:1 (a 200,000-row Latest links of one site: 19:1);
+# only text repeated over and over goes far beyond, as a bomb does (one line repeated:
+# 340:1, deflate's limit is about 1,000:1). A member expanding beyond 100 times its
+# compressed size is refused, unless it stays under 20 MB, which is read whatever its ratio.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR_BYTES = 20_000_000
 
 # Missing-value spellings for number, boolean and date cells (section 2 rule 7).
 # Text cells only treat the empty string as missing: an anchor "n/a" is text.
@@ -316,6 +329,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
         if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
             return _xlsx_sources(file, label, from_os(file.name))
         sources = []
+        total = 0  # bytes expanded so far, over all members
         for info in archive.infolist():
             member = info.filename
             base = member.rsplit("/", 1)[-1]
@@ -326,8 +340,14 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             member_name = f"{from_os(file.name)}:{member}"
             if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
                 continue
+            # The sizes a zip states can lie: they are checked before anything is
+            # expanded, and then no more than the limit is read.
+            limit, why = _zip_member_limit(info, total)
+            if info.file_size > limit:
+                raise _zip_too_large(member_label, info, limit, why)
             try:
-                data = archive.read(info)
+                with archive.open(info) as member_file:
+                    data = member_file.read(limit + 1)
             except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
                     OSError, EOFError) as exc:  # damaged, encrypted or exotic member
                 raise InputFormatError(
@@ -335,6 +355,9 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
                     f"({type(exc).__name__}). Download the export again, or unzip it "
                     "yourself and pass the CSV files."
                 ) from None
+            if len(data) > limit:
+                raise _zip_too_large(member_label, info, limit, why, read=len(data))
+            total += len(data)
             if suffix == ".xlsx":
                 sources.extend(_xlsx_sources(data, member_label, member_name))
             else:
@@ -346,6 +369,57 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
             "Console's Export > Download CSV produces, or zip the exports themselves."
         )
     return sources
+
+
+def _zip_member_limit(info: zipfile.ZipInfo, total: int) -> tuple[int, str]:
+    """The most a member may expand to, given what the members before it expanded
+    to, and which limit that is: "member", "total" or "ratio"."""
+    limits = [
+        (ZIP_MEMBER_MAX_BYTES, "member"),
+        (ZIP_TOTAL_MAX_BYTES - total, "total"),
+        (max(ZIP_RATIO_FLOOR_BYTES, ZIP_MAX_RATIO * info.compress_size), "ratio"),
+    ]
+    return min(limits, key=lambda limit: limit[0])
+
+
+def _zip_too_large(member_label: str, info: zipfile.ZipInfo, limit: int, why: str,
+                   *, read: int | None = None) -> InputFormatError:
+    """The error for a zip member that expands beyond ``limit``: as it states, or as
+    found by reading it (``read`` bytes, where the reading stopped)."""
+    if read is None:
+        size = info.file_size
+        expands = f"expands to {_megabytes(size)}"
+    else:
+        size = read
+        expands = (f"expands to more than {_megabytes(limit)} (though it states "
+                   f"{_megabytes(info.file_size)})")
+    fix = ("unzip the archive and pass the CSV files themselves: a file passed directly "
+           "is read from disk as it streams, whatever its size.")
+    if why == "ratio":
+        ratio = size / max(info.compress_size, 1)
+        return InputFormatError(
+            f"{member_label} {expands} from {_megabytes(info.compress_size)} in the zip "
+            f"archive, {'over ' if read is not None else ''}{ratio:,.0f} times its "
+            "compressed size. Exports compress about 25 times at most; a member over "
+            f"{_megabytes(ZIP_RATIO_FLOOR_BYTES)} expanding over {ZIP_MAX_RATIO} times is "
+            f"taken for a zip bomb and not expanded. If it holds a genuine export, {fix}"
+        )
+    if why == "total":
+        return InputFormatError(
+            f"{member_label} {expands}, and with the members before it the zip archive "
+            f"expands to more than the {_megabytes(ZIP_TOTAL_MAX_BYTES)} read from a zip in "
+            f"memory. To read it, {fix}"
+        )
+    return InputFormatError(
+        f"{member_label} {expands}, more than the {_megabytes(ZIP_MEMBER_MAX_BYTES)} a zip "
+        f"member is expanded to in memory. To read it, {fix}"
+    )
+
+
+def _megabytes(size: int) -> str:
+    if size < 1_000_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:,.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
 # --- XLSX ---------------------------------------------------------------------
@@ -635,7 +709,7 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
             continue
         return plan
     # 2. No vendor header: decide by shape and content.
-    delimiter = _guess_delimiter(records)
+    delimiter = _guess_delimiter(records) or _header_delimiter(records)
     recs = records[delimiter or ","]
     rows = [r for r, _ in recs if any(c.strip() for c in r)]
     if not rows:
@@ -710,14 +784,51 @@ def _guess_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | N
         rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)][:20]
         if not rows:
             continue
-        widths = [len(r) for r in rows]
-        first = widths[0]
+        first = len(rows[0])
         if first < 2:
             continue
-        consistent = sum(w == first for w in widths) / len(widths)
+        consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
         score = first * consistent
         if consistent >= 0.6 and score > best_score:
             best, best_score = delimiter, score
+    return best
+
+
+def _fits_header(row: list[str], header: list[str]) -> bool:
+    """Whether a row has the header's width, as ordinary CSV counts it.
+
+    Fields beyond the header's that are all empty (a delimiter ending every row,
+    a spreadsheet's padding) do not count, nor do the header's own empty names
+    at its end (a delimiter ending the header only): :func:`_parse` reads such
+    rows whole. Requiring the exact width took a table whose rows end with a
+    delimiter for a one-column list, each whole line one URL.
+    """
+    width = len(header)
+    named = width
+    while named > 1 and not header[named - 1].strip():
+        named -= 1
+    if len(row) > width:
+        return not any(row[width:])
+    return len(row) >= named
+
+
+def _header_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | None:
+    """A delimiter splitting the first row into several known columns, one of them
+    the linking pages or domains; None if there is none.
+
+    Such a file is a table, however ragged its rows (unquoted delimiters in an
+    anchor text): read as one, a row with too many fields is skipped and
+    reported. Read as a one-column list, each whole line would become a URL.
+    """
+    best, most = None, 1
+    for delimiter in _DELIMITERS:
+        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        mapping = _map_columns(rows[0], v.GENERIC_COLUMNS)
+        known = len({i for _, i in mapping})
+        if known > most and any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+            best, most = delimiter, known
     return best
 
 
@@ -911,6 +1022,19 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs["sep"] = dialect.delimiter
         if dialect.thousands:
             kwargs["thousands"] = dialect.thousands
+    extra = _extra_fields(plan, width)
+    if extra:
+        # Rows that end with fields beyond the header's (a delimiter ending every row,
+        # a spreadsheet's padding): pandas skips a row wider than the names it is
+        # given, and a first data row wider than them silently widens the table,
+        # dropping what any row holds there. The extra fields get columns of their
+        # own (one byte a cell), and _drop_wide_rows skips the rows with text in
+        # them. pandas refuses more names than the header has unless the header is
+        # skipped as a row: the same record is left out either way.
+        names += [f"c{i}" for i in range(width, width + extra)]
+        dtype.update(dict.fromkeys(names[width:], _UNCONVERTED))
+        kwargs.update(names=names, header=None,
+                      skiprows=plan.skiprows + (1 if plan.has_header else 0))
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
     late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
     if late:
@@ -924,6 +1048,8 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     )
     report.warnings.extend(notes)
     header_rows = plan.skiprows + (1 if plan.has_header else 0)
+    if extra:
+        frame, bad = _drop_wide_rows(frame, width, names[width:], bad, header_rows)
     bad_rows = []
     for line, reason in bad:
         row = max(1, line - header_rows)
@@ -947,6 +1073,49 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     out = _canonical(frame, plan, report, source, bad_rows, unread)
     report.rows_read = len(out)
     return out, report
+
+
+# At most this many fields beyond the header's are read into columns of their own:
+# the most a spreadsheet pads a row with in practice, and a cell of memory per row
+# each. A row with more is skipped as malformed, as it was before.
+_MAX_EXTRA_FIELDS = 64
+_EXPECTED_FIELDS = re.compile(r"^expected \d+ fields")
+
+
+def _extra_fields(plan: _Plan, width: int) -> int:
+    """How many fields beyond the header's the first rows have (0: none)."""
+    if plan.delimiter is None or plan.pasted:
+        return 0
+    most = max((len(r) for r in plan.data_rows), default=0) - width
+    return min(max(most, 0), _MAX_EXTRA_FIELDS)
+
+
+def _drop_wide_rows(frame: pd.DataFrame, width: int, extra: list[str],
+                    bad: list[tuple[int, str]], header_rows: int
+                    ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """Skip the rows with text beyond the header's fields, as malformed, and drop the
+    columns read for those fields; rows whose extra fields are all empty are kept.
+
+    ``bad`` is pandas' list of skipped (line, reason), which the skipped rows join.
+    """
+    # pandas counted a row wider than every column against them all, not the header.
+    bad = [(line, _EXPECTED_FIELDS.sub(f"expected {width} fields", reason))
+           for line, reason in bad]
+    present = [name for name in extra if name in frame]
+    if not len(frame) or not present:
+        return frame.drop(columns=present), bad
+    filled = np.column_stack([frame[name].to_numpy() != b"" for name in present])
+    wide = filled.any(axis=1)
+    if wide.any():
+        # A row's width is taken up to its last field with text in it: trailing
+        # empty fields do not count (_fits_header).
+        last = filled.shape[1] - np.argmax(filled[:, ::-1], axis=1)
+        rows = _data_rows(len(frame), [max(1, line - header_rows) for line, _ in bad])
+        bad = sorted(bad + [(int(rows[j]) + header_rows,
+                             f"expected {width} fields, saw {width + int(last[j])}")
+                            for j in np.flatnonzero(wide)])
+        frame = frame.loc[~wide].reset_index(drop=True)
+    return frame.drop(columns=present), bad
 
 
 def _has_fraction(column: pd.Series) -> bool:

@@ -548,6 +548,96 @@ def test_zip_with_only_unusable_tables(tmp_path: Path):
     assert "none of its tables" in message and "anchor texts" in message
 
 
+LATEST = b"Linking page,Last crawled\n"
+
+
+def _latest_links(n: int, start: int = 0) -> bytes:
+    """A Latest links table of n rows, none like another (it compresses as exports do)."""
+    return LATEST + b"".join(b"https://s%d.example.com/p/%d,2026-09-28\n" % (i, i * 7919)
+                             for i in range(start, start + n))
+
+
+def test_a_zip_member_expanding_far_beyond_its_compressed_size_is_refused(
+        tmp_path: Path, monkeypatch):
+    # A zip bomb: 1 MB expanding to 416 MB was read as 16M rows (1.3 GB of memory).
+    monkeypatch.setattr("disavow.read.ZIP_RATIO_FLOOR_BYTES", 100_000)
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("links.csv", LATEST + b"http://a.com/x,2026-11-17\n" * 40_000)
+    message = _error(path)
+    assert "gsc.zip:links.csv expands to 1.0 MB from " in message
+    assert "over 100 times is taken for a zip bomb" in message
+    assert "unzip the archive and pass the CSV files themselves" in message
+
+
+def test_a_small_zip_member_is_read_whatever_its_compression(tmp_path: Path):
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("links.csv", LATEST + b"http://a.com/x,2026-11-17\n" * 40_000)
+    info = zipfile.ZipFile(path).getinfo("links.csv")
+    assert info.file_size > 100 * info.compress_size  # under ZIP_RATIO_FLOOR_BYTES
+    assert len(read_exports([path]).links) == 40_000
+
+
+def test_a_zip_member_over_the_size_limit_is_refused_before_it_is_expanded(
+        tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("disavow.read.ZIP_MEMBER_MAX_BYTES", 10_000)
+    path = tmp_path / "gsc.zip"
+    data = _latest_links(400)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Latest links.csv", data)
+
+    def no_expanding(*args, **kwargs):
+        raise AssertionError("expanded")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_expanding)
+    monkeypatch.setattr(zipfile.ZipFile, "read", no_expanding)
+    message = _error(path)
+    assert (f"gsc.zip:Latest links.csv expands to {len(data):,} bytes, more than the 10,000 "
+            "bytes a zip member is expanded to in memory") in message
+    assert "pass the CSV files themselves" in message
+
+
+def test_zip_members_over_the_total_limit_together_are_refused(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("disavow.read.ZIP_TOTAL_MAX_BYTES", 30_000)
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in range(3):
+            archive.writestr(f"part{part}.csv", _latest_links(300, start=300 * part))
+    message = _error(path)
+    assert "gsc.zip:part2.csv expands to" in message
+    assert "with the members before it the zip archive expands to more than the 30,000" \
+        in message
+
+
+def test_a_zip_member_stating_a_false_size_is_not_expanded_beyond_it(tmp_path: Path):
+    path = tmp_path / "gsc.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("links.csv", LATEST + b"http://a.com/x,2026-11-17\n" * 40_000)
+    data = bytearray(path.read_bytes())
+    stated = (1000).to_bytes(4, "little")
+    data[22:26] = stated  # the local header's uncompressed size
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = stated  # and the central directory's
+    path.write_bytes(bytes(data))
+    assert "cannot be extracted" in _error(path)
+
+
+def test_a_zip_of_thousands_of_small_members_is_read(tmp_path: Path, monkeypatch):
+    from disavow.read import _zip_sources
+
+    path = tmp_path / "parts.zip"
+    total = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in range(3000):
+            data = _latest_links(1, start=part)
+            archive.writestr(f"part{part:04d}.csv", data)
+            total += len(data)
+    monkeypatch.setattr("disavow.read.ZIP_TOTAL_MAX_BYTES", total)  # all of it, no more
+    sources = _zip_sources(path, "parts.zip")  # reading 3,000 tables takes seconds
+    assert len(sources) == 3000 and sum(len(source.data) for source in sources) == total
+
+
 def test_no_url_or_domain_column(tmp_path: Path):
     path = tmp_path / "sales.csv"
     path.write_text("Name,Amount,Region\nalice,12,north\nbob,7,south\n")
@@ -724,12 +814,13 @@ def test_extra_fields_in_unmapped_columns_are_still_malformed(tmp_path: Path):
                     "https://e.example.com/,e,n,m\n")
     result = read_exports([path])
     (report,) = result.reports
-    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5"),
-                              (4, "malformed row: expected 4 fields, saw 6")]
+    # Extra fields that are all empty (row 4) are ordinary CSV: that row is read.
+    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5")]
     links = result.links
     assert links[s.SOURCE_URL].tolist() == [
-        "https://a.example.com/", "https://c.example.com/", "https://e.example.com/"]
-    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 5.0]
+        "https://a.example.com/", "https://c.example.com/", "https://d.example.com/",
+        "https://e.example.com/"]
+    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 4.0, 5.0]
 
 
 def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
@@ -745,6 +836,77 @@ def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
     assert result.reports[0].delimiter == ","
     assert result.reports[0].skipped == [(4, "malformed row: expected 4 fields, saw 5")]
     assert result.links[s.ANCHOR].tolist() == ["a", "b", np.nan, "e", "f", "g", "h"]
+
+
+@pytest.mark.parametrize("rows", [
+    [f"http://s{i}.example.com/p,hello world,false," for i in range(20)],  # every row
+    [f"http://s{i}.example.com/p,hello world,false" + ",,,,,,,,," * (i % 2) for i in range(20)],
+], ids=["trailing-delimiter", "half-padded"])
+def test_rows_ending_with_empty_fields_beyond_the_header_are_a_table(tmp_path: Path, rows):
+    # Read as a one-column list, each whole line was a URL in the disavow file.
+    path = tmp_path / "links.csv"
+    path.write_text("Source url,Anchor,Nofollow\n" + "\n".join(rows) + "\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert (report.delimiter, report.rows_read, report.rows_skipped) == (",", 20, 0)
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/p" for i in range(20)]
+    assert set(links[s.ANCHOR]) == {"hello world"} and set(links[s.NOFOLLOW]) == {False}
+
+
+def test_a_domain_list_whose_rows_end_with_a_delimiter_keeps_its_rows(tmp_path: Path):
+    path = tmp_path / "domains.csv"
+    path.write_text("Domain,Backlinks\n" + "".join(f"spam{i}-pills.xyz,3,\n" for i in range(20)))
+    links = read_exports([path]).links
+    assert links[s.DOMAIN].tolist() == [f"spam{i}-pills.xyz" for i in range(20)]
+    assert (links[s.STATUS] == "ok").all() and set(links[s.LINK_COUNT]) == {3.0}
+
+
+def test_a_header_ending_with_a_delimiter_its_rows_lack_is_a_table(tmp_path: Path):
+    path = tmp_path / "links.csv"
+    path.write_text("Source url,Anchor,Nofollow,\n"
+                    + "".join(f"http://s{i}.example.com/p,hello,false\n" for i in range(20)))
+    result = read_exports([path])
+    assert result.reports[0].delimiter == ","
+    assert result.links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/p"
+                                                   for i in range(20)]
+
+
+def test_text_beyond_the_header_is_malformed_beside_rows_padded_with_empty_fields(
+        tmp_path: Path):
+    # The first data row is the wider one: pandas took its width for every row and
+    # silently dropped the cells beyond the header, the text of row 1 and 3 too.
+    path = tmp_path / "links.csv"
+    path.write_text("URL,Anchor,Notes\n"
+                    "http://a.example.com/,a,n,stray\n"
+                    "http://b.example.com/,b,n,,,\n"
+                    "http://c.example.com/,c,n,,x,\n"
+                    "http://d.example.com/,d,n\n"
+                    "http://e.example.com/,e\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.skipped == [(1, "malformed row: expected 3 fields, saw 4"),
+                              (3, "malformed row: expected 3 fields, saw 5")]
+    links = result.links
+    assert links[s.SOURCE_URL].tolist() == [
+        "http://b.example.com/", "http://d.example.com/", "http://e.example.com/"]
+    assert links[s.SOURCE_ROW].tolist() == [2.0, 4.0, 5.0]
+    assert links[s.ANCHOR].tolist() == ["b", "d", "e"]
+
+
+def test_a_header_of_known_columns_over_ragged_rows_is_never_a_list_of_whole_lines(
+        tmp_path: Path):
+    # Half the anchors hold an unquoted comma: no width is consistent enough, but
+    # the header names a URL column and an anchor column, so the file is a table.
+    path = tmp_path / "links.csv"
+    path.write_text("URL,Anchor,Notes\n" + "".join(
+        f"http://s{i}.example.com/,{'hello, world' if i % 2 else 'hello'},n\n"
+        for i in range(20)))
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.delimiter == "," and report.rows_skipped == 10
+    assert result.links[s.SOURCE_URL].tolist() == [f"http://s{i}.example.com/"
+                                                   for i in range(0, 20, 2)]
 
 
 def test_malformed_rows_below_a_preamble_keep_their_numbers(tmp_path: Path):
