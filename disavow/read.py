@@ -25,6 +25,7 @@ import codecs
 import csv
 import io
 import re
+import stat
 import warnings
 import zipfile
 import zlib
@@ -236,16 +237,22 @@ def read_export(path: str | Path, *, unread_columns: Collection[str] = ()
             f"{label} is a folder, not a file. Pass the export files inside it, "
             f"e.g. {label}/*.csv."
         )
-    if file.stat().st_size == 0:
+    content: Path | bytes = file
+    if not stat.S_ISREG(file.stat().st_mode):
+        # A pipe (<(...), /dev/stdin) can be read only once, and says it is 0 bytes:
+        # its bytes are read whole, then read from memory like a zip member's.
+        content = _stream_bytes(file, label)
+    if (len(content) if isinstance(content, bytes) else file.stat().st_size) == 0:
         raise InputFormatError(
             f"{label} is empty (0 bytes). Expected a backlink export "
             f"({_expected_short()}). Export the report again and pass the new file."
         )
-    head = _source_head(file)
+    head = content[:_HEAD_BYTES] if isinstance(content, bytes) else _source_head(file)
+    name = from_os(file.name)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        sources = _zip_sources(file, label)
+        sources = _zip_sources(content, label, name)
     else:
-        sources = [_Source(label, from_os(file.name), file)]
+        sources = [_Source(label, name, content)]
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
     ignored: list[_NotBacklinks] = []
@@ -316,9 +323,20 @@ def _source_head(file: Path) -> bytes:
         ) from None
 
 
-def _zip_sources(file: Path, label: str) -> list[_Source]:
+def _stream_bytes(file: Path, label: str) -> bytes:
     try:
-        archive = zipfile.ZipFile(file)
+        with file.open("rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise InputFormatError(
+            f"{label}: cannot be read ({exc.strerror or exc}). Save the export to a file "
+            "and pass that file."
+        ) from None
+
+
+def _zip_sources(file: Path | bytes, label: str, name: str) -> list[_Source]:
+    try:
+        archive = zipfile.ZipFile(file if isinstance(file, Path) else io.BytesIO(file))
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputFormatError(
             f"{label} looks like a zip archive but cannot be opened ({exc}). Download the "
@@ -327,7 +345,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
     with archive:
         names = archive.namelist()
         if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
-            return _xlsx_sources(file, label, from_os(file.name))
+            return _xlsx_sources(file, label, name)
         sources = []
         total = 0  # bytes expanded so far, over all members
         for info in archive.infolist():
@@ -337,7 +355,7 @@ def _zip_sources(file: Path, label: str) -> list[_Source]:
                 continue
             suffix = Path(base).suffix.lower()
             member_label = f"{label}:{one_line(member)}"
-            member_name = f"{from_os(file.name)}:{member}"
+            member_name = f"{name}:{member}"
             if suffix not in _TEXT_SUFFIXES and suffix != ".xlsx":
                 continue
             # The sizes a zip states can lie: they are checked before anything is

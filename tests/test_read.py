@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -1208,3 +1209,23 @@ def test_one_stray_nul_byte_in_a_small_file_is_not_binary(tmp_path: Path):
     path.write_bytes(b"URL,Anchor\nhttp://a.example.com/,x\x00y\n")  # under 100 bytes
     links = read_exports([path]).links
     assert links[s.SOURCE_URL].tolist() == ["http://a.example.com/"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_an_export_given_through_a_pipe_is_read(tmp_path: Path):
+    import threading
+
+    pipe = tmp_path / "export.csv"
+    os.mkfifo(pipe)
+    data = (EXPORTS / "semrush_backlinks.csv").read_bytes()
+
+    def write() -> None:
+        with open(pipe, "wb") as writer:
+            writer.write(data)
+
+    feeder = threading.Thread(target=write)
+    feeder.start()
+    frame, reports = read_export(pipe)
+    feeder.join(timeout=10)
+    assert reports[0].format is Format.SEMRUSH_BACKLINKS
+    assert len(frame) == len(read_export(EXPORTS / "semrush_backlinks.csv")[0]) > 0
