@@ -635,7 +635,7 @@ def test_a_zip_of_thousands_of_small_members_is_read(tmp_path: Path, monkeypatch
             archive.writestr(f"part{part:04d}.csv", data)
             total += len(data)
     monkeypatch.setattr("disavow.read.ZIP_TOTAL_MAX_BYTES", total)  # all of it, no more
-    sources = _zip_sources(path, "parts.zip")  # reading 3,000 tables takes seconds
+    sources = _zip_sources(path, "parts.zip", "parts.zip")  # reading 3,000 tables takes seconds
     assert len(sources) == 3000 and sum(len(source.data) for source in sources) == total
 
 
