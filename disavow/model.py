@@ -778,7 +778,8 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
         expected = metadata["model_sha256"]
         if not isinstance(expected, str) or not isinstance(metadata.get("versions", {}), dict):
             raise TypeError("wrong field types")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    # RecursionError: a file of deeply nested brackets exhausts the JSON parser's stack.
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         raise ModelError(
             f"{meta_path} is not a valid model metadata file ({type(exc).__name__}: {exc}). "
             "Restore the original model folder or retrain it."
@@ -818,6 +819,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
                for level in MODEL_LEVELS):
         raise ModelError(f"{model_path} does not hold a disavow model: its parts are not "
                          "classifiers. Retrain it or restore the original folder.")
+    _check_matches_estimators(metadata, estimators, meta_path, model_path)
     return ScoringModel(directory=folder, metadata=metadata, estimators=estimators)
 
 
@@ -852,12 +854,52 @@ def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
                 isinstance(v, list) and all(isinstance(x, str) for x in v)
                 for v in categories.values()):
             return "'categories' must map each categorical column to a list of values"
+        # _check_versions compares the scikit-learn version as text.
+        if not all(isinstance(v, str) for v in metadata.get("versions", {}).values()):
+            return "'versions' must give each package's version as text, e.g. \"1.9.1\""
         return None
 
     found = problem()
     if found:
         raise ModelError(f"{meta_path} is not a valid model metadata file: {found}. Restore "
                          "the original model folder or retrain it.")
+
+
+def _check_matches_estimators(metadata: dict[str, Any], estimators: dict[str, Any],
+                              meta_path: Path, model_path: Path) -> None:
+    """Refuse metadata that does not describe the fitted estimators it sits beside.
+
+    The columns scoring hands each model come from ``metadata.json``, which the
+    sha256 check does not cover: a list that differs from the one the model was
+    fitted on (a column dropped, added or moved) makes scikit-learn refuse the
+    input in the middle of a run, or, reordered, would feed values to the wrong
+    splits.
+    """
+    for level in MODEL_LEVELS:
+        listed = [str(c) for c in metadata["features"][level]]
+        fitted = getattr(estimators[level], "feature_names_in_", None)
+        if fitted is None:  # fitted on an array: only the number of columns is known
+            count = getattr(estimators[level], "n_features_in_", len(listed))
+            if count == len(listed):
+                continue
+            mismatch = f"it lists {len(listed)} columns, but the model was fitted on {count}"
+        else:
+            fitted = [str(c) for c in fitted]
+            if fitted == listed:
+                continue
+            missing = [c for c in fitted if c not in listed]
+            extra = [c for c in listed if c not in fitted]
+            twice = sorted({c for c in listed if listed.count(c) > 1})
+            mismatch = "; ".join(part for part in (
+                missing and f"it lacks {', '.join(missing[:5])}",
+                extra and f"it adds {', '.join(extra[:5])}, which the model was not fitted on",
+                twice and f"it lists {', '.join(twice[:5])} more than once",
+            ) if part) or "it lists the model's columns in another order"
+        raise ModelError(
+            f"{meta_path} does not match {model_path}: its 'features' for the {level} model "
+            f"are not the columns that model was fitted on ({mismatch}). Restore the original "
+            "metadata.json of this model or retrain it with 'disavow train'."
+        )
 
 
 def _check_versions(metadata: dict[str, Any], folder: Path) -> None:

@@ -313,3 +313,64 @@ def test_loading_the_model_leaves_the_warning_filters_alone(monkeypatch):
     monkeypatch.setattr(warnings, "catch_warnings", touched)
     monkeypatch.setattr(warnings, "simplefilter", touched)
     load_model()
+
+
+# --- metadata that does not match the model it sits beside ------------------------------
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["features"]["domain"].pop(), r"lacks majestic_tf_cf_ratio"),
+    (lambda m: m["features"]["domain_only"].remove("tld"), r"domain_only model .* lacks tld"),
+    (lambda m: m["features"]["domain_only"].append("name_length"),
+     r"adds name_length, which the model was not fitted on"),
+    (lambda m: m["features"]["link"].append("tld"), r"link model .* lists tld more than once"),
+    (lambda m: m["features"]["link"].reverse(), r"link model .* in another order"),
+], ids=["column dropped", "categorical dropped", "column added", "column twice",
+        "columns reordered"])
+def test_features_that_are_not_the_fitted_columns_are_refused(tmp_path, edit, message):
+    # Found by a tester: the audit crashed at predict time with "columns are missing".
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, edit)
+    with pytest.raises(ModelError, match=message) as info:
+        load_model(folder, trust=True)
+    assert "metadata.json does not match" in str(info.value)
+    assert "retrain it with 'disavow train'" in str(info.value)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["versions"].update({"scikit-learn": 1}),
+    lambda m: m["versions"].update({"scikit-learn": None}),
+], ids=["number", "null"])
+def test_a_version_that_is_not_text_is_refused(tmp_path, edit):
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file: "
+                                         r"'versions' must give each package's version as text"):
+        load_model(_copy_model(tmp_path, edit), trust=True)
+
+
+def test_deeply_nested_metadata_is_refused_not_a_recursion_error(tmp_path):
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, lambda m: None)
+    (folder / "metadata.json").write_text("[" * 100_000, "utf-8")
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file "
+                                         r"\(RecursionError"):
+        load_model(folder, trust=True)
+
+
+def test_a_cli_run_with_mismatched_features_ends_in_a_message_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from disavow.cli import app
+
+    folder = _copy_model(tmp_path, lambda m: m["features"]["domain"].pop())
+    example = default_model_dir().parent.parent / "examples" / \
+        "alderfinchplumbing.co.uk-backlinks.csv"
+    result = CliRunner().invoke(app, ["score", str(example), "--site", "alderfinchplumbing.co.uk",
+                                      "--out", str(tmp_path / "out"), "--model", str(folder),
+                                      "--trust-model", "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "does not match" in result.stderr and "majestic_tf_cf_ratio" in result.stderr
