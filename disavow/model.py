@@ -824,6 +824,8 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
 
 
 MODEL_LEVELS = ("domain", "domain_only", "link")
+THRESHOLD_KEYS = tuple(f"{level}_{kind}" for level in MODEL_LEVELS
+                       for kind in ("disavow", "review"))
 
 
 def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
@@ -850,6 +852,19 @@ def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 <= value <= 1.0:
                 return f"threshold {key!r} is {value!r}, not a number between 0 and 1"
+        # A missing threshold would be filled from Policy's defaults, which are not
+        # this model's, without a word.
+        absent = [key for key in THRESHOLD_KEYS if key not in thresholds]
+        if absent:
+            return f"'thresholds' lacks {', '.join(absent)} (each of " \
+                   f"{', '.join(MODEL_LEVELS)} needs a review and a disavow threshold)"
+        for level in MODEL_LEVELS:
+            review, disavow = thresholds[f"{level}_review"], thresholds[f"{level}_disavow"]
+            if review > disavow:
+                return f"threshold '{level}_review' ({review}) is above '{level}_disavow' " \
+                       f"({disavow}), so a score would be disavowed before it is reviewed " \
+                       "(to disavow at another score, pass --threshold instead of editing " \
+                       "the file)"
         if not isinstance(categories, dict) or not all(
                 isinstance(v, list) and all(isinstance(x, str) for x in v)
                 for v in categories.values()):
@@ -900,6 +915,46 @@ def _check_matches_estimators(metadata: dict[str, Any], estimators: dict[str, An
             f"are not the columns that model was fitted on ({mismatch}). Restore the original "
             "metadata.json of this model or retrain it with 'disavow train'."
         )
+    # prepare_matrix turns a categorical value 'categories' does not list into "other":
+    # a value the booster was fitted on that the list lacks would be scored as another
+    # one on every row that holds it.
+    for level in MODEL_LEVELS:
+        for column, fitted in _fitted_categories(estimators[level]).items():
+            known = {*metadata["categories"].get(column, []), "other"}
+            lacking = sorted(fitted - known)
+            if lacking:
+                raise ModelError(
+                    f"{meta_path} does not match {model_path}: its 'categories' for {column} "
+                    f"lack values the {level} model was fitted on ({', '.join(lacking[:5])}"
+                    f"{', ...' if len(lacking) > 5 else ''}; {len(lacking)} in all), so they "
+                    "would be scored as 'other'. Restore the original metadata.json of this "
+                    "model or retrain it with 'disavow train'."
+                )
+
+
+def _fitted_categories(estimator: Any) -> dict[str, set[str]]:
+    """The values each categorical column held when ``estimator``'s boosters were fitted.
+
+    Read from the ordinal encoder scikit-learn fits inside each booster of a
+    calibrated model (what ``disavow train`` makes); empty for anything else.
+    """
+    found: dict[str, set[str]] = {}
+    for calibrated in getattr(estimator, "calibrated_classifiers_", []):
+        booster = getattr(calibrated, "estimator", None)
+        booster = getattr(booster, "estimator", booster)  # inside a FrozenEstimator
+        names = getattr(booster, "feature_names_in_", None)
+        categorical = getattr(booster, "is_categorical_", None)
+        pre = getattr(booster, "_preprocessor", None)
+        encoder = getattr(pre, "named_transformers_", {}).get("encoder")
+        if names is None or categorical is None or not hasattr(encoder, "categories_") \
+                or len(names) != len(categorical):
+            continue
+        columns = [str(c) for c, is_cat in zip(names, categorical, strict=True) if is_cat]
+        if len(columns) != len(encoder.categories_):
+            continue  # another scikit-learn layout: nothing to compare with
+        for column, values in zip(columns, encoder.categories_, strict=True):
+            found.setdefault(column, set()).update(v for v in values if isinstance(v, str))
+    return found
 
 
 def _check_versions(metadata: dict[str, Any], folder: Path) -> None:

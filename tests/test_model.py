@@ -374,3 +374,56 @@ def test_a_cli_run_with_mismatched_features_ends_in_a_message_not_a_traceback(tm
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)
     assert "does not match" in result.stderr and "majestic_tf_cf_ratio" in result.stderr
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["thresholds"].pop("domain_review"), r"'thresholds' lacks domain_review"),
+    (lambda m: m["thresholds"].pop("link_disavow"), r"'thresholds' lacks link_disavow"),
+    (lambda m: m["thresholds"].update(domain_disavow=0.0),
+     r"threshold 'domain_review' \(0\.327\) is above 'domain_disavow' \(0\.0\)"),
+    (lambda m: m["thresholds"].update(domain_only_review=0.99),
+     r"threshold 'domain_only_review' \(0\.99\) is above 'domain_only_disavow'"),
+    (lambda m: m["thresholds"].update(link_review=1.0, link_disavow=0.2),
+     r"threshold 'link_review' \(1\.0\) is above 'link_disavow' \(0\.2\)"),
+], ids=["no domain review", "no link disavow", "disavow everything", "domain-only review",
+        "link pair swapped"])
+def test_thresholds_must_all_be_there_and_review_below_disavow(tmp_path, edit, message):
+    # Found by a tester: a missing key was silently filled with a default, and
+    # domain_disavow=0.0 under a higher review threshold disavowed every domain.
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file: "
+                                         + message):
+        load_model(_copy_model(tmp_path, edit), trust=True)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["categories"].update(tld=["zz"]),
+     r"'categories' for tld lack values the domain model was fitted on \(agency, app, bet, "
+     r"biz, blog, \.\.\.; 39 in all\)"),
+    (lambda m: m["categories"].clear(), r"'categories' for tld lack values the domain model"),
+    (lambda m: m["categories"]["tld"].remove("xyz"), r"for tld lack .* \(xyz; 1 in all\)"),
+    (lambda m: m["categories"]["tld"].remove("ws"), r"domain_only model was fitted on \(ws;"),
+    (lambda m: m["categories"].update(anchor_type=["branded"]),
+     r"'categories' for anchor_type lack values the link model was fitted on \(exact_match, "
+     r"generic, naked_url, partial_match; 4 in all\)"),
+], ids=["tld replaced", "no categories", "one tld dropped", "tld of one model dropped",
+        "anchor types replaced"])
+def test_categories_lacking_values_the_model_was_fitted_on_are_refused(tmp_path, edit, message):
+    # Found by a tester: ["zz"] or {} loaded, and turned every TLD into "other".
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=message) as info:
+        load_model(_copy_model(tmp_path, edit), trust=True)
+    assert "metadata.json does not match" in str(info.value)
+    assert "would be scored as 'other'" in str(info.value)
+
+
+def test_the_shipped_metadata_lists_every_category_its_boosters_know(model):
+    from disavow.model import _fitted_categories
+
+    fitted = [_fitted_categories(model.estimators[level]) for level in LEVELS]
+    assert {"tld", "anchor_type"} == {column for known in fitted for column in known}
+    for known in fitted:
+        for column, values in known.items():
+            assert values <= {*model.metadata["categories"][column], "other"}
