@@ -8,6 +8,10 @@ Loading a joblib file runs code, so the file's sha256 is checked against
 ``metadata.json`` *and* against a source of trust outside the folder: the
 models shipped with this package, models trained on this machine (recorded by
 ``disavow train``), or an explicit ``trust=True`` from the user.
+
+The fields of ``metadata.json`` that decide scores and decisions (features,
+categories, thresholds) are checked against the sha256 of them that training
+records (``scoring_sha256``), and against the fitted estimators themselves.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import pandas as pd
 
 from disavow.errors import ModelError
 from disavow.features import CATEGORICAL_FEATURES, LinkFeatures
+from disavow.strict_json import dumps
 
 DEFAULT_MODEL_NAME = "backlink-gb-v1"
 MODEL_FILE = "model.joblib"
@@ -44,6 +49,22 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# The fields of metadata.json that change scores or decisions. model.joblib's sha256
+# does not cover them, so training records one of their own.
+SCORING_FIELDS = ("features", "categories", "thresholds")
+
+
+def scoring_sha256(metadata: dict[str, Any]) -> str:
+    """The sha256 of ``metadata``'s :data:`SCORING_FIELDS`, as metadata.json holds them.
+
+    Taken over canonical JSON (sorted keys, no spaces), so the value computed at
+    training from Python objects is the one computed at loading from the file.
+    """
+    fields = json.loads(dumps({key: metadata.get(key) for key in SCORING_FIELDS}, indent=None))
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def default_model_dir() -> Path:
@@ -795,6 +816,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             f"(expected {expected[:12]}..., found {actual[:12]}...). The file was changed or "
             "corrupted after training; retrain it or restore the original folder."
         )
+    _check_scoring_hash(metadata, meta_path)  # the model file first, then what scores it
     shipped = actual in _shipped_hashes().values()
     if not (shipped or trust or _locally_trusted(actual)):
         raise ModelError(
@@ -878,6 +900,34 @@ def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
     if found:
         raise ModelError(f"{meta_path} is not a valid model metadata file: {found}. Restore "
                          "the original model folder or retrain it.")
+
+
+def _check_scoring_hash(metadata: dict[str, Any], meta_path: Path) -> None:
+    """Refuse features, categories or thresholds that differ from those recorded at training.
+
+    Well-formed values can still be wrong: thresholds edited to 0.0 disavow every
+    domain, and no check of ranges or of the model can tell them from the
+    originals. The hash catches such edits and corruption (anyone can recompute
+    it, so it is no signature: model.joblib's hash and its trust guard the code).
+    """
+    recorded = metadata.get("scoring_sha256")
+    if not isinstance(recorded, str):
+        raise ModelError(
+            f"{meta_path} records no 'scoring_sha256', the sha256 of the features, categories "
+            "and thresholds that 'disavow train' writes beside them, so an edit of them could "
+            "not be detected. Retrain the model with 'disavow train' (models trained before "
+            "the hash was recorded lack it) or restore the original model folder."
+        )
+    actual = scoring_sha256(metadata)
+    if actual != recorded:
+        raise ModelError(
+            f"{meta_path}: its features, categories or thresholds are not those recorded when "
+            f"the model was trained (scoring_sha256 expected {recorded[:12]}..., found "
+            f"{actual[:12]}...), so the file was edited or corrupted and every score or "
+            "decision could change. To disavow at another score, pass --threshold instead of "
+            "editing metadata.json; otherwise restore the original model folder or retrain "
+            "with 'disavow train'."
+        )
 
 
 def _check_matches_estimators(metadata: dict[str, Any], estimators: dict[str, Any],

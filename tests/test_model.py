@@ -250,13 +250,19 @@ def test_the_check_reads_every_categorical_value(model, monkeypatch):
         assert checked[column].isna().any() and frame[column].isna().any()
 
 
-def _copy_model(tmp_path, edit):
+def _copy_model(tmp_path, edit, *, rehash=False):
+    """A copy of the shipped model with ``edit`` made to its metadata; with ``rehash``,
+    its scoring_sha256 made to agree again (so the checks behind the hash are reached)."""
     import shutil
+
+    from disavow.model import scoring_sha256
 
     folder = tmp_path / "copy"
     shutil.copytree(default_model_dir(), folder)
     meta = json.loads((folder / "metadata.json").read_text("utf-8"))
     edit(meta)
+    if rehash:
+        meta["scoring_sha256"] = scoring_sha256(meta)
     (folder / "metadata.json").write_text(json.dumps(meta), "utf-8")
     return folder
 
@@ -331,7 +337,7 @@ def test_features_that_are_not_the_fitted_columns_are_refused(tmp_path, edit, me
     # Found by a tester: the audit crashed at predict time with "columns are missing".
     from disavow.errors import ModelError
 
-    folder = _copy_model(tmp_path, edit)
+    folder = _copy_model(tmp_path, edit, rehash=True)
     with pytest.raises(ModelError, match=message) as info:
         load_model(folder, trust=True)
     assert "metadata.json does not match" in str(info.value)
@@ -365,7 +371,7 @@ def test_a_cli_run_with_mismatched_features_ends_in_a_message_not_a_traceback(tm
 
     from disavow.cli import app
 
-    folder = _copy_model(tmp_path, lambda m: m["features"]["domain"].pop())
+    folder = _copy_model(tmp_path, lambda m: m["features"]["domain"].pop(), rehash=True)
     example = default_model_dir().parent.parent / "examples" / \
         "alderfinchplumbing.co.uk-backlinks.csv"
     result = CliRunner().invoke(app, ["score", str(example), "--site", "alderfinchplumbing.co.uk",
@@ -414,7 +420,7 @@ def test_categories_lacking_values_the_model_was_fitted_on_are_refused(tmp_path,
     from disavow.errors import ModelError
 
     with pytest.raises(ModelError, match=message) as info:
-        load_model(_copy_model(tmp_path, edit), trust=True)
+        load_model(_copy_model(tmp_path, edit, rehash=True), trust=True)
     assert "metadata.json does not match" in str(info.value)
     assert "would be scored as 'other'" in str(info.value)
 
@@ -427,3 +433,53 @@ def test_the_shipped_metadata_lists_every_category_its_boosters_know(model):
     for known in fitted:
         for column, values in known.items():
             assert values <= {*model.metadata["categories"][column], "other"}
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["thresholds"].update(domain_disavow=0.0, domain_review=0.0),
+    lambda m: m["thresholds"].update(link_disavow=0.5),
+    lambda m: m["categories"]["tld"].append("de"),
+    lambda m: m["features"]["domain"].pop(),
+], ids=["disavow everything, in order", "one threshold", "category added", "feature dropped"])
+def test_scoring_fields_edited_after_training_are_refused(tmp_path, edit):
+    # Found by a tester: a copy of the shipped model with its thresholds edited
+    # loaded silently and disavowed every domain; ordered thresholds pass every
+    # other check, and so does a category list with a value added.
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, edit)
+    for trust in (False, True):  # trust is about the code, never about edited fields
+        with pytest.raises(ModelError, match=r"metadata\.json: its features, categories or "
+                                             r"thresholds are not those recorded when the "
+                                             r"model was trained") as info:
+            load_model(folder, trust=trust)
+        assert "pass --threshold instead of editing metadata.json" in str(info.value)
+
+
+def test_metadata_without_its_scoring_hash_is_refused(tmp_path):
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, lambda m: m.pop("scoring_sha256"))
+    with pytest.raises(ModelError, match=r"metadata\.json records no 'scoring_sha256'.* "
+                                         r"Retrain the model with 'disavow train'"):
+        load_model(folder, trust=True)
+
+
+def test_fields_that_do_not_score_may_change(tmp_path):
+    def edit(meta):
+        meta["description"] = "my copy"
+        meta["metrics"] = {}
+        meta["thresholds"] = dict(reversed(meta["thresholds"].items()))  # order is no edit
+
+    assert load_model(_copy_model(tmp_path, edit)).metadata["description"] == "my copy"
+
+
+def test_the_scoring_hash_of_training_is_the_one_read_back_from_the_file():
+    from disavow.model import scoring_sha256
+    from disavow.strict_json import dumps
+
+    meta = {"features": {"domain": ["tld", "n_links"]},
+            "categories": {"tld": ["com", "caf\u00e9"]},
+            "thresholds": {"domain_disavow": np.float64(0.1) + np.float64(0.2), "link_review": 1}}
+    assert scoring_sha256(meta) == scoring_sha256(json.loads(dumps(meta)))
+    assert scoring_sha256(meta) != scoring_sha256({**meta, "thresholds": {"link_review": 1}})
