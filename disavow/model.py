@@ -8,6 +8,10 @@ Loading a joblib file runs code, so the file's sha256 is checked against
 ``metadata.json`` *and* against a source of trust outside the folder: the
 models shipped with this package, models trained on this machine (recorded by
 ``disavow train``), or an explicit ``trust=True`` from the user.
+
+The fields of ``metadata.json`` that decide scores and decisions (features,
+categories, thresholds) are checked against the sha256 of them that training
+records (``scoring_sha256``), and against the fitted estimators themselves.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import pandas as pd
 
 from disavow.errors import ModelError
 from disavow.features import CATEGORICAL_FEATURES, LinkFeatures
+from disavow.strict_json import dumps
 
 DEFAULT_MODEL_NAME = "backlink-gb-v1"
 MODEL_FILE = "model.joblib"
@@ -44,6 +49,22 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# The fields of metadata.json that change scores or decisions. model.joblib's sha256
+# does not cover them, so training records one of their own.
+SCORING_FIELDS = ("features", "categories", "thresholds")
+
+
+def scoring_sha256(metadata: dict[str, Any]) -> str:
+    """The sha256 of ``metadata``'s :data:`SCORING_FIELDS`, as metadata.json holds them.
+
+    Taken over canonical JSON (sorted keys, no spaces), so the value computed at
+    training from Python objects is the one computed at loading from the file.
+    """
+    fields = json.loads(dumps({key: metadata.get(key) for key in SCORING_FIELDS}, indent=None))
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def default_model_dir() -> Path:
@@ -778,7 +799,8 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
         expected = metadata["model_sha256"]
         if not isinstance(expected, str) or not isinstance(metadata.get("versions", {}), dict):
             raise TypeError("wrong field types")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    # RecursionError: a file of deeply nested brackets exhausts the JSON parser's stack.
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         raise ModelError(
             f"{meta_path} is not a valid model metadata file ({type(exc).__name__}: {exc}). "
             "Restore the original model folder or retrain it."
@@ -794,6 +816,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
             f"(expected {expected[:12]}..., found {actual[:12]}...). The file was changed or "
             "corrupted after training; retrain it or restore the original folder."
         )
+    _check_scoring_hash(metadata, meta_path)  # the model file first, then what scores it
     shipped = actual in _shipped_hashes().values()
     if not (shipped or trust or _locally_trusted(actual)):
         raise ModelError(
@@ -818,10 +841,13 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> S
                for level in MODEL_LEVELS):
         raise ModelError(f"{model_path} does not hold a disavow model: its parts are not "
                          "classifiers. Retrain it or restore the original folder.")
+    _check_matches_estimators(metadata, estimators, meta_path, model_path)
     return ScoringModel(directory=folder, metadata=metadata, estimators=estimators)
 
 
 MODEL_LEVELS = ("domain", "domain_only", "link")
+THRESHOLD_KEYS = tuple(f"{level}_{kind}" for level in MODEL_LEVELS
+                       for kind in ("disavow", "review"))
 
 
 def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
@@ -848,16 +874,137 @@ def _check_metadata(metadata: dict[str, Any], meta_path: Path) -> None:
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 <= value <= 1.0:
                 return f"threshold {key!r} is {value!r}, not a number between 0 and 1"
+        # A missing threshold would be filled from Policy's defaults, which are not
+        # this model's, without a word.
+        absent = [key for key in THRESHOLD_KEYS if key not in thresholds]
+        if absent:
+            return f"'thresholds' lacks {', '.join(absent)} (each of " \
+                   f"{', '.join(MODEL_LEVELS)} needs a review and a disavow threshold)"
+        for level in MODEL_LEVELS:
+            review, disavow = thresholds[f"{level}_review"], thresholds[f"{level}_disavow"]
+            if review > disavow:
+                return f"threshold '{level}_review' ({review}) is above '{level}_disavow' " \
+                       f"({disavow}), so a score would be disavowed before it is reviewed " \
+                       "(to disavow at another score, pass --threshold instead of editing " \
+                       "the file)"
         if not isinstance(categories, dict) or not all(
                 isinstance(v, list) and all(isinstance(x, str) for x in v)
                 for v in categories.values()):
             return "'categories' must map each categorical column to a list of values"
+        # _check_versions compares the scikit-learn version as text.
+        if not all(isinstance(v, str) for v in metadata.get("versions", {}).values()):
+            return "'versions' must give each package's version as text, e.g. \"1.9.1\""
         return None
 
     found = problem()
     if found:
         raise ModelError(f"{meta_path} is not a valid model metadata file: {found}. Restore "
                          "the original model folder or retrain it.")
+
+
+def _check_scoring_hash(metadata: dict[str, Any], meta_path: Path) -> None:
+    """Refuse features, categories or thresholds that differ from those recorded at training.
+
+    Well-formed values can still be wrong: thresholds edited to 0.0 disavow every
+    domain, and no check of ranges or of the model can tell them from the
+    originals. The hash catches such edits and corruption (anyone can recompute
+    it, so it is no signature: model.joblib's hash and its trust guard the code).
+    """
+    recorded = metadata.get("scoring_sha256")
+    if not isinstance(recorded, str):
+        raise ModelError(
+            f"{meta_path} records no 'scoring_sha256', the sha256 of the features, categories "
+            "and thresholds that 'disavow train' writes beside them, so an edit of them could "
+            "not be detected. Retrain the model with 'disavow train' (models trained before "
+            "the hash was recorded lack it) or restore the original model folder."
+        )
+    actual = scoring_sha256(metadata)
+    if actual != recorded:
+        raise ModelError(
+            f"{meta_path}: its features, categories or thresholds are not those recorded when "
+            f"the model was trained (scoring_sha256 expected {recorded[:12]}..., found "
+            f"{actual[:12]}...), so the file was edited or corrupted and every score or "
+            "decision could change. To disavow at another score, pass --threshold instead of "
+            "editing metadata.json; otherwise restore the original model folder or retrain "
+            "with 'disavow train'."
+        )
+
+
+def _check_matches_estimators(metadata: dict[str, Any], estimators: dict[str, Any],
+                              meta_path: Path, model_path: Path) -> None:
+    """Refuse metadata that does not describe the fitted estimators it sits beside.
+
+    The columns scoring hands each model come from ``metadata.json``, which the
+    sha256 check does not cover: a list that differs from the one the model was
+    fitted on (a column dropped, added or moved) makes scikit-learn refuse the
+    input in the middle of a run, or, reordered, would feed values to the wrong
+    splits.
+    """
+    for level in MODEL_LEVELS:
+        listed = [str(c) for c in metadata["features"][level]]
+        fitted = getattr(estimators[level], "feature_names_in_", None)
+        if fitted is None:  # fitted on an array: only the number of columns is known
+            count = getattr(estimators[level], "n_features_in_", len(listed))
+            if count == len(listed):
+                continue
+            mismatch = f"it lists {len(listed)} columns, but the model was fitted on {count}"
+        else:
+            fitted = [str(c) for c in fitted]
+            if fitted == listed:
+                continue
+            missing = [c for c in fitted if c not in listed]
+            extra = [c for c in listed if c not in fitted]
+            twice = sorted({c for c in listed if listed.count(c) > 1})
+            mismatch = "; ".join(part for part in (
+                missing and f"it lacks {', '.join(missing[:5])}",
+                extra and f"it adds {', '.join(extra[:5])}, which the model was not fitted on",
+                twice and f"it lists {', '.join(twice[:5])} more than once",
+            ) if part) or "it lists the model's columns in another order"
+        raise ModelError(
+            f"{meta_path} does not match {model_path}: its 'features' for the {level} model "
+            f"are not the columns that model was fitted on ({mismatch}). Restore the original "
+            "metadata.json of this model or retrain it with 'disavow train'."
+        )
+    # prepare_matrix turns a categorical value 'categories' does not list into "other":
+    # a value the booster was fitted on that the list lacks would be scored as another
+    # one on every row that holds it.
+    for level in MODEL_LEVELS:
+        for column, fitted in _fitted_categories(estimators[level]).items():
+            known = {*metadata["categories"].get(column, []), "other"}
+            lacking = sorted(fitted - known)
+            if lacking:
+                raise ModelError(
+                    f"{meta_path} does not match {model_path}: its 'categories' for {column} "
+                    f"lack values the {level} model was fitted on ({', '.join(lacking[:5])}"
+                    f"{', ...' if len(lacking) > 5 else ''}; {len(lacking)} in all), so they "
+                    "would be scored as 'other'. Restore the original metadata.json of this "
+                    "model or retrain it with 'disavow train'."
+                )
+
+
+def _fitted_categories(estimator: Any) -> dict[str, set[str]]:
+    """The values each categorical column held when ``estimator``'s boosters were fitted.
+
+    Read from the ordinal encoder scikit-learn fits inside each booster of a
+    calibrated model (what ``disavow train`` makes); empty for anything else.
+    """
+    found: dict[str, set[str]] = {}
+    for calibrated in getattr(estimator, "calibrated_classifiers_", []):
+        booster = getattr(calibrated, "estimator", None)
+        booster = getattr(booster, "estimator", booster)  # inside a FrozenEstimator
+        names = getattr(booster, "feature_names_in_", None)
+        categorical = getattr(booster, "is_categorical_", None)
+        pre = getattr(booster, "_preprocessor", None)
+        encoder = getattr(pre, "named_transformers_", {}).get("encoder")
+        if names is None or categorical is None or not hasattr(encoder, "categories_") \
+                or len(names) != len(categorical):
+            continue
+        columns = [str(c) for c, is_cat in zip(names, categorical, strict=True) if is_cat]
+        if len(columns) != len(encoder.categories_):
+            continue  # another scikit-learn layout: nothing to compare with
+        for column, values in zip(columns, encoder.categories_, strict=True):
+            found.setdefault(column, set()).update(v for v in values if isinstance(v, str))
+    return found
 
 
 def _check_versions(metadata: dict[str, Any], folder: Path) -> None:

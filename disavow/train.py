@@ -43,6 +43,7 @@ from disavow.model import (
     MODEL_FILE,
     prepare_matrix,
     remember_trusted,
+    scoring_sha256,
 )
 from disavow.normalize import to_label
 from disavow.strict_json import dumps
@@ -578,15 +579,17 @@ def fit_and_save(
             training.level(level)[1], result["_oof"], thresholds[f"{level}_disavow"])}
         for level, result in cv.items()
     }
+    scoring = {"features": {level: feature_columns(level) for level in LEVELS},
+               "categories": categories, "thresholds": thresholds}
     metadata = {
         "name": name,
         "description": description,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "git_commit": _git_commit(),
         "model_sha256": model_sha,
-        "features": {level: feature_columns(level) for level in LEVELS},
-        "categories": categories,
-        "thresholds": thresholds,
+        # load_model refuses a metadata.json whose scoring fields no longer match this.
+        "scoring_sha256": scoring_sha256(scoring),
+        **scoring,
         # Which thresholds the training data set, and which are defaults (a level it
         # could not cross-validate): the card must not present a default as fitted.
         "thresholds_fitted": sorted(f"{level}_{kind}" for level in cv

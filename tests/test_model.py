@@ -250,13 +250,19 @@ def test_the_check_reads_every_categorical_value(model, monkeypatch):
         assert checked[column].isna().any() and frame[column].isna().any()
 
 
-def _copy_model(tmp_path, edit):
+def _copy_model(tmp_path, edit, *, rehash=False):
+    """A copy of the shipped model with ``edit`` made to its metadata; with ``rehash``,
+    its scoring_sha256 made to agree again (so the checks behind the hash are reached)."""
     import shutil
+
+    from disavow.model import scoring_sha256
 
     folder = tmp_path / "copy"
     shutil.copytree(default_model_dir(), folder)
     meta = json.loads((folder / "metadata.json").read_text("utf-8"))
     edit(meta)
+    if rehash:
+        meta["scoring_sha256"] = scoring_sha256(meta)
     (folder / "metadata.json").write_text(json.dumps(meta), "utf-8")
     return folder
 
@@ -313,3 +319,167 @@ def test_loading_the_model_leaves_the_warning_filters_alone(monkeypatch):
     monkeypatch.setattr(warnings, "catch_warnings", touched)
     monkeypatch.setattr(warnings, "simplefilter", touched)
     load_model()
+
+
+# --- metadata that does not match the model it sits beside ------------------------------
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["features"]["domain"].pop(), r"lacks majestic_tf_cf_ratio"),
+    (lambda m: m["features"]["domain_only"].remove("tld"), r"domain_only model .* lacks tld"),
+    (lambda m: m["features"]["domain_only"].append("name_length"),
+     r"adds name_length, which the model was not fitted on"),
+    (lambda m: m["features"]["link"].append("tld"), r"link model .* lists tld more than once"),
+    (lambda m: m["features"]["link"].reverse(), r"link model .* in another order"),
+], ids=["column dropped", "categorical dropped", "column added", "column twice",
+        "columns reordered"])
+def test_features_that_are_not_the_fitted_columns_are_refused(tmp_path, edit, message):
+    # Found by a tester: the audit crashed at predict time with "columns are missing".
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, edit, rehash=True)
+    with pytest.raises(ModelError, match=message) as info:
+        load_model(folder, trust=True)
+    assert "metadata.json does not match" in str(info.value)
+    assert "retrain it with 'disavow train'" in str(info.value)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["versions"].update({"scikit-learn": 1}),
+    lambda m: m["versions"].update({"scikit-learn": None}),
+], ids=["number", "null"])
+def test_a_version_that_is_not_text_is_refused(tmp_path, edit):
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file: "
+                                         r"'versions' must give each package's version as text"):
+        load_model(_copy_model(tmp_path, edit), trust=True)
+
+
+def test_deeply_nested_metadata_is_refused_not_a_recursion_error(tmp_path):
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, lambda m: None)
+    (folder / "metadata.json").write_text("[" * 100_000, "utf-8")
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file "
+                                         r"\(RecursionError"):
+        load_model(folder, trust=True)
+
+
+def test_a_cli_run_with_mismatched_features_ends_in_a_message_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from disavow.cli import app
+
+    folder = _copy_model(tmp_path, lambda m: m["features"]["domain"].pop(), rehash=True)
+    example = default_model_dir().parent.parent / "examples" / \
+        "alderfinchplumbing.co.uk-backlinks.csv"
+    result = CliRunner().invoke(app, ["score", str(example), "--site", "alderfinchplumbing.co.uk",
+                                      "--out", str(tmp_path / "out"), "--model", str(folder),
+                                      "--trust-model", "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "does not match" in result.stderr and "majestic_tf_cf_ratio" in result.stderr
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["thresholds"].pop("domain_review"), r"'thresholds' lacks domain_review"),
+    (lambda m: m["thresholds"].pop("link_disavow"), r"'thresholds' lacks link_disavow"),
+    (lambda m: m["thresholds"].update(domain_disavow=0.0),
+     r"threshold 'domain_review' \(0\.327\) is above 'domain_disavow' \(0\.0\)"),
+    (lambda m: m["thresholds"].update(domain_only_review=0.99),
+     r"threshold 'domain_only_review' \(0\.99\) is above 'domain_only_disavow'"),
+    (lambda m: m["thresholds"].update(link_review=1.0, link_disavow=0.2),
+     r"threshold 'link_review' \(1\.0\) is above 'link_disavow' \(0\.2\)"),
+], ids=["no domain review", "no link disavow", "disavow everything", "domain-only review",
+        "link pair swapped"])
+def test_thresholds_must_all_be_there_and_review_below_disavow(tmp_path, edit, message):
+    # Found by a tester: a missing key was silently filled with a default, and
+    # domain_disavow=0.0 under a higher review threshold disavowed every domain.
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=r"metadata\.json is not a valid model metadata file: "
+                                         + message):
+        load_model(_copy_model(tmp_path, edit), trust=True)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["categories"].update(tld=["zz"]),
+     r"'categories' for tld lack values the domain model was fitted on \(agency, app, bet, "
+     r"biz, blog, \.\.\.; 39 in all\)"),
+    (lambda m: m["categories"].clear(), r"'categories' for tld lack values the domain model"),
+    (lambda m: m["categories"]["tld"].remove("xyz"), r"for tld lack .* \(xyz; 1 in all\)"),
+    (lambda m: m["categories"]["tld"].remove("ws"), r"domain_only model was fitted on \(ws;"),
+    (lambda m: m["categories"].update(anchor_type=["branded"]),
+     r"'categories' for anchor_type lack values the link model was fitted on \(exact_match, "
+     r"generic, naked_url, partial_match; 4 in all\)"),
+], ids=["tld replaced", "no categories", "one tld dropped", "tld of one model dropped",
+        "anchor types replaced"])
+def test_categories_lacking_values_the_model_was_fitted_on_are_refused(tmp_path, edit, message):
+    # Found by a tester: ["zz"] or {} loaded, and turned every TLD into "other".
+    from disavow.errors import ModelError
+
+    with pytest.raises(ModelError, match=message) as info:
+        load_model(_copy_model(tmp_path, edit, rehash=True), trust=True)
+    assert "metadata.json does not match" in str(info.value)
+    assert "would be scored as 'other'" in str(info.value)
+
+
+def test_the_shipped_metadata_lists_every_category_its_boosters_know(model):
+    from disavow.model import _fitted_categories
+
+    fitted = [_fitted_categories(model.estimators[level]) for level in LEVELS]
+    assert {"tld", "anchor_type"} == {column for known in fitted for column in known}
+    for known in fitted:
+        for column, values in known.items():
+            assert values <= {*model.metadata["categories"][column], "other"}
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["thresholds"].update(domain_disavow=0.0, domain_review=0.0),
+    lambda m: m["thresholds"].update(link_disavow=0.5),
+    lambda m: m["categories"]["tld"].append("de"),
+    lambda m: m["features"]["domain"].pop(),
+], ids=["disavow everything, in order", "one threshold", "category added", "feature dropped"])
+def test_scoring_fields_edited_after_training_are_refused(tmp_path, edit):
+    # Found by a tester: a copy of the shipped model with its thresholds edited
+    # loaded silently and disavowed every domain; ordered thresholds pass every
+    # other check, and so does a category list with a value added.
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, edit)
+    for trust in (False, True):  # trust is about the code, never about edited fields
+        with pytest.raises(ModelError, match=r"metadata\.json: its features, categories or "
+                                             r"thresholds are not those recorded when the "
+                                             r"model was trained") as info:
+            load_model(folder, trust=trust)
+        assert "pass --threshold instead of editing metadata.json" in str(info.value)
+
+
+def test_metadata_without_its_scoring_hash_is_refused(tmp_path):
+    from disavow.errors import ModelError
+
+    folder = _copy_model(tmp_path, lambda m: m.pop("scoring_sha256"))
+    with pytest.raises(ModelError, match=r"metadata\.json records no 'scoring_sha256'.* "
+                                         r"Retrain the model with 'disavow train'"):
+        load_model(folder, trust=True)
+
+
+def test_fields_that_do_not_score_may_change(tmp_path):
+    def edit(meta):
+        meta["description"] = "my copy"
+        meta["metrics"] = {}
+        meta["thresholds"] = dict(reversed(meta["thresholds"].items()))  # order is no edit
+
+    assert load_model(_copy_model(tmp_path, edit)).metadata["description"] == "my copy"
+
+
+def test_the_scoring_hash_of_training_is_the_one_read_back_from_the_file():
+    from disavow.model import scoring_sha256
+    from disavow.strict_json import dumps
+
+    meta = {"features": {"domain": ["tld", "n_links"]},
+            "categories": {"tld": ["com", "caf\u00e9"]},
+            "thresholds": {"domain_disavow": np.float64(0.1) + np.float64(0.2), "link_review": 1}}
+    assert scoring_sha256(meta) == scoring_sha256(json.loads(dumps(meta)))
+    assert scoring_sha256(meta) != scoring_sha256({**meta, "thresholds": {"link_review": 1}})
