@@ -25,14 +25,18 @@ import codecs
 import csv
 import io
 import re
+import signal
 import stat
+import threading
 import warnings
 import zipfile
 import zlib
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1190,6 +1194,35 @@ def _delimiter_name(delimiter: str | None) -> str:
     )
 
 
+@contextmanager
+def _interrupts_noted() -> Iterator[list[int]]:
+    """Note a Ctrl-C during the block (the list is not empty then).
+
+    pandas' C parser turns an exception raised while it reads its source, as a
+    Ctrl-C is in a UTF-16 file's decoder, into a ParserError about the data,
+    and drops the exception: without the note, the user who pressed Ctrl-C would
+    be told that the export is broken.
+    """
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted  # signal handlers can only be set from the main thread
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], notes: list[str]
               ) -> tuple[pd.DataFrame, list[tuple[int, str]], int | None]:
     """Run pandas' C parser; collect skipped lines from its warnings."""
@@ -1214,7 +1247,8 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
             if nrows is not None:
                 args["nrows"] = nrows
             try:
-                with warnings.catch_warnings(record=True) as caught:
+                with warnings.catch_warnings(record=True) as caught, \
+                        _interrupts_noted() as interrupted:
                     warnings.simplefilter("always")
                     frame = pd.read_csv(source.for_pandas(), **args)
             except UnicodeDecodeError:
@@ -1222,6 +1256,8 @@ def _read_csv(source: _Source, dialect: _Dialect, kwargs: dict[str, object], not
             except pd.errors.EmptyDataError:
                 frame, caught = _no_rows(kwargs["names"]), []
             except pd.errors.ParserError as exc:
+                if interrupted:
+                    raise KeyboardInterrupt from None  # Ctrl-C, not a broken file
                 match = _EOF_IN_STRING.search(str(exc))
                 if match is None or attempt == 2:
                     raise InputFormatError(

@@ -1229,3 +1229,22 @@ def test_an_export_given_through_a_pipe_is_read(tmp_path: Path):
     feeder.join(timeout=10)
     assert reports[0].format is Format.SEMRUSH_BACKLINKS
     assert len(frame) == len(read_export(EXPORTS / "semrush_backlinks.csv")[0]) > 0
+
+
+def test_ctrl_c_while_pandas_reads_is_an_interrupt_not_a_broken_file(monkeypatch):
+    import signal
+
+    def read_csv_swallowing_the_interrupt(*args, **kwargs):
+        # What pandas' C parser does when its source's read() raises: the exception
+        # is dropped and a ParserError about the data is raised instead.
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass
+        raise pd.errors.ParserError(
+            "Error tokenizing data. C error: Calling read(nbytes) on source failed.")
+
+    monkeypatch.setattr(pd, "read_csv", read_csv_swallowing_the_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        read_export(EXPORTS / "ahrefs_backlinks.csv")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
