@@ -341,7 +341,7 @@ def _stream_bytes(file: Path, label: str) -> bytes:
 def _zip_sources(file: Path | bytes, label: str, name: str) -> list[_Source]:
     try:
         archive = zipfile.ZipFile(file if isinstance(file, Path) else io.BytesIO(file))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
         raise InputFormatError(
             f"{label} looks like a zip archive but cannot be opened ({exc}). Download the "
             "export again, or unzip it and pass the CSV files."

@@ -1232,15 +1232,14 @@ def test_an_export_given_through_a_pipe_is_read(tmp_path: Path):
 
 
 def test_ctrl_c_while_pandas_reads_is_an_interrupt_not_a_broken_file(monkeypatch):
+    import contextlib
     import signal
 
     def read_csv_swallowing_the_interrupt(*args, **kwargs):
         # What pandas' C parser does when its source's read() raises: the exception
         # is dropped and a ParserError about the data is raised instead.
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
-        except KeyboardInterrupt:
-            pass
         raise pd.errors.ParserError(
             "Error tokenizing data. C error: Calling read(nbytes) on source failed.")
 
@@ -1248,3 +1247,15 @@ def test_ctrl_c_while_pandas_reads_is_an_interrupt_not_a_broken_file(monkeypatch
     with pytest.raises(KeyboardInterrupt):
         read_export(EXPORTS / "ahrefs_backlinks.csv")
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_zip_asking_for_a_newer_zip_version_is_a_clean_error(tmp_path: Path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("Latest links.csv", "Linking page,Last crawled\nhttps://spam.example/p,2026-11-01\n")
+    data = bytearray(buf.getvalue())
+    data[data.find(b"PK\x01\x02") + 6] = 99  # "version needed to extract": 9.9
+    path = tmp_path / "badver.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFormatError, match="looks like a zip archive but cannot be opened"):
+        read_export(path)
