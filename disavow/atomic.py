@@ -18,7 +18,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from disavow.errors import OutputError
@@ -52,6 +52,23 @@ def ensure_not_input(path: StrPath, inputs: Iterable[StrPath]) -> None:
                 f"refusing to write {out}: it is the input file {other}. "
                 "Choose a different output file name so the input stays intact."
             )
+
+
+@contextlib.contextmanager
+def new_output_folder(path: StrPath) -> Iterator[Path]:
+    """:func:`output_folder` made for the block, and removed again if the block fails
+    while the folder it made is still empty: an interrupted run leaves nothing new.
+    """
+    folder = Path(path)
+    made = not folder.exists()
+    output_folder(folder, create=True)
+    try:
+        yield folder
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):  # not empty, or gone: left as it is
+                folder.rmdir()
+        raise
 
 
 def output_folder(path: StrPath, *, create: bool) -> Path:

@@ -13,7 +13,9 @@ output needs your attention, 2 wrong usage.
 from __future__ import annotations
 
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -141,12 +143,40 @@ def main(
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn library errors into one clear message and exit code 1."""
+    """Turn library errors into one clear message and exit code 1.
+
+    A SIGTERM (a timeout, ``docker stop``, a cancelled CI job) ends the command as
+    Ctrl-C does, unwinding: the library then removes its half-written temporary
+    files, which the default action (die at once) would leave in --out.
+    """
+    previous = _terminate_by_unwinding()
     try:
         yield
     except DisavowError as exc:
         err.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(1) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(SystemExit):
+    """Raised by SIGTERM while a command runs: exit status 143, as the signal's."""
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+def _terminate_by_unwinding() -> Any:
+    """Make SIGTERM raise :class:`Terminated`; the previous handler, or None if not set."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # handlers can only be set from the main thread
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_IGN:
+        return None  # the caller asked for SIGTERM to be ignored
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    return signal.SIG_DFL if previous is None else previous  # None: set outside Python
 
 
 @contextmanager
@@ -260,7 +290,7 @@ def score(
 
     Example: disavow score ahrefs.csv --site example.com --out scores
     """
-    from disavow.atomic import output_folder
+    from disavow.atomic import OutputFiles, new_output_folder, output_folder
     from disavow.pipeline import score_exports
     from disavow.tables import write_csv
 
@@ -274,9 +304,11 @@ def score(
             inputs, site=site, keywords=_keywords(keywords), model_dir=model,
             trust_model=trust_model, threshold=threshold, level=level.value, progress=progress,
         )
-        output_folder(out, create=True)
-        write_csv(scored.links_output(), out / "links.csv", overwrite=force)
-        write_csv(scored.domains_output(), out / "domains.csv", overwrite=force)
+        # Both files appear together, or neither (an interrupt between them).
+        with new_output_folder(out), OutputFiles(overwrite=force) as files:
+            write_csv(scored.links_output(), out / "links.csv", into=files)
+            write_csv(scored.domains_output(), out / "domains.csv", into=files)
+            files.commit()
     said = _warn_about_reports(scored.reports)
     for warning in scored.warnings:
         if warning not in said:

@@ -475,7 +475,7 @@ def audit(
     every other output is written as usual. Old lines are never dropped: if they
     alone do not fit, OutputError is raised and nothing is written.
     """
-    from disavow.atomic import OutputFiles, output_folder
+    from disavow.atomic import OutputFiles, new_output_folder
     from disavow.disavow_file import (
         GOOGLE_LIMITS,
         existing_coverage,
@@ -547,10 +547,9 @@ def audit(
             "path": str(keywords_file) if keywords_file else None,
             "count": len(score_options.get("keywords") or ())})
         progress("writing reports")
-        output_folder(out, create=True)
         # The five files appear together: until every one is written and the disavow
         # file has passed its read-back check, an earlier run's results stay whole.
-        with OutputFiles(overwrite=overwrite, inputs=inputs) as files:
+        with new_output_folder(out), OutputFiles(overwrite=overwrite, inputs=inputs) as files:
             write_csv(scored.domains_output(), out / "domains.csv", into=files)
             write_csv(scored.links_output(), out / "links.csv", into=files)
             report = build_report(summary, scored.domains_output(), scored.links_output())

@@ -28,7 +28,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.model_selection import StratifiedGroupKFold
 
 from disavow import schema as s
-from disavow.atomic import OutputFiles, output_folder, write_atomic
+from disavow.atomic import OutputFiles, new_output_folder, write_atomic
 from disavow.errors import DisavowError
 from disavow.features import (
     ANCHOR_TYPES,
@@ -621,8 +621,7 @@ def fit_and_save(
     }
     # The model, its metadata (which holds the model's sha256) and its card appear
     # together: an interrupted run leaves the folder as it was.
-    output_folder(out_dir, create=True)
-    with OutputFiles(overwrite=True) as files:
+    with new_output_folder(out_dir), OutputFiles(overwrite=True) as files:
         files.add(out_dir / MODEL_FILE, model_bytes)
         files.add(out_dir / METADATA_FILE, dumps(metadata) + "\n")
         if card:

@@ -71,9 +71,9 @@ def model():
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files a writer left behind."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp")
-                  or p.name.startswith("."))
+    """Temporary files a writer left behind (none when the folder is gone too)."""
+    return sorted(p.name for p in (folder.iterdir() if folder.exists() else ())
+                  if p.name.endswith(".tmp") or p.name.startswith("."))
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -172,6 +172,7 @@ def test_an_interrupt_in_the_report_stage_writes_nothing(tmp_path, monkeypatch, 
         run_audit(out)
     assert outputs(out) == {}
     assert leftovers(out) == []
+    assert not out.exists(), "the run made the folder: it leaves no empty one behind"
 
 
 @pytest.mark.usefixtures("cached_scoring")
@@ -304,6 +305,35 @@ def test_the_order_of_overlapping_exports_changes_no_value(tmp_path, model):
         a, b = (pd.read_csv(tmp_path / out / name, dtype=str, keep_default_na=False)
                 .sort_values(key, kind="stable").reset_index(drop=True) for out in "ab")
         pd.testing.assert_frame_equal(a, b)
+
+
+_TERMINATED_CHILD = """
+import os, signal, sys
+import disavow.tables as tables
+tables._CHUNK_ROWS = 2  # several chunks from a small export
+real = tables.csv_chunks
+def chunks(frame):
+    for i, chunk in enumerate(real(frame)):
+        if i == 1:  # half-way through the first CSV: as a timeout or 'docker stop' would
+            os.kill(os.getpid(), signal.SIGTERM)
+        yield chunk
+tables.csv_chunks = chunks
+from disavow.cli import app
+app(sys.argv[1:], prog_name="disavow")
+"""
+
+
+@pytest.mark.parametrize("command", ["audit", "score"])
+def test_sigterm_while_writing_leaves_no_temporary_file_and_no_folder(tmp_path, command):
+    out = tmp_path / "out"
+    export = TEST_DATA / "exports" / "ahrefs_backlinks.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_CHILD, command, str(export), "--site", SITE,
+         "--out", str(out), "--quiet"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists(), sorted(p.name for p in out.iterdir())
 
 
 _CHILD = """
