@@ -191,6 +191,9 @@ def labelled_tables(
                 "or pass --labels-from with the disavow file you uploaded before."
             )
         tables.append((path, table))
+    # In order of name, not as given: the model must not change with the order of
+    # the arguments (a shell glob sorts by locale, so the same command differs).
+    tables.sort(key=lambda item: (item[0].name, str(item[0])))
     return tables
 
 

@@ -346,3 +346,18 @@ def test_a_trust_list_that_cannot_be_written_says_to_pass_trust_model(tmp_path, 
     assert "UserWarning" not in said and "Traceback" not in said
     assert "could not record the model as trained on this machine" in said
     assert f"Use it with --model {model_dir} --trust-model." in said
+
+
+def test_the_order_of_the_labelled_files_does_not_change_the_model(tmp_path):
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    toxic, ok = rows[rows["label"] == "1"], rows[rows["label"] == "0"]
+    files = []
+    for name, half in (("b.csv", slice(0, 40)), ("a.csv", slice(40, 80))):
+        files.append(tmp_path / name)
+        pd.concat([toxic.iloc[half], ok.iloc[half]]).to_csv(files[-1], index=False)
+    first = train_from_exports(files, tmp_path / "ab")
+    second = train_from_exports(files[::-1], tmp_path / "ba")
+    assert (tmp_path / "ab" / "model.joblib").read_bytes() == (
+        tmp_path / "ba" / "model.joblib").read_bytes()
+    assert first["thresholds"] == second["thresholds"]
