@@ -133,6 +133,12 @@ def score_exports(
             f"--site '{site}' is not a domain name. Pass the audited site's domain, "
             "e.g. --site example.com."
         )
+    if site is not None and host_info(parse_host(site)).is_suffix:
+        # Every site under it would count as the audited site: none could be disavowed.
+        raise DisavowError(
+            f"--site '{site}' is a public suffix or shared platform, not a site. Pass the "
+            "audited site's own domain, e.g. --site example.co.uk or --site you.blogspot.com."
+        )
     # Lists first: a mistake in one is reported before minutes of reading.
     allowed = read_entry_list(allow) if allow else Policy().allow
     denied = read_entry_list(deny) if deny else Policy().deny

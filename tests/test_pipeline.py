@@ -105,6 +105,12 @@ def test_bad_site_is_a_clear_error(model):
         score_exports(sorted(EXAMPLES.glob("*.csv")), site="not a site", model=model)
 
 
+@pytest.mark.parametrize("site", ["co.uk", "blogspot.com", "www.wordpress.com"])
+def test_a_public_suffix_or_platform_as_site_is_refused(model, site):
+    with pytest.raises(DisavowError, match="public suffix or shared platform, not a site"):
+        score_exports(sorted(EXAMPLES.glob("*.csv")), site=site, model=model)
+
+
 def test_allow_and_deny(tmp_path, model, demo):
     disavowed = demo.scored.domains.index[demo.scored.domains[s.DECISION] == "disavow"]
     allow = tmp_path / "allow.txt"
