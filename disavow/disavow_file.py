@@ -928,6 +928,7 @@ def lines_joined_by_cr(lines: Iterable[DisavowLine]) -> tuple[DisavowLine, ...]:
     return tuple(joined)
 
 
+_JOINED_BY_CR = "joined to another line by a bare CR"
 # Warnings on an entry line that leave open whether Google reads the entry at all.
 # Trailing whitespace is not among them: editors leave it everywhere, and it says
 # nothing about the entry itself.
@@ -962,7 +963,7 @@ def doubtful_entries(lines: Iterable[DisavowLine]) -> dict[int, str]:
             doubtful[line.line] = why
     for line in lines_joined_by_cr(lines):
         if line.entry is not None:
-            doubtful.setdefault(line.line, "joined to another line by a bare CR")
+            doubtful.setdefault(line.line, _JOINED_BY_CR)
     return doubtful
 
 
@@ -1766,8 +1767,7 @@ def merge_disavow(
             "merged file to LF line endings before uploading it."
         )
     # Bare-CR joins have their own warning above.
-    unsure = [line for line in kept if line.line in doubtful
-              and doubtful[line.line] != "joined to another line by a bare CR"]
+    unsure = [line for line in kept if doubtful.get(line.line, _JOINED_BY_CR) != _JOINED_BY_CR]
     if unsure:
         name = old.source or "the existing disavow file"
         first = unsure[0]
