@@ -1204,10 +1204,13 @@ def _interrupts_noted() -> Iterator[list[int]]:
     be told that the export is broken.
     """
     noted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield noted  # signal handlers can only be set from the main thread
+    previous = (signal.getsignal(signal.SIGINT)
+                if threading.current_thread() is threading.main_thread() else None)
+    if previous is None:
+        # Not the main thread (only it may set handlers), or a handler set outside
+        # Python, which could not be put back: the read goes unwatched.
+        yield noted
         return
-    previous = signal.getsignal(signal.SIGINT)
 
     def note(signum: int, frame: Any) -> None:
         noted.append(signum)
