@@ -405,7 +405,7 @@ def _zip_member_limit(info: zipfile.ZipInfo, total: int) -> tuple[int, str]:
 
 
 def _zip_too_large(member_label: str, info: zipfile.ZipInfo, limit: int, why: str,
-                   *, read: int | None = None) -> InputFormatError:
+                   *, read: int | None = None, fix: str | None = None) -> InputFormatError:
     """The error for a zip member that expands beyond ``limit``: as it states, or as
     found by reading it (``read`` bytes, where the reading stopped)."""
     if read is None:
@@ -415,8 +415,8 @@ def _zip_too_large(member_label: str, info: zipfile.ZipInfo, limit: int, why: st
         size = read
         expands = (f"expands to more than {_megabytes(limit)} (though it states "
                    f"{_megabytes(info.file_size)})")
-    fix = ("unzip the archive and pass the CSV files themselves: a file passed directly "
-           "is read from disk as it streams, whatever its size.")
+    fix = fix or ("unzip the archive and pass the CSV files themselves: a file passed "
+                  "directly is read from disk as it streams, whatever its size.")
     if why == "ratio":
         ratio = size / max(info.compress_size, 1)
         return InputFormatError(
@@ -451,6 +451,7 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
     """One text source per sheet to read: the first sheet, or every GSC table."""
     import openpyxl  # imported lazily: only XLSX input needs it
 
+    _check_xlsx_sizes(data, label)
     try:
         book = openpyxl.load_workbook(
             data if isinstance(data, Path) else io.BytesIO(data), read_only=True, data_only=True
@@ -481,6 +482,29 @@ def _xlsx_sources(data: Path | bytes, label: str, name: str) -> list[_Source]:
         ) from None
     finally:
         book.close()
+
+
+def _check_xlsx_sizes(data: Path | bytes, label: str) -> None:
+    """Refuse a workbook whose parts expand beyond the limits of a zip's members.
+
+    A workbook is a zip archive, and a sheet of a few kilobytes can state gigabytes
+    of rows: openpyxl would expand all of it into memory. zipfile never expands a
+    part beyond the size it states, so the stated sizes are the ones to check.
+    """
+    fix = ("open the workbook in Excel or LibreOffice, save each sheet as CSV and pass "
+           "the CSV files: a file passed directly is read from disk as it streams.")
+    try:
+        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError):
+        return  # openpyxl says what is wrong with it
+    total = 0
+    for info in infos:
+        limit, why = _zip_member_limit(info, total)
+        if info.file_size > limit:
+            raise _zip_too_large(f"{label}:{one_line(info.filename)}", info, limit, why,
+                                 fix=fix)
+        total += info.file_size
 
 
 def _sheet_text(ws) -> str:

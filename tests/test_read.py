@@ -1259,3 +1259,30 @@ def test_a_zip_asking_for_a_newer_zip_version_is_a_clean_error(tmp_path: Path):
     path.write_bytes(bytes(data))
     with pytest.raises(InputFormatError, match="looks like a zip archive but cannot be opened"):
         read_export(path)
+
+
+def test_a_workbook_whose_sheet_expands_like_a_zip_bomb_is_refused_before_reading(
+        tmp_path: Path, monkeypatch):
+    # A workbook is a zip: openpyxl expanded a sheet of any stated size into memory.
+    # (A genuine sheet compresses about 19 times, even rows all alike: 10 stands in
+    # for the 100 of a bomb.)
+    monkeypatch.setattr("disavow.read.ZIP_RATIO_FLOOR_BYTES", 100_000)
+    monkeypatch.setattr("disavow.read.ZIP_MAX_RATIO", 10)
+    path = _write_xlsx(tmp_path / "links.xlsx", {"Links": [["Source url", "Anchor"]] + [
+        ["http://a.com/x", "same anchor"] for _ in range(20_000)]})
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("loaded")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_loading)
+    message = _error(path)
+    assert "links.xlsx:xl/worksheets/sheet1.xml expands to " in message
+    assert "over 10 times is taken for a zip bomb" in message
+    assert "save each sheet as CSV" in message
+
+
+def test_a_workbook_under_the_zip_limits_is_read(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("disavow.read.ZIP_MEMBER_MAX_BYTES", 10_000_000)
+    path = _write_xlsx(tmp_path / "links.xlsx", {"Links": [["Source url", "Anchor"]] + [
+        [f"http://a{i}.com/x", "anchor"] for i in range(2_000)]})
+    assert len(read_exports([path]).links) == 2_000
