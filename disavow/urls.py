@@ -52,7 +52,23 @@ SHARED_PLATFORMS: frozenset[str] = frozenset(
         "deviantart.com", "newgrounds.com", "itch.io", "gumroad.com", "notion.site",
         "kinja.com", "postach.io", "tilda.ws", "ucraft.site", "webwave.dev",
         "000webhostapp.com", "jimdofree.com",
+        # Free web hosts: each subdomain is one customer's site.
+        "16mb.com", "epizy.com", "rf.gd", "infinityfreeapp.com", "42web.io", "x10host.com",
+        "atwebpages.com", "freevar.com", "6te.net", "orgfree.com", "webcindario.com",
+        "free.fr", "pagesperso-orange.fr", "xsrv.jp",
+        # Blog, wiki, shop and forum hosts in other markets.
+        "eklablog.com", "unblog.fr", "blog4ever.com", "kazeo.com", "centerblog.net",
+        "blog.hu", "blogs.sapo.pt", "diary.ru", "egloos.com", "mihanblog.com",
+        "blogsky.com", "blog.ir", "fandom.com", "wikia.com", "pbworks.com",
+        "bigcartel.com", "company.site", "jouwweb.nl", "forumotion.com", "forumactif.com",
+        "proboards.com", "freeforums.net", "boards.net", "createforum.net", "jcink.net",
+        "mybb.ru", "2bb.ru", "forum24.ru", "0pk.ru", "ucoz.ua", "at.ua", "my1.ru",
+        "3dn.ru", "clan.su", "moy.su", "do.am", "usite.pro",
     }
+    | {f"byethost{n}.com" for n in range(1, 34)}
+    | {f"webnode.{cc}" for cc in [
+        "at", "be", "com.br", "cz", "de", "dk", "es", "fr", "hu", "it", "nl", "pl", "pt",
+        "ro", "se", "sk"]}
     # Blogger served blogs under country domains until 2018, and old links still name
     # them; the bundled suffix list no longer has them (x.blogspot.de is one blog).
     | {f"blogspot.{cc}" for cc in [

@@ -154,6 +154,18 @@ def test_host_info_examples(host, domain, flags):
     assert info.domain_line_allowed is not (info.is_ip or info.is_suffix)
 
 
+@pytest.mark.parametrize("platform", [
+    "16mb.com", "byethost7.com", "free.fr", "blogs.sapo.pt", "fandom.com", "webnode.cz",
+    "forumotion.com", "ucoz.ua", "blog.hu",
+])
+def test_a_site_on_a_free_host_the_suffix_list_omits_is_its_own_domain(platform):
+    # One spam site there must never make a domain: line for the whole platform
+    # (blogs.sapo.pt would have become domain:sapo.pt, a national portal).
+    info = host_info(f"www.cheap-pills.{platform}")
+    assert info.domain == f"cheap-pills.{platform}" and info.is_free_host
+    assert host_info(platform).is_suffix
+
+
 def test_to_ascii_host_rejects_long_hosts():
     assert to_ascii_host("a" * 250 + ".com") is None
     assert to_ascii_host(("a" * 60 + ".") * 4 + "com") is not None
