@@ -290,25 +290,14 @@ def score(
 
     Example: disavow score ahrefs.csv --site example.com --out scores
     """
-    from disavow.atomic import OutputFiles, new_output_folder, output_folder
-    from disavow.pipeline import score_exports
-    from disavow.tables import write_csv
+    from disavow.pipeline import score_to_folder
 
     with reported_errors(), progress_display(quiet) as progress:
-        output_folder(out, create=False)
-        for name in ("links.csv", "domains.csv"):
-            if (out / name).exists() and not force:
-                raise DisavowError(f"{out / name} already exists. Choose a new --out folder "
-                                   "or pass --force.")
-        scored = score_exports(
-            inputs, site=site, keywords=_keywords(keywords), model_dir=model,
+        scored = score_to_folder(
+            inputs, out_dir=out, overwrite=force, keywords_file=keywords,
+            site=site, keywords=_keywords(keywords), model_dir=model,
             trust_model=trust_model, threshold=threshold, level=level.value, progress=progress,
         )
-        # Both files appear together, or neither (an interrupt between them).
-        with new_output_folder(out), OutputFiles(overwrite=force) as files:
-            write_csv(scored.links_output(), out / "links.csv", into=files)
-            write_csv(scored.domains_output(), out / "domains.csv", into=files)
-            files.commit()
     said = _warn_about_reports(scored.reports)
     for warning in scored.warnings:
         if warning not in said:

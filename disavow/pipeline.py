@@ -427,13 +427,46 @@ class AuditResult:
     out_dir: Path
 
 
-def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool) -> None:
+SCORE_FILES = ("links.csv", "domains.csv")
+
+
+def score_to_folder(
+    paths: Sequence[str | Path],
+    *,
+    out_dir: str | Path,
+    overwrite: bool = False,
+    progress: Progress = _noop,
+    keywords_file: str | Path | None = None,
+    **score_options: Any,
+) -> ScoredProfile:
+    """:func:`score_exports`, with links.csv and domains.csv written to ``out_dir``.
+
+    Checked as :func:`audit` checks its outputs: an input (an export named
+    links.csv, say) is never overwritten, even with ``overwrite``.
+    """
+    from disavow.atomic import OutputFiles, new_output_folder
+    from disavow.tables import write_csv
+
+    out = Path(out_dir)
+    inputs = [Path(p) for p in paths] + ([Path(keywords_file)] if keywords_file else [])
+    check_outputs(out, inputs, overwrite=overwrite, names=SCORE_FILES)
+    scored = score_exports(paths, progress=progress, **score_options)
+    # Both files appear together, or neither (an interrupt between them).
+    with new_output_folder(out), OutputFiles(overwrite=overwrite, inputs=inputs) as files:
+        write_csv(scored.links_output(), out / "links.csv", into=files)
+        write_csv(scored.domains_output(), out / "domains.csv", into=files)
+        files.commit()
+    return scored
+
+
+def check_outputs(out_dir: Path, inputs: Sequence[Path], *, overwrite: bool,
+                  names: Sequence[str] = OUTPUT_FILES) -> None:
     """Refuse to overwrite earlier results or any input file, or a folder that cannot be."""
     from disavow.atomic import output_folder
 
     output_folder(out_dir, create=False)
     resolved_inputs = {Path(p).resolve() for p in inputs}
-    for name in OUTPUT_FILES:
+    for name in names:
         target = (out_dir / name).resolve()
         if target in resolved_inputs:
             raise OutputError(

@@ -455,3 +455,16 @@ def test_an_export_whose_file_name_is_not_utf8_is_read_and_shown(tmp_path):
     assert result.exit_code == 0, result.output
     links = (tmp_path / "out" / "links.csv").read_text("utf-8")
     assert "gsc-münchen.csv" in links
+
+
+def test_score_with_force_never_overwrites_an_input_named_like_its_output(tmp_path):
+    # 'normalize ... --out links.csv' then 'score links.csv --out . --force' replaced the export.
+    export = tmp_path / "links.csv"
+    export.write_text("Source url,Target url,Anchor\n"
+                      "https://spam-casino-one.xyz/a,https://example.com/,online casino\n", "utf-8")
+    before = export.read_bytes()
+    result = runner.invoke(app, ["score", str(export), "--site", "example.com",
+                                 "--out", str(tmp_path), "--force"])
+    assert result.exit_code == 1
+    assert "is one of the inputs; it is never overwritten" in result.stderr
+    assert export.read_bytes() == before and not (tmp_path / "domains.csv").exists()
