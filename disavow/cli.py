@@ -459,9 +459,18 @@ def evaluate(
     labels_from: Annotated[
         Path | None, typer.Option("--labels-from", help="Labels from an old disavow file.")
     ] = None,
-    whitelist: Annotated[Path | None, typer.Option("--whitelist")] = None,
+    whitelist: Annotated[
+        Path | None, typer.Option("--whitelist", help="With --labels-from: domains/URLs that "
+                                  "are ok even if listed.")
+    ] = None,
     site: SiteOption = None,
-    threshold: ThresholdOption = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0,
+                     help="Measure the domain decisions (at_threshold) at this score instead "
+                          "of the model's thresholds, as audit --threshold would decide them: "
+                          "for domains known by name only too."),
+    ] = None,
 ) -> None:
     """Measure a model on labelled data it has not seen; prints JSON metrics.
 
@@ -500,8 +509,10 @@ def validate(
     for issue in issues:
         where = f"line {issue.line}" if issue.line else "file"
         hint = f" ({issue.suggestion})" if getattr(issue, "suggestion", None) else ""
-        _say(quiet, f"{file}:{where}: {issue.severity}: {issue.message}{hint}")
-    _say(quiet, f"{file}: {len(errors)} errors, {len(issues) - len(errors)} warnings")
+        # The findings are what validate is asked for: --quiet only drops the count.
+        _say(False, f"{file}:{where}: {issue.severity}: {issue.message}{hint}")
+    _say(quiet, f"{file}: {_n(len(errors), 'error')}, "
+                f"{_n(len(issues) - len(errors), 'warning')}")
     if errors:
         raise typer.Exit(1)
 

@@ -168,6 +168,17 @@ def test_validate_reports_line_numbers(tmp_path):
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1
     assert "line 2" in result.stderr
+    assert result.stderr.rstrip().endswith("bad.txt: 1 error, 0 warnings")
+
+
+def test_validate_quiet_still_says_what_is_wrong(tmp_path):
+    # A CI job running 'validate -q' failed with exit 1 and no reason.
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# mine\ndomain:example.com/path\nhttp://ok.com/x\n", "utf-8")
+    result = runner.invoke(app, ["validate", "-q", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.txt:line 2: error:" in result.stderr
+    assert "0 warnings" not in result.stderr
 
 
 def test_diff_reports_removals(tmp_path):
