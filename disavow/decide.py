@@ -407,8 +407,9 @@ def kept_entry_conflicts(entries: Iterable[tuple[int, str, str]], policy: Policy
 
     ``entries`` are ``(line, kind, value)`` with kind ``"domain"`` (a host) or
     ``"url"`` (a normalised URL). A merge keeps such lines byte for byte (they
-    are the user's), so the user must hear that they disavow the audited site
-    or an ``--allow`` entry: ``(line, why)`` for each.
+    are the user's), so the user must hear that they disavow the audited site,
+    an ``--allow`` entry or a whole established platform (public blocklists,
+    pasted into disavow files, carry youtube.com): ``(line, why)`` for each.
     """
     holds_allowed = _holding_allowed(policy.allow)
     conflicts = []
@@ -422,7 +423,22 @@ def kept_entry_conflicts(entries: Iterable[tuple[int, str, str]], policy: Policy
             conflicts.append((line, "on --allow"))
         elif kind == "domain" and host in holds_allowed:
             conflicts.append((line, "holds a host or URL on --allow"))
+        elif kind == "domain" and (platform := protected_platform(host)):
+            conflicts.append((line, f"a domain: line on {platform}, an established platform: "
+                                    "list its spam pages as URL lines instead"))
     return conflicts
+
+
+def protected_platform(host: str) -> str | None:
+    """The established platform a ``domain:`` line on ``host`` would disavow whole, or None.
+
+    A user's own site there (x.blogspot.com, x.github.io) is its own domain and no
+    platform; a host of the platform itself (www.youtube.com) is the platform.
+    """
+    if _is_protected(host):
+        return host
+    domain = host_info(host).domain
+    return domain if _is_protected(domain) else None
 
 
 def _deny_entry_refusal(entry: str, policy: Policy, holds_allowed: set[str]) -> str | None:

@@ -787,12 +787,15 @@ def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue
     Whole-file checks: more than ``limits.max_lines`` lines (blank and comment lines
     count) or ``limits.max_bytes`` bytes, not UTF-8, a byte-order mark, classic-Mac
     (CR-only) line endings, no entries at all; and, per line, duplicates, URL lines
-    covered by a ``domain:`` line and ``domain:`` lines covered by a parent one.
+    covered by a ``domain:`` line, ``domain:`` lines covered by a parent one and
+    ``domain:`` lines on a whole established platform (youtube.com).
 
     >>> f = parse_disavow("domain:x.com\\nhttp://www.x.com/a\\ndomain:x.com\\n")
     >>> [i.code for i in validate(f)]
     ['covered-by-domain', 'duplicate']
     """
+    from disavow.decide import protected_platform  # the policy's list, not the writer's
+
     issues = [line.issue for line in file.lines if line.issue is not None]
     # An entry Google may not read (its own issue says why) makes no other line
     # redundant: "delete this line" would then remove the one that is read.
@@ -819,6 +822,19 @@ def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue
             )
             continue
         first_seen[entry] = line.line
+        platform = protected_platform(entry.value) if entry.kind == "domain" else None
+        if platform is not None:
+            issues.append(
+                Issue(
+                    line.line,
+                    "warning",
+                    "platform",
+                    f"a domain: line on {platform}, an established platform whose pages are "
+                    "mostly other people's (public blocklists carry such lines)",
+                    "delete the line, and list the spam pages there as URL lines",
+                    None,
+                )
+            )
         by = covering_domain(entry.host, domains, proper=entry.kind == "domain")
         if by is not None:
             issues.append(

@@ -167,5 +167,9 @@ PROTECTED_DOMAINS: frozenset[str] = frozenset(
         "airbnb.com", "expedia.com", "paypal.com", "stripe.com", "alibaba.com",
         "aliexpress.com", "rakuten.co.jp", "mercadolibre.com", "jimdo.com",
         "over-blog.com", "typepad.com", "hatenablog.com", "ameblo.jp", "tistory.com",
+        # In public blocklists (docs: signals.md, known failure modes), but hosting
+        # user profiles and pages: semrush.com and paltalk.com among them.
+        "semrush.com", "paltalk.com", "ahrefs.com", "moz.com", "majestic.com",
+        "similarweb.com", "gumroad.com", "fandom.com", "wikia.com", "archive.ph",
     }
 )

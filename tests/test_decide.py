@@ -309,3 +309,25 @@ def test_kept_entry_conflicts_names_old_lines_that_disavow_what_the_policy_keeps
         (1, "the audited site (--site)"), (2, "the audited site (--site)"),
         (3, "on --allow"), (4, "on --allow"), (5, "on --allow"),
         (6, "holds a host or URL on --allow")]
+
+
+def test_kept_entry_conflicts_names_old_lines_that_disavow_a_whole_platform():
+    # Pasted from a public blocklist: the merge keeps them, so the user must hear of them.
+    entries = [(1, "domain", "youtube.com"), (2, "domain", "www.youtube.com"),
+               (3, "domain", "sites.google.com"), (4, "domain", "semrush.com"),
+               (5, "domain", "spam.blogspot.com"), (6, "url", "https://www.youtube.com/spam"),
+               (7, "domain", "spam.com")]
+    found = kept_entry_conflicts(entries, Policy())
+    assert [line for line, _ in found] == [1, 2, 3, 4]
+    assert found[1][1].startswith("a domain: line on youtube.com, an established platform")
+
+
+@pytest.mark.parametrize("platform", ["semrush.com", "paltalk.com"])
+def test_platforms_named_in_public_blocklists_are_listed_link_by_link(platform):
+    policy = Policy(deny=EntryList(domains=frozenset({platform})))
+    dom = decide_domains(domains({platform: 0.01}), policy)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: [f"https://www.{platform}/user/1"], s.SOURCE_HOST: [f"www.{platform}"],
+        s.DOMAIN: [platform], s.SCORE: [0.1]}), dom, policy)
+    plan = plan_entries(dom, links, policy)
+    assert plan.domains == [] and plan.urls == [f"https://www.{platform}/user/1"]

@@ -271,6 +271,16 @@ def test_validate_reports_duplicates_and_coverage():
     assert all(i.severity == "warning" for i in validate(f))
 
 
+def test_validate_warns_of_a_domain_line_on_a_whole_established_platform():
+    # Public blocklists pasted into disavow files carry youtube.com and sites.google.com.
+    f = parse_disavow("domain:youtube.com\ndomain:sites.google.com\ndomain:www.github.com\n"
+                      "domain:spam.github.io\nhttps://www.youtube.com/spam\ndomain:spam.com\n")
+    found = [(i.line, i.code) for i in validate(f) if i.severity == "warning"]
+    assert found == [(1, "platform"), (2, "platform"), (3, "domain-www"), (3, "platform"),
+                     (5, "covered-by-domain")]
+    assert "a domain: line on github.com, an established platform" in validate(f)[3].message
+
+
 def test_validate_whole_file_checks():
     small = Limits(max_lines=3, max_bytes=40)
     f = parse_disavow("# a\n\n\ndomain:a.com\ndomain:b.com\n")
@@ -684,7 +694,7 @@ def test_merge_writes_again_entries_joined_by_a_bare_cr_without_a_second_warning
 
 
 def test_validate_never_calls_the_line_google_reads_the_duplicate():
-    f = parse_disavow("DOMAIN:x.com\nhttp://x.com/a\ndomain:x.com\n")
+    f = parse_disavow("DOMAIN:xy.com\nhttp://xy.com/a\ndomain:xy.com\n")
     assert [(i.line, i.code) for i in validate(f)] == [
         (1, "domain-prefix-case"), (2, "covered-by-domain")]
     assert "line 3" in [i for i in validate(f) if i.line == 2][0].message
