@@ -748,6 +748,10 @@ def build_summary(
                 {"value": r.value, "why": r.reason} for r in merged.rejected],
             "collapsed": [{"domain": c.domain, "urls": c.n_urls, "why": c.reason}
                           for c in merged.collapsed],
+            # The report must not say "upload it as it is" above a warning that says
+            # not to (an upload replaces Google's whole list).
+            "empty": not merged.text,
+            "edit_before_upload": _edits_before_upload(old, merged, policy),
             # Only when the file could not hold every entry (normal runs keep their format).
             **({"left_out": _left_out_summary(scored, left_out)} if left_out else {}),
         },
@@ -774,6 +778,35 @@ def _in_existing_file_counts(domains: pd.DataFrame) -> dict[str, dict[str, int]]
     decision = domains[s.DECISION].astype(str)
     return {name: {str(d): int((rows & (decision == d)).sum()) for d in s.Decision}
             for name, rows in (("whole", whole), ("partly", partly))}
+
+
+def _edits_before_upload(old: Any, merged: Any, policy: Policy) -> list[str]:
+    """What the merged file's old lines need before it is uploaded, in a few words each
+    (the warnings say which lines)."""
+    if old is None:
+        return []
+    from disavow.disavow_file import LineKind
+
+    edits = []
+    conflicts = kept_entry_conflicts(
+        ((line.line, line.entry.kind, line.entry.value) for line in old.lines
+         if line.entry is not None), policy)
+    if conflicts:
+        one = len(conflicts) == 1
+        edits.append(f"delete the {_plural(len(conflicts), 'old line')} that "
+                     f"{'disavows' if one else 'disavow'} what this run keeps")
+    invalid = sum(1 for line in old.lines if line.kind is LineKind.INVALID)
+    if invalid:
+        what = "is not a valid disavow line" if invalid == 1 else "are not valid disavow lines"
+        edits.append(f"fix the {_plural(invalid, 'old line')} that {what}")
+    joined = [line for line in getattr(merged, "old_joined_by_cr", ()) if line.entry is not None]
+    if joined:
+        edits.append("convert the file's bare-CR line endings to LF")
+    return edits
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _kept_but_disavowed_warning(old: Any, policy: Policy) -> list[str]:

@@ -179,6 +179,9 @@ class Report:
     allow_entries: int | None
     deny_entries: int | None
     policy_level: str
+    # A doubtful domain whose links are mostly toxic on their own is disavowed below
+    # the Disavow threshold: the page must say so beside the threshold it states.
+    promotes_doubtful_domains: bool
     n_links: int | None
     n_links_skipped: int
     n_domains: int | None
@@ -322,6 +325,7 @@ def build_report(
         allow_entries=_int(policy.get("allow_entries")),
         deny_entries=_int(policy.get("deny_entries")),
         policy_level=_text(policy.get("level")),
+        promotes_doubtful_domains=policy.get("promote_doubtful_domains") is True,
         n_links=n_links,
         n_links_skipped=_int(counts.get("rows_skipped", counts.get("links_skipped"))) or 0,
         n_domains=n_domains,
@@ -460,6 +464,9 @@ def _disavow_file(value: Any) -> dict[str, Any] | None:
         } if left_out else None,
         "not_listed": tuple(not_listed[:MAX_MERGE_ITEMS]),
         "n_not_listed": len(not_listed),
+        "empty": info.get("empty") is True,
+        "edit_before_upload": tuple(_text(e) for e in _list(info.get("edit_before_upload"))
+                                    if _text(e)),
         "path": _text(info.get("path")) or "disavow.txt",
         "lines": _int(info.get("lines")),
         "domain_lines": _int(info.get("domain_lines")),

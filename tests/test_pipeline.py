@@ -413,6 +413,24 @@ def test_old_lines_that_disavow_the_site_or_an_allowed_domain_are_a_warning(tmp_
         "for byte: line 2 (domain:goodforum.co.uk: on --allow); line 3 (domain:example.com: the "
         "audited site (--site)). Delete those lines from disavow.txt before uploading it (or "
         "from your file, and run again)."]
+    written = result.summary["disavow_file"]
+    assert written["edit_before_upload"] == [
+        "delete the 2 old lines that disavow what this run keeps"]
+    assert written["empty"] is False
+
+
+def test_the_summary_says_when_disavow_txt_is_empty_or_clean(tmp_path, model):
+    export = tmp_path / "links.csv"
+    export.write_text("URL,Anchor,Target\nhttps://www.goodforum.co.uk/t/1,x,https://example.com/\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
+    assert result.summary["disavow_file"]["empty"] is True
+    old = tmp_path / "old.txt"
+    old.write_text("domain:spam.com\nnot a line\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out2", model=model,
+                   existing=old)
+    assert result.summary["disavow_file"]["empty"] is False
+    assert result.summary["disavow_file"]["edit_before_upload"] == [
+        "fix the 1 old line that is not a valid disavow line"]
 
 
 def test_the_risky_title_reason_quotes_the_risky_title(tmp_path, model):

@@ -149,6 +149,42 @@ def test_without_merge_the_page_warns_that_the_upload_replaces_the_old_list():
     assert "What the merge changed" not in text
 
 
+def _next_steps(summary) -> str:
+    html = build_report(summary, None, None).to_html()
+    section = html[html.index('id="next"'):html.index('id="glance"')]
+    return " ".join(Page(section).all_text.split())
+
+
+def test_an_empty_disavow_file_is_never_to_be_uploaded():
+    # The step list said "Upload disavow.txt" right under "disavow.txt is empty ... Do not
+    # upload it": an upload replaces Google's whole list.
+    steps = _next_steps({"disavow_file": {"path": "disavow.txt", "lines": 0, "empty": True}})
+    assert "Do not upload disavow.txt: it holds no entry" in steps
+    assert "Upload disavow.txt in" not in steps
+
+
+def test_a_file_whose_old_lines_need_edits_is_not_uploadable_as_it_is():
+    summary = {"merge": {"existing": "old.txt", "added": ["domain:x.shop"]},
+               "disavow_file": {"path": "disavow.txt", "lines": 3, "empty": False,
+                                "edit_before_upload": ["delete the 1 old line that disavows "
+                                                       "what this run keeps"]}}
+    steps = _next_steps(summary)
+    assert ("Edit disavow.txt first: delete the 1 old line that disavows what this run keeps"
+            in steps)
+    assert "as it is" not in steps and "Upload disavow.txt in" in steps
+    summary["disavow_file"]["edit_before_upload"] = []
+    assert "so you can upload it as it is" in _next_steps(summary)
+
+
+def test_the_stated_thresholds_mention_domains_disavowed_below_them():
+    policy = {"disavow_threshold": 0.89, "review_threshold": 0.33}
+    def text(promote):
+        summary = {"policy": {**policy, "promote_doubtful_domains": promote}}
+        return " ".join(Page(build_report(summary, None, None).to_html()).all_text.split())
+    assert "disavowed as a whole too, below that score" in text(True)
+    assert "below that score" not in text(False)
+
+
 def test_table_is_disavow_first_then_by_score(full):
     _summary, domains, *_rest, report, _html, page = full
     data = json.loads(next(b for attrs, b in page.scripts if attrs.get("id") == "domain-data"))
