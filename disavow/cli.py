@@ -270,7 +270,7 @@ def normalize(
         skipped = int((result.links["status"] != "ok").sum())
     # Said even with --quiet, as audit does: an input was only partly or oddly read.
     _warn_about_reports(result.reports)
-    _say(quiet, f"Wrote {len(result.links)} rows ({skipped} unusable) to {out}")
+    _say(quiet, f"Wrote {_n(len(result.links), 'row')} ({skipped} unusable) to {out}")
 
 
 @app.command()
