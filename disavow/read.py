@@ -6,7 +6,8 @@ This module owns the file system side of the reader (formats.md section 2):
 * encodings: BOM sniffing (UTF-16 LE/BE, UTF-8 with signature), UTF-8, and a
   Windows-1252 fallback that is reported as a warning;
 * dialect: the delimiter is sniffed from the header; preamble lines before the
-  header are found by looking for a known header signature;
+  header are found by looking for a known header signature, or for any other
+  table as the lines above the row right above its first link or domain;
 * parsing: pandas' C engine (quotes, embedded newlines); rows with the wrong
   number of fields are skipped, counted and reported, never fatal;
 * vendor detection (:mod:`disavow.vendors`) and renaming to canonical columns,
@@ -755,18 +756,19 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
             continue
         return plan
     # 2. No vendor header: decide by shape and content.
-    delimiter = _guess_delimiter(records) or _header_delimiter(records)
+    delimiter, header_at = _table_header(records)
     recs = records[delimiter or ","]
-    rows = [r for r, _ in recs if any(c.strip() for c in r)]
-    if not rows:
+    filled = [i for i, (r, _) in enumerate(recs) if any(c.strip() for c in r)]
+    if not filled:
         raise InputFormatError(
             f"{source.label} has no rows to read. Expected {_expected_short()}. Export the "
             "report again and pass the new file."
         )
-    first_index = next(i for i, (r, _) in enumerate(recs) if any(c.strip() for c in r))
+    first_index = filled[header_at]
+    rows = [recs[i][0] for i in filled[header_at:]]
     skip = recs[first_index - 1][1] if first_index else 0
     if delimiter is None:
-        return _plan_single_column(rows, skip, source)
+        return _plan_single_column(rows, skip, source, records)
     header, data = rows[0], rows[1:]
     width = len(header)
     content = _plan_by_content(header, data, delimiter, skip, source)
@@ -823,21 +825,77 @@ def _delimiter_order(records: dict[str, list[tuple[list[str], int]]]) -> list[st
     return sorted(_DELIMITERS, key=width, reverse=True)
 
 
+def _filled_rows(records: list[tuple[list[str], int]]) -> list[list[str]]:
+    return [r for r, _ in records if any(c.strip() for c in r)]
+
+
 def _guess_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | None:
     """The delimiter splitting the first rows most consistently; None: one column."""
     best, best_score = None, 1.0
     for delimiter in _DELIMITERS:
-        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)][:20]
-        if not rows:
-            continue
-        first = len(rows[0])
-        if first < 2:
-            continue
-        consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
-        score = first * consistent
-        if consistent >= 0.6 and score > best_score:
+        score = _split_score(_filled_rows(records[delimiter])[:20])
+        if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _split_score(rows: list[list[str]]) -> float:
+    """How well the first row's width fits the rows (0: not a table): its width,
+    times the share of rows that fit it when at least 60% do."""
+    if not rows or len(rows[0]) < 2:
+        return 0.0
+    consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
+    return len(rows[0]) * consistent if consistent >= 0.6 else 0.0
+
+
+def _table_header(records: dict[str, list[tuple[list[str], int]]]) -> tuple[str | None, int]:
+    """The delimiter of a table without a vendor header (None: one column), and which
+    of its non-blank rows is the header.
+
+    A header is the first row, unless the rows above the first row of links or
+    domains are a title or notes (a report's name, an export date): then it is
+    the row right above the data, as far down as a vendor header is looked for
+    (formats.md section 2 rule 6). Split from the first line instead, such a file
+    was a one-column list, each whole row (cells glued by commas) one URL.
+    """
+    top = _guess_delimiter(records) or _header_delimiter(records)
+    if top is not None:
+        first = _filled_rows(records[top])[0]
+        if _is_data_row(first) or any(c.canonical in (s.SOURCE_URL, s.DOMAIN)
+                                      for c, _ in _map_columns(first, v.GENERIC_COLUMNS)):
+            return top, 0
+    best: tuple[float, int, str] | None = None
+    for delimiter in _DELIMITERS:
+        rows = _filled_rows(records[delimiter])[: _PREAMBLE_MAX + 1]
+        data_at = next((i for i, r in enumerate(rows) if _is_data_row(r)), 0)
+        if data_at == 0:
+            continue
+        header_at = data_at - 1
+        header = rows[header_at]
+        score = _split_score(rows[header_at : header_at + 20])
+        if not score and _names_link_columns(header) > 1:
+            score = 1.0  # ragged rows under named columns: still a table (_header_delimiter)
+        if score and (best is None or (score, -header_at) > best[:2]):
+            best = (score, -header_at, delimiter)
+    if best is not None:
+        return best[2], -best[1]
+    return top, 0
+
+
+def _is_data_row(row: list[str]) -> bool:
+    """Whether a row holds a link or a domain: no header, title or note does."""
+    return any(_URLISH.match(c) or _BARE_DOMAIN.match(c) for c in row if c.strip())
+
+
+def _names_link_columns(row: list[str]) -> int:
+    """How many known columns a row names, if one of them is the linking pages or
+    domains (0 otherwise)."""
+    if len(row) < 2:
+        return 0
+    mapping = _map_columns(row, v.GENERIC_COLUMNS)
+    if not any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+        return 0
+    return len({i for _, i in mapping})
 
 
 def _fits_header(row: list[str], header: list[str]) -> bool:
@@ -868,18 +926,35 @@ def _header_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | 
     """
     best, most = None, 1
     for delimiter in _DELIMITERS:
-        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)]
-        if not rows or len(rows[0]) < 2:
-            continue
-        mapping = _map_columns(rows[0], v.GENERIC_COLUMNS)
-        known = len({i for _, i in mapping})
-        if known > most and any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+        rows = _filled_rows(records[delimiter])
+        known = _names_link_columns(rows[0]) if rows else 0
+        if known > most:
             best, most = delimiter, known
     return best
 
 
-def _plan_single_column(rows: list[list[str]], skip: int, source: _Source) -> _Plan:
-    """A one-column file: a headerless list of URLs/domains or GSC More sample links."""
+def _plan_single_column(rows: list[list[str]], skip: int, source: _Source,
+                        records: dict[str, list[tuple[list[str], int]]]) -> _Plan:
+    """A one-column file: a headerless list of URLs/domains or GSC More sample links.
+
+    Raises:
+        InputFormatError: the lines are the rows of a table whose header was not
+            found (see :func:`_glued_row`): read as a list, each whole row would
+            become one URL with the other cells glued on.
+    """
+    glued = _glued_row(records)
+    if glued is not None:
+        delimiter, line, example = glued
+        raise InputFormatError(
+            f"{source.label}: its lines hold several fields separated by "
+            f"{_delimiter_words(delimiter)} (line {line}: {example[:120]!r}), but they "
+            "cannot be read as a table: no header row above them names the column of linking "
+            "pages and another known column, and the rows do not all have the header's "
+            "number of fields. Read as a list, each whole line would become one URL with the "
+            f"other cells glued on. Expected {v.describe_expected()}. Name the columns in "
+            "a header row right above the first row of links (the linking pages 'URL'), "
+            "quote the cells that hold the delimiter, and try again."
+        )
     cells = [r[0].strip() if r else "" for r in rows]
     first, rest = cells[0], cells[1:]
     if _URLISH.match(first) or _BARE_DOMAIN.match(first):
@@ -901,6 +976,38 @@ def _plan_single_column(rows: list[list[str]], skip: int, source: _Source) -> _P
         f"domain names (first cell: {first[:80]!r}). Expected {v.describe_expected()}. Pass a "
         "file with one URL or domain per line, or a table with a URL column."
     )
+
+
+def _glued_row(records: dict[str, list[tuple[list[str], int]]]
+               ) -> tuple[str, int, str] | None:
+    """(delimiter, line, the line) if most lines that start with a URL or domain go on
+    with more fields after a delimiter, the cells of a table; None for a list.
+
+    A URL may hold a comma or semicolon itself (``/artykul,114,0,27.html``,
+    ``;jsessionid=``), so the fields must look like a table's: a tab, a line
+    above the first link split by the same delimiter (a header), or a date or
+    text with a space after it, which a URL does not hold.
+    """
+    for delimiter in _DELIMITERS:
+        recs = [(r, line) for r, line in records[delimiter] if any(c.strip() for c in r)]
+        starts = [(r, line) for r, line in recs
+                  if _URLISH.match(r[0]) or _BARE_DOMAIN.match(r[0])]
+        split = [(r, line) for r, line in starts if len(r) > 1 and any(c.strip() for c in r[1:])]
+        if not split or 2 * len(split) <= len(starts):
+            continue
+        above = [r for r, _ in recs[: next(i for i, (r, _) in enumerate(recs)
+                                           if _is_data_row(r))]]
+        named = bool(above) and sum(bool(c.strip()) for c in above[-1]) > 1
+        tails = [c.strip() for r, _ in split for c in r[1:] if c.strip()]
+        table_like = any(_DATEISH.match(c) or any(ch.isspace() for ch in c) for c in tails)
+        if delimiter == "\t" or named or table_like:
+            row, line = split[0]
+            return delimiter, line, delimiter.join(row)
+    return None
+
+
+def _delimiter_words(delimiter: str) -> str:
+    return {"\t": "tabs", ",": "commas", ";": "semicolons", "|": "'|'"}[delimiter]
 
 
 def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, skip: int,

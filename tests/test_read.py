@@ -710,6 +710,85 @@ def test_generic_csv_found_by_content(tmp_path: Path):
     assert result.links[s.DOMAIN].tolist() == ["example.com", "example.org"]
 
 
+# --- a title or notes above a table with no vendor header ------------------------------
+
+# Each file starts with a title line (one with a comma too), then a header no vendor
+# signature names: the header is the row right above the first link or domain.
+_TITLED = {
+    "gsc_latest_links_de.csv": (
+        "Externe Links – example.com\nVerweisende Seite,Zuletzt gecrawlt\n"
+        "https://spam.example/casino/page1.html,03.10.2026\nhttps://www.forum.com/t/1,02.01.2026\n",
+        Format.GSC_LATEST_LINKS,
+        {s.SOURCE_URL: ["https://spam.example/casino/page1.html", "https://www.forum.com/t/1"],
+         s.LAST_SEEN: [T("2026-10-03"), T("2026-01-02")]}),
+    "generic.csv": (
+        "My backlink list\nURL,Anchor,DA,First seen\nhttps://spam.example/a,buy,3,25.11.2026\n"
+        "https://b.example.org/,home,40,02.01.2026\n",
+        Format.GENERIC,
+        {s.SOURCE_URL: ["https://spam.example/a", "https://b.example.org/"],
+         s.ANCHOR: ["buy", "home"], s.MOZ_DOMAIN_AUTHORITY: [3.0, 40.0],
+         s.FIRST_SEEN: [T("2026-11-25"), T("2026-01-02")]}),
+    "top_linking_sites_de.csv": (
+        "Top linking sites\n\nWebsite,Verweisende Seiten,Zielseiten\nspam.example,1.240,3\n"
+        "forum.com,12,1\n",
+        Format.GSC_TOP_SITES,
+        {s.DOMAIN: ["spam.example", "forum.com"], s.LINK_COUNT: [1240.0, 12.0]}),
+    "title_with_a_comma.csv": (
+        "Links to example.com, last 3 months\nSeite,Datum\n"
+        "https://a.example.com/1,03.10.2026\nhttps://b.example.com/1,04.10.2026\n",
+        Format.GSC_LATEST_LINKS,
+        {s.SOURCE_URL: ["https://a.example.com/1", "https://b.example.com/1"],
+         s.LAST_SEEN: [T("2026-10-03"), T("2026-10-04")]}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TITLED))
+def test_a_header_below_a_title_line_is_found_for_any_table(tmp_path: Path, name: str):
+    text, fmt, expected = _TITLED[name]
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.format is fmt and report.delimiter == ","
+    assert report.rows_read == 2 and report.rows_skipped == 0
+    for column, values in expected.items():
+        assert result.links[column].tolist() == values
+
+
+def test_a_header_below_a_title_row_of_a_sheet_is_found(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "audit.xlsx", {"Sheet1": [
+        ["Backlink audit – example.com"], [], ["URL", "Anchor", "DA"],
+        ["https://spam.example/a", "buy", 3], ["https://b.example.org/", "home", 40]]})
+    result = read_exports([path])
+    assert result.reports[0].format is Format.GENERIC
+    assert result.links[s.SOURCE_URL].tolist() == ["https://spam.example/a",
+                                                   "https://b.example.org/"]
+    assert result.links[s.ANCHOR].tolist() == ["buy", "home"]
+
+
+@pytest.mark.parametrize("text", [
+    # a header that names only the URL column, over rows whose anchors hold commas
+    "Backlinks export\nURL,Notes\n" + "".join(
+        f"https://s{i}.example.com/,{'hello, world' if i % 2 else 'hi'}\n" for i in range(6)),
+    # rows of uneven width split by tabs, with no header at all
+    "".join(f"https://s{i}.example.com/\t{i}" + "\tx" * (i % 3) + "\n" for i in range(6)),
+])
+def test_a_table_that_cannot_be_split_is_refused_not_read_as_glued_urls(tmp_path: Path,
+                                                                        text: str):
+    path = tmp_path / "links.csv"
+    path.write_text(text, "utf-8")
+    message = _error(path)
+    assert "several fields" in message and "one URL" in message and "'URL'" in message
+
+
+def test_urls_with_commas_in_their_path_are_still_a_list(tmp_path: Path):
+    path = tmp_path / "sample_links.csv"
+    urls = [f"https://wiadomosci.gazeta.example/wiadomosci/7,114884,2712345{i},title.html"
+            for i in range(5)]
+    path.write_text("URL\n" + "\n".join(urls) + "\n", "utf-8")
+    assert read_exports([path]).links[s.SOURCE_URL].tolist() == urls
+
+
 def test_generic_domain_column(tmp_path: Path):
     path = tmp_path / "domains.csv"
     path.write_text("Referring Domain,DR\nspam.example.com,4\nexample.org,90\n")
