@@ -114,7 +114,12 @@ _DATEISH = re.compile(
 _NUMBER_CELL = re.compile(r"^\s*[+-]?\d+(?:[.,\u00a0 ]\d+){0,2}\s*%?\s*$")
 # Headers that name a column of links in one list and a count of them in another.
 _COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link", "backlink"))
-_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$")
+# A comma no reading as a thousands separator explains (12,5, 0,25, 1.234,5), and the same
+# for a dot (3.5, 12.25, 1,234.5): 1,000 and 1.000 could be either.
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})+,\d+\s*%?\s*$"
+                            r"|^\s*-?\d+,(?:\d{1,2}|\d{4,})\s*%?\s*$")
+_DECIMAL_DOT = re.compile(r"^\s*-?\d{1,3}(?:,\d{3})+\.\d+\s*%?\s*$"
+                          r"|^\s*-?\d+\.(?:\d{1,2}|\d{4,})\s*%?\s*$")
 _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 
 
@@ -563,6 +568,8 @@ class _Dialect:
     # decimal comma of 2,2 into 22. A number column with a comma stays text and
     # normalize.to_number decides, from the whole column, what its commas mean.
     thousands: str | None = None
+    # Number columns whose cells the decimal mark above would misread: read as text.
+    text_numbers: set[int] = field(default_factory=set)
 
 
 def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
@@ -591,11 +598,25 @@ def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame,
     if plan.pasted:
         return _read_pasted(source, plan, dialect, warnings_, unread)
     if dialect.delimiter == ";":
-        sample = [cell for rec in plan.data_rows for cell in rec]
-        if any(_DECIMAL_COMMA.match(c) for c in sample):
-            dialect.decimal, dialect.thousands = ",", "."
+        _choose_decimal_mark(plan, dialect)
     frame, report = _parse(source, plan, dialect, warnings_, unread)
     return frame, report
+
+
+def _choose_decimal_mark(plan: _Plan, dialect: _Dialect) -> None:
+    """Read a ``;`` file with decimal commas when its number columns write them.
+
+    Only number columns are looked at: a ``1,000`` anchor or ``301,200`` redirect
+    codes made every decimal 10-100 times too large (DR 55.5 read as 555). A
+    number column whose cells write a decimal dot (a de-CH re-save: ``;`` and
+    ``3.5``) stays text, for :func:`disavow.normalize.to_number` to read alone.
+    """
+    numbers = {i: [r[i] for r in plan.data_rows if len(r) > i] for c, i in plan.mapping
+               if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
+    if any(_DECIMAL_COMMA.match(cell) for cells in numbers.values() for cell in cells):
+        dialect.decimal, dialect.thousands = ",", "."
+        dialect.text_numbers = {i for i, cells in numbers.items()
+                                if any(_DECIMAL_DOT.match(cell) for cell in cells)}
 
 
 def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
@@ -1154,7 +1175,7 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         # and the dot groups thousands: a 2.000 further down than the rows sniffed
         # would be read as 2, which no later check can tell from a true 2.
         dotted = counts
-    for i in dotted:
+    for i in dotted | (dialect.text_numbers - unconverted):
         dtype[names[i]] = "str"
     kwargs: dict[str, object] = {
         "header": 0 if plan.has_header else None,

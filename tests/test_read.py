@@ -1158,6 +1158,33 @@ def test_a_decimal_comma_below_the_sniffed_rows_is_a_decimal(tmp_path: Path):
     assert links[s.AHREFS_DOMAIN_RATING].tolist()[-2:] == [69.0, 12.5]
 
 
+@pytest.mark.parametrize(("header", "first", "second"), [
+    ("Redirect Chain status codes", "301,200", ""),  # a column no number is read from
+    ("Anchor", "1,000", "b"),  # an anchor that looks like a decimal comma
+], ids=["redirect codes", "anchor"])
+def test_a_comma_outside_the_number_columns_leaves_their_decimal_dots(
+        tmp_path: Path, header: str, first: str, second: str):
+    # Semicolons with decimal dots: what Excel writes in de-CH, fr-CH and it-CH.
+    export = tmp_path / "ahrefs_ch.csv"
+    export.write_text(f"Referring page URL;Domain rating;UR;Target URL;{header}\n"
+                      f"https://a.example.com/1;12;3.5;https://example.com/;{first}\n"
+                      f"https://b.example.com/2;55.5;12.25;https://example.com/;{second}\n",
+                      "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [12.0, 55.5]
+    assert links[s.AHREFS_URL_RATING].tolist() == [3.5, 12.25]
+
+
+def test_number_columns_of_one_semicolon_file_keep_their_own_decimal_mark(tmp_path: Path):
+    export = tmp_path / "mixed.csv"
+    export.write_text("Referring page URL;Domain rating;UR;Domain traffic\n"
+                      "https://a.example.com/1;55,5;3.5;1.000\n"
+                      "https://b.example.com/2;12;12.25;1,000\n", "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [55.5, 12.0]
+    assert links[s.AHREFS_URL_RATING].tolist() == [3.5, 12.25]
+
+
 def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
     # Search Console's Top linking sites re-saved by Excel in German, and in Italian.
     semicolon = tmp_path / "top_de.csv"
