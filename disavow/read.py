@@ -118,6 +118,9 @@ _COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link",
 # for a dot (3.5, 12.25, 1,234.5): 1,000 and 1.000 could be either.
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})+,\d+\s*%?\s*$"
                             r"|^\s*-?\d+,(?:\d{1,2}|\d{4,})\s*%?\s*$")
+_THOUSANDS_DOTS = re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})+\s*$")  # 1.240, 2.500.000
+_THOUSANDS_COMMAS = re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3}){2,}\s*$")  # 1,234,567
+_DOTTED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _DECIMAL_DOT = re.compile(r"^\s*-?\d{1,3}(?:,\d{3})+\.\d+\s*%?\s*$"
                           r"|^\s*-?\d+\.(?:\d{1,2}|\d{4,})\s*%?\s*$")
 _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
@@ -1170,10 +1173,10 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     counts = {i for c, i in plan.mapping
               if c.canonical in _COUNT_COLUMNS and c.kind == v.VALUE} - unconverted
     dotted = {i for i in counts if any(len(r) > i and "." in r[i] for r in plan.data_rows)}
-    if dialect.delimiter == ";":
-        # The separator of a spreadsheet saved where the comma is the decimal mark,
-        # and the dot groups thousands: a 2.000 further down than the rows sniffed
-        # would be read as 2, which no later check can tell from a true 2.
+    if dialect.delimiter == ";" or _dots_group_thousands(plan):
+        # A spreadsheet saved where the comma is the decimal mark and the dot groups
+        # thousands: a 2.000 further down than the rows sniffed would be read as 2,
+        # which a count column with an empty cell cannot tell from a true 2.
         dotted = counts
     for i in dotted | (dialect.text_numbers - unconverted):
         dtype[names[i]] = "str"
@@ -1210,12 +1213,23 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs.update(names=names, header=None,
                       skiprows=plan.skiprows + (1 if plan.has_header else 0))
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
-    late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
+    # A dot further down a count column: a fraction (1.500 read as 1.5), or floats in
+    # a column with no empty cell (only a dot or an exponent makes pandas read one,
+    # as 3.000 read as 3.0). Rare: a European re-save whose first rows are below 1000.
+    floats = [i for i in sorted(counts - dotted) if frame[names[i]].dtype.kind == "f"]
+    late = [i for i in floats if _has_fraction(frame[names[i]])
+            or (len(frame) and frame[names[i]].notna().all())]
     if late:
-        # A dot further down a count column: read the file again with it as text.
-        # Rare (a European re-save whose first rows are all below 1000).
-        kwargs["dtype"] = {**dtype, **dict.fromkeys(late, "str")}
+        # Read the file again with them as text, and with every count column that an
+        # empty cell made floats, whose 3.000 no check can tell from a 3.
+        first = frame
+        kwargs["dtype"] = {**dtype, **{names[i]: "str" for i in floats}}
         frame, bad, cut = _read_csv(source, dialect, kwargs, [])
+        if not _thousands_dotted(frame[names[i]] for i in late):
+            # The late dots are decimals (1.5): so would those columns' be.
+            for i in set(floats) - set(late):
+                frame[names[i]] = first[names[i]]
+        del first
     report = FileReport(
         path=source.label, format=plan.format, encoding=dialect.shown,
         delimiter=_delimiter_name(dialect.delimiter if width > 1 else None),
@@ -1290,6 +1304,34 @@ def _drop_wide_rows(frame: pd.DataFrame, width: int, extra: list[str],
                             for j in np.flatnonzero(wide)])
         frame = frame.loc[~wide].reset_index(drop=True)
     return frame.drop(columns=present), bad
+
+
+def _dots_group_thousands(plan: _Plan) -> bool:
+    """Whether the first rows write numbers as a spreadsheet does where the dot groups
+    thousands: a count written 1.240, a decimal comma (12,5) or a dotted date
+    (10.08.2023), and no decimal dot (3.5) or grouping comma (1,240,000)."""
+    kinds = {i: c.canonical for c, i in plan.mapping if c.kind == v.VALUE}
+    dots = commas = False
+    for row in plan.data_rows:
+        for i, cell in enumerate(row):
+            kind = kinds.get(i)
+            if kind in _NUMBER_COLUMNS:
+                if (kind in _COUNT_COLUMNS and _THOUSANDS_DOTS.match(cell)) \
+                        or _DECIMAL_COMMA.match(cell):
+                    dots = True
+                elif _DECIMAL_DOT.match(cell) or _THOUSANDS_COMMAS.match(cell):
+                    commas = True
+            elif kind in s.DATE_COLUMNS and _DOTTED_DATE.match(cell):
+                dots = True
+    return dots and not commas
+
+
+def _thousands_dotted(columns: Iterator[pd.Series]) -> bool:
+    """Whether every dotted cell of these text columns groups thousands (1.500), and
+    there is one."""
+    dotted = [cell for column in columns for cell in column.dropna().unique()
+              if "." in cell]
+    return bool(dotted) and all(_THOUSANDS_DOTS.match(cell) for cell in dotted)
 
 
 def _has_fraction(column: pd.Series) -> bool:

@@ -1210,6 +1210,61 @@ def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
     assert read_exports([far]).links[s.LINK_COUNT].tolist()[-2:] == [599.0, 2000.0]
 
 
+def _late_rows(cells: dict[int, dict[str, str]], n: int = 100) -> list[list[str]]:
+    """Ahrefs rows whose cells are whole numbers but for ``cells`` (row -> column -> cell)."""
+    rows = []
+    for i in range(n):
+        row = {"Referring page URL": f"https://s{i}.example.com/p", "Domain rating": "10",
+               "Domain traffic": str(100 + i), "External links": str(10 + i),
+               "Linked domains": "" if i % 7 == 0 else str(i)}
+        row.update(cells.get(i, {}))
+        rows.append(list(row.values()))
+    return rows
+
+
+_LATE_HEADER = ["Referring page URL", "Domain rating", "Domain traffic", "External links",
+                "Linked domains"]
+
+
+def test_a_thousands_dot_past_the_sniffed_rows_is_read_as_thousands(tmp_path: Path):
+    # Excel's "Unicode text" in de-DE: every row sniffed is below 1000, then 3.000.
+    late = {85: {"Domain traffic": "3.000", "Domain rating": "3.000"},
+            90: {"External links": "1.500"}, 95: {"Linked domains": "2.000"}}
+    export = tmp_path / "late_dots.txt"
+    export.write_bytes("\r\n".join("\t".join(r) for r in [_LATE_HEADER, *_late_rows(late)])
+                       .encode("utf-16"))
+    links = read_exports([export]).links
+    assert links.loc[85, s.AHREFS_DOMAIN_TRAFFIC] == 3000.0
+    assert links.loc[90, s.EXTERNAL_LINKS] == 1500.0
+    assert links.loc[95, s.LINKED_DOMAINS] == 2000.0  # a column with empty cells, too
+    assert links.loc[85, s.AHREFS_DOMAIN_RATING] == 3.0  # a rating is no count
+    assert links.loc[84, s.AHREFS_DOMAIN_TRAFFIC] == 184.0
+
+
+def test_a_late_thousands_dot_in_a_file_whose_first_rows_show_its_locale(tmp_path: Path):
+    # Google Sheets in German: commas between quoted fields, a decimal comma in the
+    # first rows, and 2.000 far below in a column with empty cells.
+    rows = _late_rows({1: {"Domain rating": "2,5"}, 95: {"Linked domains": "2.000"}})
+    export = tmp_path / "late_dots.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([_LATE_HEADER, *rows])
+    links = read_exports([export]).links
+    assert links.loc[95, s.LINKED_DOMAINS] == 2000.0
+    assert links.loc[1, s.AHREFS_DOMAIN_RATING] == 2.5
+
+
+def test_a_late_decimal_dot_in_a_count_column_leaves_the_others_floats(tmp_path: Path):
+    # An export written with decimal dots: 1.5 further down is a decimal, and so is
+    # what the other count columns hold.
+    rows = _late_rows({1: {"Domain rating": "2.5"}, 90: {"External links": "1.5"},
+                       95: {"Linked domains": "2.000"}})
+    export = tmp_path / "late_decimals.csv"
+    export.write_text("\n".join(",".join(r) for r in [_LATE_HEADER, *rows]) + "\n", "utf-8")
+    links = read_exports([export]).links
+    assert links.loc[90, s.EXTERNAL_LINKS] == 1.5
+    assert links.loc[95, s.LINKED_DOMAINS] == 2.0
+
+
 def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
     domains = tmp_path / "domains.csv"
     domains.write_text("Referring Domain,Backlinks,Domain Rating\nspam.example.com,12,3\n"
