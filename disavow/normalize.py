@@ -419,6 +419,10 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?:\D|$)")
 _THOUSANDS_GROUPS = re.compile(r"\d,\d{3},\d{3}(?:\D|$)")  # 1,234,567: commas group
+# Spaces and apostrophes that group thousands: a space, a no-break space, the narrow one
+# current fr-FR writes (1\u202f240), a thin one, or an apostrophe between digits (de-CH
+# 1'240, 1’240). Only between digits: a leading apostrophe is Excel's text prefix.
+_GROUPING = re.compile(r"[ \u00a0\u202f\u2009]|(?<=\d)['\u2019](?=\d)")
 _DOT_GROUPED = re.compile(r"^[\s']*[+-]?\d{1,3}(?:\.\d{3})+\s*$")  # 1.240, 2.500.000
 
 
@@ -426,7 +430,8 @@ def to_number(values: pd.Series | None, n: int | None = None, *, count: bool = F
               ) -> tuple[pd.Series, np.ndarray | None]:
     """Cells -> float64, and a mask of cells that had text but no number.
 
-    Thousands separators, ``%``, a leading apostrophe and K/M/B suffixes are
+    Thousands separators (``1,240``; ``1 240`` with any space, fr-FR's narrow
+    U+202F too; ``1'240``), ``%``, a leading apostrophe and K/M/B suffixes are
     handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0. A column
     where some comma is followed by other than three digits (``12,5``) writes
     decimals with a comma: there ``1.234,5`` is 1234.5 and ``1,234`` is 1.234.
@@ -467,7 +472,7 @@ def _number_value(value: object, decimal_comma: bool = False, dot_grouped: bool 
     text = str(value).strip().lstrip("'").strip()
     if text.casefold() in _NUMBER_MISSING:
         return np.nan, False
-    text = text.replace("\u00a0", "").replace(" ", "")
+    text = _GROUPING.sub("", text)
     if decimal_comma:
         text = text.replace(".", "").replace(",", ".")
     else:

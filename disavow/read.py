@@ -104,14 +104,17 @@ _BARE_DOMAIN = re.compile(
     r"^\s*(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?\s*$",
     re.IGNORECASE,
 )
-_INTEGER = re.compile(r"^\s*\d{1,3}(?:[,.\u00a0 ]\d{3})*\s*$|^\s*\d+\s*$")
+# What groups the thousands of a number: a comma, a dot, a space, a no-break space, the
+# narrow one current fr-FR writes (U+202F), a thin one, or an apostrophe (de-CH 1'240, 1’240).
+_GROUP_MARKS = ",.\u00a0\u202f\u2009 '\u2019"
+_INTEGER = re.compile(rf"^\s*\d{{1,3}}(?:[{_GROUP_MARKS}]\d{{3}})*\s*$|^\s*\d+\s*$")
 _DATEISH = re.compile(
     r"^\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
     r"|[^\W\d_]{3,}\.? \d{1,2}, \d{4}|\d{1,2} [^\W\d_]{3,}\.? \d{4})\s*$"
 )
 # A number as a cell may write it (12, 1,240, 2.500.000, 0,5, 12%); a dotted quad
 # (an IP address) is no number.
-_NUMBER_CELL = re.compile(r"^\s*[+-]?\d+(?:[.,\u00a0 ]\d+){0,2}\s*%?\s*$")
+_NUMBER_CELL = re.compile(rf"^\s*[+-]?\d+(?:[{_GROUP_MARKS}]\d+){{0,2}}\s*%?\s*$")
 # Headers that name a column of links in one list and a count of them in another.
 _COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link", "backlink"))
 # A comma no reading as a thousands separator explains (12,5, 0,25, 1.234,5), and the same

@@ -340,6 +340,14 @@ def test_to_datetime_takes_the_files_order_only_where_its_cells_do_not_settle_it
     assert to_datetime(settled, dayfirst=True)[0].dt.month.tolist() == [3, 5]
 
 
+def test_thousands_grouped_with_narrow_spaces_or_apostrophes_are_numbers():
+    # fr-FR writes a narrow no-break space (U+202F), de-CH an apostrophe.
+    cells = ["1\u202f234\u202f567", "1'234", "1\u2019500", "12\u2009345", "'083", "1'234.5"]
+    numbers, bad = to_number(pd.Series(cells))
+    assert numbers.tolist() == [1234567.0, 1234.0, 1500.0, 12345.0, 83.0, 1234.5]
+    assert not bad.any()
+
+
 def test_value_helpers():
     assert to_bool(pd.Series([True, False])).dtype == "boolean"
     assert to_bool(pd.Series([1.0, 0.0, np.nan])).tolist() == [True, False, pd.NA]

@@ -1265,6 +1265,23 @@ def test_a_late_decimal_dot_in_a_count_column_leaves_the_others_floats(tmp_path:
     assert links.loc[95, s.LINKED_DOMAINS] == 2.0
 
 
+def test_counts_grouped_with_narrow_spaces_or_apostrophes_are_read(tmp_path: Path):
+    french = tmp_path / "top_fr.csv"  # Search Console's Top linking sites, French UI
+    french.write_text("Site,Pages avec lien,Pages cibles\nspam.example,1\u202f240,3\n"
+                      "x.blogspot.com,12,1\nforum.example,12\u202f345,10\n", "utf-8")
+    result = read_exports([french])
+    assert result.reports[0].format is Format.GSC_TOP_SITES
+    assert result.links[s.LINK_COUNT].tolist() == [1240.0, 12.0, 12345.0]
+    swiss = tmp_path / "ahrefs_ch.csv"  # an Excel re-save in de-CH
+    swiss.write_text("Referring page URL;Domain rating;UR;Domain traffic;External links\n"
+                     "https://a.example.com/1;12;3.5;1'234'567;1\u2019500\n"
+                     "https://b.example.com/2;55;0;98'765;2\n", "utf-8")
+    result = read_exports([swiss])
+    assert result.links[s.AHREFS_DOMAIN_TRAFFIC].tolist() == [1234567.0, 98765.0]
+    assert result.links[s.EXTERNAL_LINKS].tolist() == [1500.0, 2.0]
+    assert not any("not numbers" in w for w in result.reports[0].warnings)
+
+
 def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
     domains = tmp_path / "domains.csv"
     domains.write_text("Referring Domain,Backlinks,Domain Rating\nspam.example.com,12,3\n"
