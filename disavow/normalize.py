@@ -17,8 +17,9 @@ Canonical dtype rules (one rule per kind of column, for every row):
   ``float64``; NaN when missing, never filled with 0.
 * **dates** (:data:`~disavow.schema.DATE_COLUMNS`): ``datetime64[us]``,
   timezone-naive (aware values are converted to UTC first); NaT when missing.
-  Day-first or month-first is decided per file and column (formats.md section 2
-  rule 9).
+  Day-first or month-first is decided per file: a column whose own cells do not
+  settle it (every day and month 12 or less) follows the file's other date
+  columns (see :func:`to_datetime`).
 * ``label`` (only when an input has a label column): float64 1.0 (toxic),
   0.0 (ok) or NaN.
 
@@ -197,6 +198,7 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
     empty_number = pd.Series(np.full(n, np.nan))
 
     texts = {s.SOURCE_URL: url, s.SOURCE_HOST: host, s.DOMAIN: domain, s.PROBLEM: problem}
+    dates: dict[str, pd.Series] | None = None  # every date column, read together
     for name in s.LINK_COLUMNS:
         if name in unread:
             continue
@@ -223,7 +225,10 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
             _note_bad(notes, files, bad, f"{bad.sum() if bad is not None else 0} value(s) in "
                       f"{name} are not numbers; they were left empty")
         elif name in _DATE:
-            out[name] = _dates_per_file(col(name), files, name, notes, n)
+            if dates is None:
+                dates = _dates_per_file({d: col(d) for d in s.DATE_COLUMNS if d not in unread},
+                                        files, notes, n)
+            out[name] = dates[name]
     if s.LABEL in frame:
         out[s.LABEL] = to_label(col(s.LABEL), n)
     table = pd.DataFrame(out, index=index, copy=False)
@@ -414,6 +419,10 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?:\D|$)")
 _THOUSANDS_GROUPS = re.compile(r"\d,\d{3},\d{3}(?:\D|$)")  # 1,234,567: commas group
+# Spaces and apostrophes that group thousands: a space, a no-break space, the narrow one
+# current fr-FR writes (1\u202f240), a thin one, or an apostrophe between digits (de-CH
+# 1'240, 1’240). Only between digits: a leading apostrophe is Excel's text prefix.
+_GROUPING = re.compile(r"[ \u00a0\u202f\u2009]|(?<=\d)['\u2019](?=\d)")
 _DOT_GROUPED = re.compile(r"^[\s']*[+-]?\d{1,3}(?:\.\d{3})+\s*$")  # 1.240, 2.500.000
 
 
@@ -421,7 +430,8 @@ def to_number(values: pd.Series | None, n: int | None = None, *, count: bool = F
               ) -> tuple[pd.Series, np.ndarray | None]:
     """Cells -> float64, and a mask of cells that had text but no number.
 
-    Thousands separators, ``%``, a leading apostrophe and K/M/B suffixes are
+    Thousands separators (``1,240``; ``1 240`` with any space, fr-FR's narrow
+    U+202F too; ``1'240``), ``%``, a leading apostrophe and K/M/B suffixes are
     handled; ``null``, ``-``, ``n/a`` and empty cells are NaN, never 0. A column
     where some comma is followed by other than three digits (``12,5``) writes
     decimals with a comma: there ``1.234,5`` is 1234.5 and ``1,234`` is 1.234.
@@ -462,7 +472,7 @@ def _number_value(value: object, decimal_comma: bool = False, dot_grouped: bool 
     text = str(value).strip().lstrip("'").strip()
     if text.casefold() in _NUMBER_MISSING:
         return np.nan, False
-    text = text.replace("\u00a0", "").replace(" ", "")
+    text = _GROUPING.sub("", text)
     if decimal_comma:
         text = text.replace(".", "").replace(",", ".")
     else:
@@ -549,29 +559,41 @@ _DATE_SHAPE = re.compile(
     + _TIME, re.IGNORECASE)
 
 
-def to_datetime(values: pd.Series | None, n: int | None = None
-                ) -> tuple[pd.Series, int]:
+def to_datetime(values: pd.Series | None, n: int | None = None, *,
+                dayfirst: bool | None = None) -> tuple[pd.Series, int]:
     """Date cells of one file's column -> tz-naive datetime64, and the unparseable count.
 
     ISO dates (``2023-08-10 15:51:35``, ``2026-09-28``, ``...T...Z``) take the
     fast path (when the first 200 cells are ISO; any other cell goes the slow way).
     Others (``Sep 15, 2026``, ``28/09/2026``, ``11 Jul 2026``) are
     parsed once per distinct value; for ``a/b/yyyy`` the column is day-first
-    when any first field is above 12 or the fields are dotted, month-first
-    otherwise. A cell without a day, a month and a year (``5,2024``, ``May 2024``,
+    when any first field is above 12 or the fields are dotted, month-first when
+    a second field is above 12. When no cell settles it, ``dayfirst`` does (the
+    order the file's other date columns proved), else month-first.
+    A cell without a day, a month and a year (``5,2024``, ``May 2024``,
     ``2024``, ``10:30``) is no date.
 
     >>> to_datetime(pd.Series(["03/04/2026", "28/09/2026"]))[0].dt.month.tolist()
     [4, 9]
+    >>> to_datetime(pd.Series(["03/04/2026"]), dayfirst=True)[0].dt.month.tolist()
+    [4]
     """
+    result, bad, _ = _to_datetime(values, n, dayfirst)
+    return result, bad
+
+
+def _to_datetime(values: pd.Series | None, n: int | None, dayfirst: bool | None
+                 ) -> tuple[pd.Series, int, _DayOrder]:
+    """:func:`to_datetime`, and the day/month order the column's own cells show."""
+    order = _DayOrder()
     if values is None:
-        return pd.Series(np.full(n or 0, np.datetime64("NaT"), dtype=DATE_DTYPE)), 0
+        return pd.Series(np.full(n or 0, np.datetime64("NaT"), dtype=DATE_DTYPE)), 0, order
     if values.dtype.kind == "M":
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
         result = values.astype(DATE_DTYPE)
         implausible = _implausible(result)
-        return result.mask(implausible), int(implausible.sum())
+        return result.mask(implausible), int(implausible.sum()), order
     text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
     present = text.notna()
     sample = text[present].head(200)
@@ -581,15 +603,16 @@ def to_datetime(values: pd.Series | None, n: int | None = None
         other = present.to_numpy() & result.isna().to_numpy()
         if other.any():
             at = np.flatnonzero(other)
-            result.iloc[at] = _mixed(text.iloc[at]).to_numpy()
+            later, order = _mixed(text.iloc[at], dayfirst)
+            result.iloc[at] = later.to_numpy()
     else:
-        result = _mixed(text)
+        result, order = _mixed(text, dayfirst)
     result = result.mask(_implausible(result))
     failed = present & result.isna()
     if not failed.any():
-        return result, 0
+        return result, 0, order
     missing = text.str.strip().str.casefold().isin(_DATE_MISSING)
-    return result, int((failed & ~missing).sum())
+    return result, int((failed & ~missing).sum()), order
 
 
 # No link can be seen before the web began, nor after this century. The mixed
@@ -640,15 +663,42 @@ def _date_shaped(cells: np.ndarray) -> np.ndarray:
     return shaped[codes]
 
 
-def _mixed(text: pd.Series) -> pd.Series:
+@dataclass(frozen=True)
+class _DayOrder:
+    """What a column's a/b/yyyy cells show of their day/month order."""
+
+    dayfirst: bool | None = None  # None: no cell settles it
+    proof: str | None = None  # a cell that settles it (31/12/2025)
+    ambiguous: str | None = None  # a cell that reads either way (03/04/2026)
+
+
+def _day_order(cells: list[str | None]) -> _DayOrder:
+    day_proof = month_proof = ambiguous = None
+    for cell in cells:
+        match = _NUMERIC_DATE.match(cell) if cell is not None else None
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        # Dotted dates (28.09.2026) are day-first wherever they are written.
+        if first > 12 or match.group(0)[len(match.group(1))] == ".":
+            day_proof = day_proof or cell
+        elif second > 12:
+            month_proof = month_proof or cell
+        elif first != second:
+            ambiguous = ambiguous or cell
+    # A column with both keeps reading day-first, as it always has.
+    if day_proof is not None:
+        return _DayOrder(True, day_proof, ambiguous)
+    if month_proof is not None:
+        return _DayOrder(False, month_proof, ambiguous)
+    return _DayOrder(None, None, ambiguous)
+
+
+def _mixed(text: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, _DayOrder]:
     codes, uniques = pd.factorize(text)
     cells = [c if _DATE_SHAPE.fullmatch(c) else None for c in (str(u).strip() for u in uniques)]
-    # Dotted dates (28.09.2026) are day-first wherever they are written.
-    dayfirst = any(
-        c is not None and (m := _NUMERIC_DATE.match(c)) is not None
-        and (int(m.group(1)) > 12 or m.group(0)[len(m.group(1))] == ".")
-        for c in cells
-    )
+    order = _day_order(cells)
+    dayfirst = order.dayfirst if order.dayfirst is not None else bool(dayfirst)
     parsed = _parsed_mixed(cells, dayfirst)
     if dayfirst:
         # Day-first is for the a/b/yyyy cells: the parser would also swap the month
@@ -658,7 +708,7 @@ def _mixed(text: pd.Series) -> pd.Series:
             at = np.flatnonzero(year_first)
             parsed[at] = _parsed_mixed([cells[i] for i in at], dayfirst=False)
     table = np.append(parsed, np.datetime64("NaT"))
-    return pd.Series(table[codes], index=text.index, dtype=DATE_DTYPE)
+    return pd.Series(table[codes], index=text.index, dtype=DATE_DTYPE), order
 
 
 def _parsed_mixed(cells: list[str | None], dayfirst: bool) -> np.ndarray:
@@ -667,25 +717,60 @@ def _parsed_mixed(cells: list[str | None], dayfirst: bool) -> np.ndarray:
     return parsed.dt.tz_localize(None).astype(DATE_DTYPE).to_numpy(copy=True)
 
 
-def _dates_per_file(values: pd.Series | None, files: pd.Series | None, name: str,
-                    notes: list[tuple[str, str]], n: int) -> pd.Series:
-    if values is None:
-        return to_datetime(None, n)[0]
+def _dates_per_file(columns: dict[str, pd.Series | None], files: pd.Series | None,
+                    notes: list[tuple[str, str]], n: int) -> dict[str, pd.Series]:
+    """Every date column, read file by file in one day/month order per file."""
     groups = files.reset_index(drop=True) if files is not None else None
     if groups is None or groups.nunique(dropna=False) <= 1:
-        result, bad = to_datetime(values)
-        if bad:
-            file = str(groups.iloc[0]) if groups is not None and len(groups) else ""
-            notes.append((file, f"{bad} value(s) in {name} are not dates; they were left empty"))
-        return result
-    parts = []
+        file = str(groups.iloc[0]) if groups is not None and len(groups) else ""
+        return _file_dates(columns, file, notes, n)
+    parts: dict[str, list[pd.Series]] = {name: [] for name in columns}
     for file, index in groups.groupby(groups, sort=False).groups.items():
-        result, bad = to_datetime(values.loc[index])
+        part = {name: None if values is None else values.loc[index]
+                for name, values in columns.items()}
+        dates = _file_dates(part, str(file), notes, len(index))
+        for name, result in dates.items():
+            parts[name].append(result.set_axis(index))
+    return {name: pd.concat(pieces).reindex(groups.index).astype(DATE_DTYPE)
+            for name, pieces in parts.items()}
+
+
+def _file_dates(columns: dict[str, pd.Series | None], file: str,
+                notes: list[tuple[str, str]], n: int) -> dict[str, pd.Series]:
+    """One file's date columns. An en-GB re-save writes every column day-first, but a
+    column whose days are all 12 or less cannot show it: it follows the column
+    that does (read alone, 10/02/2026 became 2 October beside a 15/03/2026)."""
+    read = {name: _to_datetime(values, n, None) for name, values in columns.items()}
+    orders = {name: order for name, (_, _, order) in read.items()}
+    day = [name for name, order in orders.items() if order.dayfirst is True]
+    month = [name for name, order in orders.items() if order.dayfirst is False]
+    if day and month:
+        notes.append((file, f"{day[0]} is written day first ({orders[day[0]].proof}) but "
+                      f"{month[0]} month first ({orders[month[0]].proof}); each column was "
+                      "read in its own order. Check the dates of this file."))
+    elif day:
+        # Month-first is what an unsettled column was read as: only day-first re-reads.
+        for name, order in orders.items():
+            if order.dayfirst is None and order.ambiguous is not None:
+                read[name] = _to_datetime(columns[name], n, True)
+    elif not month:
+        guessed = [(name, order.ambiguous) for name, (_, _, order) in read.items()
+                   if order.ambiguous is not None]
+        if guessed:
+            cell = guessed[0][1]
+            as_read = _mixed(pd.Series([cell], dtype=TEXT_DTYPE))[0].iloc[0]
+            notes.append((file, f"the dates in {', '.join(name for name, _ in guessed)} "
+                          "could be day/month or month/day (no day above 12, as in "
+                          f"{cell}); they were read month first ({as_read:%Y-%m-%d}). If the "
+                          "export writes the day first, save it with YYYY-MM-DD dates and "
+                          "read it again."))
+    out = {}
+    for name, (result, bad, _) in read.items():
         if bad:
-            notes.append((str(file), f"{bad} value(s) in {name} are not dates; "
+            notes.append((file, f"{bad} value(s) in {name} are not dates; "
                           "they were left empty"))
-        parts.append(result)
-    return pd.concat(parts).reindex(values.index).astype(DATE_DTYPE)
+        out[name] = result
+    return out
 
 
 # --- merging -------------------------------------------------------------------------

@@ -6,7 +6,8 @@ This module owns the file system side of the reader (formats.md section 2):
 * encodings: BOM sniffing (UTF-16 LE/BE, UTF-8 with signature), UTF-8, and a
   Windows-1252 fallback that is reported as a warning;
 * dialect: the delimiter is sniffed from the header; preamble lines before the
-  header are found by looking for a known header signature;
+  header are found by looking for a known header signature, or for any other
+  table as the lines above the row right above its first link or domain;
 * parsing: pandas' C engine (quotes, embedded newlines); rows with the wrong
   number of fields are skipped, counted and reported, never fatal;
 * vendor detection (:mod:`disavow.vendors`) and renaming to canonical columns,
@@ -103,17 +104,28 @@ _BARE_DOMAIN = re.compile(
     r"^\s*(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?\s*$",
     re.IGNORECASE,
 )
-_INTEGER = re.compile(r"^\s*\d{1,3}(?:[,.\u00a0 ]\d{3})*\s*$|^\s*\d+\s*$")
+# What groups the thousands of a number: a comma, a dot, a space, a no-break space, the
+# narrow one current fr-FR writes (U+202F), a thin one, or an apostrophe (de-CH 1'240, 1’240).
+_GROUP_MARKS = ",.\u00a0\u202f\u2009 '\u2019"
+_INTEGER = re.compile(rf"^\s*\d{{1,3}}(?:[{_GROUP_MARKS}]\d{{3}})*\s*$|^\s*\d+\s*$")
 _DATEISH = re.compile(
     r"^\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: .*)?"
     r"|[^\W\d_]{3,}\.? \d{1,2}, \d{4}|\d{1,2} [^\W\d_]{3,}\.? \d{4})\s*$"
 )
 # A number as a cell may write it (12, 1,240, 2.500.000, 0,5, 12%); a dotted quad
 # (an IP address) is no number.
-_NUMBER_CELL = re.compile(r"^\s*[+-]?\d+(?:[.,\u00a0 ]\d+){0,2}\s*%?\s*$")
+_NUMBER_CELL = re.compile(rf"^\s*[+-]?\d+(?:[{_GROUP_MARKS}]\d+){{0,2}}\s*%?\s*$")
 # Headers that name a column of links in one list and a count of them in another.
 _COUNT_NAMES = frozenset(v.header_key(n) for n in ("backlinks", "links", "link", "backlink"))
-_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$")
+# A comma no reading as a thousands separator explains (12,5, 0,25, 1.234,5), and the same
+# for a dot (3.5, 12.25, 1,234.5): 1,000 and 1.000 could be either.
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\.\d{3})+,\d+\s*%?\s*$"
+                            r"|^\s*-?\d+,(?:\d{1,2}|\d{4,})\s*%?\s*$")
+_THOUSANDS_DOTS = re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})+\s*$")  # 1.240, 2.500.000
+_THOUSANDS_COMMAS = re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3}){2,}\s*$")  # 1,234,567
+_DOTTED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+_DECIMAL_DOT = re.compile(r"^\s*-?\d{1,3}(?:,\d{3})+\.\d+\s*%?\s*$"
+                          r"|^\s*-?\d+\.(?:\d{1,2}|\d{4,})\s*%?\s*$")
 _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 
 
@@ -562,6 +574,8 @@ class _Dialect:
     # decimal comma of 2,2 into 22. A number column with a comma stays text and
     # normalize.to_number decides, from the whole column, what its commas mean.
     thousands: str | None = None
+    # Number columns whose cells the decimal mark above would misread: read as text.
+    text_numbers: set[int] = field(default_factory=set)
 
 
 def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
@@ -590,11 +604,25 @@ def _read_source(source: _Source, unread: frozenset[str]) -> tuple[pd.DataFrame,
     if plan.pasted:
         return _read_pasted(source, plan, dialect, warnings_, unread)
     if dialect.delimiter == ";":
-        sample = [cell for rec in plan.data_rows for cell in rec]
-        if any(_DECIMAL_COMMA.match(c) for c in sample):
-            dialect.decimal, dialect.thousands = ",", "."
+        _choose_decimal_mark(plan, dialect)
     frame, report = _parse(source, plan, dialect, warnings_, unread)
     return frame, report
+
+
+def _choose_decimal_mark(plan: _Plan, dialect: _Dialect) -> None:
+    """Read a ``;`` file with decimal commas when its number columns write them.
+
+    Only number columns are looked at: a ``1,000`` anchor or ``301,200`` redirect
+    codes made every decimal 10-100 times too large (DR 55.5 read as 555). A
+    number column whose cells write a decimal dot (a de-CH re-save: ``;`` and
+    ``3.5``) stays text, for :func:`disavow.normalize.to_number` to read alone.
+    """
+    numbers = {i: [r[i] for r in plan.data_rows if len(r) > i] for c, i in plan.mapping
+               if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
+    if any(_DECIMAL_COMMA.match(cell) for cells in numbers.values() for cell in cells):
+        dialect.decimal, dialect.thousands = ",", "."
+        dialect.text_numbers = {i for i, cells in numbers.items()
+                                if any(_DECIMAL_DOT.match(cell) for cell in cells)}
 
 
 def _sniff_encoding(head: bytes, label: str) -> tuple[str, str, str]:
@@ -755,18 +783,19 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
             continue
         return plan
     # 2. No vendor header: decide by shape and content.
-    delimiter = _guess_delimiter(records) or _header_delimiter(records)
+    delimiter, header_at = _table_header(records)
     recs = records[delimiter or ","]
-    rows = [r for r, _ in recs if any(c.strip() for c in r)]
-    if not rows:
+    filled = [i for i, (r, _) in enumerate(recs) if any(c.strip() for c in r)]
+    if not filled:
         raise InputFormatError(
             f"{source.label} has no rows to read. Expected {_expected_short()}. Export the "
             "report again and pass the new file."
         )
-    first_index = next(i for i, (r, _) in enumerate(recs) if any(c.strip() for c in r))
+    first_index = filled[header_at]
+    rows = [recs[i][0] for i in filled[header_at:]]
     skip = recs[first_index - 1][1] if first_index else 0
     if delimiter is None:
-        return _plan_single_column(rows, skip, source)
+        return _plan_single_column(rows, skip, source, records)
     header, data = rows[0], rows[1:]
     width = len(header)
     content = _plan_by_content(header, data, delimiter, skip, source)
@@ -823,21 +852,77 @@ def _delimiter_order(records: dict[str, list[tuple[list[str], int]]]) -> list[st
     return sorted(_DELIMITERS, key=width, reverse=True)
 
 
+def _filled_rows(records: list[tuple[list[str], int]]) -> list[list[str]]:
+    return [r for r, _ in records if any(c.strip() for c in r)]
+
+
 def _guess_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | None:
     """The delimiter splitting the first rows most consistently; None: one column."""
     best, best_score = None, 1.0
     for delimiter in _DELIMITERS:
-        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)][:20]
-        if not rows:
-            continue
-        first = len(rows[0])
-        if first < 2:
-            continue
-        consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
-        score = first * consistent
-        if consistent >= 0.6 and score > best_score:
+        score = _split_score(_filled_rows(records[delimiter])[:20])
+        if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _split_score(rows: list[list[str]]) -> float:
+    """How well the first row's width fits the rows (0: not a table): its width,
+    times the share of rows that fit it when at least 60% do."""
+    if not rows or len(rows[0]) < 2:
+        return 0.0
+    consistent = sum(_fits_header(r, rows[0]) for r in rows) / len(rows)
+    return len(rows[0]) * consistent if consistent >= 0.6 else 0.0
+
+
+def _table_header(records: dict[str, list[tuple[list[str], int]]]) -> tuple[str | None, int]:
+    """The delimiter of a table without a vendor header (None: one column), and which
+    of its non-blank rows is the header.
+
+    A header is the first row, unless the rows above the first row of links or
+    domains are a title or notes (a report's name, an export date): then it is
+    the row right above the data, as far down as a vendor header is looked for
+    (formats.md section 2 rule 6). Split from the first line instead, such a file
+    was a one-column list, each whole row (cells glued by commas) one URL.
+    """
+    top = _guess_delimiter(records) or _header_delimiter(records)
+    if top is not None:
+        first = _filled_rows(records[top])[0]
+        if _is_data_row(first) or any(c.canonical in (s.SOURCE_URL, s.DOMAIN)
+                                      for c, _ in _map_columns(first, v.GENERIC_COLUMNS)):
+            return top, 0
+    best: tuple[float, int, str] | None = None
+    for delimiter in _DELIMITERS:
+        rows = _filled_rows(records[delimiter])[: _PREAMBLE_MAX + 1]
+        data_at = next((i for i, r in enumerate(rows) if _is_data_row(r)), 0)
+        if data_at == 0:
+            continue
+        header_at = data_at - 1
+        header = rows[header_at]
+        score = _split_score(rows[header_at : header_at + 20])
+        if not score and _names_link_columns(header) > 1:
+            score = 1.0  # ragged rows under named columns: still a table (_header_delimiter)
+        if score and (best is None or (score, -header_at) > best[:2]):
+            best = (score, -header_at, delimiter)
+    if best is not None:
+        return best[2], -best[1]
+    return top, 0
+
+
+def _is_data_row(row: list[str]) -> bool:
+    """Whether a row holds a link or a domain: no header, title or note does."""
+    return any(_URLISH.match(c) or _BARE_DOMAIN.match(c) for c in row if c.strip())
+
+
+def _names_link_columns(row: list[str]) -> int:
+    """How many known columns a row names, if one of them is the linking pages or
+    domains (0 otherwise)."""
+    if len(row) < 2:
+        return 0
+    mapping = _map_columns(row, v.GENERIC_COLUMNS)
+    if not any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+        return 0
+    return len({i for _, i in mapping})
 
 
 def _fits_header(row: list[str], header: list[str]) -> bool:
@@ -868,18 +953,35 @@ def _header_delimiter(records: dict[str, list[tuple[list[str], int]]]) -> str | 
     """
     best, most = None, 1
     for delimiter in _DELIMITERS:
-        rows = [r for r, _ in records[delimiter] if any(c.strip() for c in r)]
-        if not rows or len(rows[0]) < 2:
-            continue
-        mapping = _map_columns(rows[0], v.GENERIC_COLUMNS)
-        known = len({i for _, i in mapping})
-        if known > most and any(c.canonical in (s.SOURCE_URL, s.DOMAIN) for c, _ in mapping):
+        rows = _filled_rows(records[delimiter])
+        known = _names_link_columns(rows[0]) if rows else 0
+        if known > most:
             best, most = delimiter, known
     return best
 
 
-def _plan_single_column(rows: list[list[str]], skip: int, source: _Source) -> _Plan:
-    """A one-column file: a headerless list of URLs/domains or GSC More sample links."""
+def _plan_single_column(rows: list[list[str]], skip: int, source: _Source,
+                        records: dict[str, list[tuple[list[str], int]]]) -> _Plan:
+    """A one-column file: a headerless list of URLs/domains or GSC More sample links.
+
+    Raises:
+        InputFormatError: the lines are the rows of a table whose header was not
+            found (see :func:`_glued_row`): read as a list, each whole row would
+            become one URL with the other cells glued on.
+    """
+    glued = _glued_row(records)
+    if glued is not None:
+        delimiter, line, example = glued
+        raise InputFormatError(
+            f"{source.label}: its lines hold several fields separated by "
+            f"{_delimiter_words(delimiter)} (line {line}: {example[:120]!r}), but they "
+            "cannot be read as a table: no header row above them names the column of linking "
+            "pages and another known column, and the rows do not all have the header's "
+            "number of fields. Read as a list, each whole line would become one URL with the "
+            f"other cells glued on. Expected {v.describe_expected()}. Name the columns in "
+            "a header row right above the first row of links (the linking pages 'URL'), "
+            "quote the cells that hold the delimiter, and try again."
+        )
     cells = [r[0].strip() if r else "" for r in rows]
     first, rest = cells[0], cells[1:]
     if _URLISH.match(first) or _BARE_DOMAIN.match(first):
@@ -901,6 +1003,38 @@ def _plan_single_column(rows: list[list[str]], skip: int, source: _Source) -> _P
         f"domain names (first cell: {first[:80]!r}). Expected {v.describe_expected()}. Pass a "
         "file with one URL or domain per line, or a table with a URL column."
     )
+
+
+def _glued_row(records: dict[str, list[tuple[list[str], int]]]
+               ) -> tuple[str, int, str] | None:
+    """(delimiter, line, the line) if most lines that start with a URL or domain go on
+    with more fields after a delimiter, the cells of a table; None for a list.
+
+    A URL may hold a comma or semicolon itself (``/artykul,114,0,27.html``,
+    ``;jsessionid=``), so the fields must look like a table's: a tab, a line
+    above the first link split by the same delimiter (a header), or a date or
+    text with a space after it, which a URL does not hold.
+    """
+    for delimiter in _DELIMITERS:
+        recs = [(r, line) for r, line in records[delimiter] if any(c.strip() for c in r)]
+        starts = [(r, line) for r, line in recs
+                  if _URLISH.match(r[0]) or _BARE_DOMAIN.match(r[0])]
+        split = [(r, line) for r, line in starts if len(r) > 1 and any(c.strip() for c in r[1:])]
+        if not split or 2 * len(split) <= len(starts):
+            continue
+        above = [r for r, _ in recs[: next(i for i, (r, _) in enumerate(recs)
+                                           if _is_data_row(r))]]
+        named = bool(above) and sum(bool(c.strip()) for c in above[-1]) > 1
+        tails = [c.strip() for r, _ in split for c in r[1:] if c.strip()]
+        table_like = any(_DATEISH.match(c) or any(ch.isspace() for ch in c) for c in tails)
+        if delimiter == "\t" or named or table_like:
+            row, line = split[0]
+            return delimiter, line, delimiter.join(row)
+    return None
+
+
+def _delimiter_words(delimiter: str) -> str:
+    return {"\t": "tabs", ",": "commas", ";": "semicolons", "|": "'|'"}[delimiter]
 
 
 def _plan_by_content(header: list[str], data: list[list[str]], delimiter: str, skip: int,
@@ -1042,12 +1176,12 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     counts = {i for c, i in plan.mapping
               if c.canonical in _COUNT_COLUMNS and c.kind == v.VALUE} - unconverted
     dotted = {i for i in counts if any(len(r) > i and "." in r[i] for r in plan.data_rows)}
-    if dialect.delimiter == ";":
-        # The separator of a spreadsheet saved where the comma is the decimal mark,
-        # and the dot groups thousands: a 2.000 further down than the rows sniffed
-        # would be read as 2, which no later check can tell from a true 2.
+    if dialect.delimiter == ";" or _dots_group_thousands(plan):
+        # A spreadsheet saved where the comma is the decimal mark and the dot groups
+        # thousands: a 2.000 further down than the rows sniffed would be read as 2,
+        # which a count column with an empty cell cannot tell from a true 2.
         dotted = counts
-    for i in dotted:
+    for i in dotted | (dialect.text_numbers - unconverted):
         dtype[names[i]] = "str"
     kwargs: dict[str, object] = {
         "header": 0 if plan.has_header else None,
@@ -1082,12 +1216,23 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         kwargs.update(names=names, header=None,
                       skiprows=plan.skiprows + (1 if plan.has_header else 0))
     frame, bad, cut = _read_csv(source, dialect, kwargs, notes)
-    late = [names[i] for i in sorted(counts - dotted) if _has_fraction(frame[names[i]])]
+    # A dot further down a count column: a fraction (1.500 read as 1.5), or floats in
+    # a column with no empty cell (only a dot or an exponent makes pandas read one,
+    # as 3.000 read as 3.0). Rare: a European re-save whose first rows are below 1000.
+    floats = [i for i in sorted(counts - dotted) if frame[names[i]].dtype.kind == "f"]
+    late = [i for i in floats if _has_fraction(frame[names[i]])
+            or (len(frame) and frame[names[i]].notna().all())]
     if late:
-        # A dot further down a count column: read the file again with it as text.
-        # Rare (a European re-save whose first rows are all below 1000).
-        kwargs["dtype"] = {**dtype, **dict.fromkeys(late, "str")}
+        # Read the file again with them as text, and with every count column that an
+        # empty cell made floats, whose 3.000 no check can tell from a 3.
+        first = frame
+        kwargs["dtype"] = {**dtype, **{names[i]: "str" for i in floats}}
         frame, bad, cut = _read_csv(source, dialect, kwargs, [])
+        if not _thousands_dotted(frame[names[i]] for i in late):
+            # The late dots are decimals (1.5): so would those columns' be.
+            for i in set(floats) - set(late):
+                frame[names[i]] = first[names[i]]
+        del first
     report = FileReport(
         path=source.label, format=plan.format, encoding=dialect.shown,
         delimiter=_delimiter_name(dialect.delimiter if width > 1 else None),
@@ -1162,6 +1307,34 @@ def _drop_wide_rows(frame: pd.DataFrame, width: int, extra: list[str],
                             for j in np.flatnonzero(wide)])
         frame = frame.loc[~wide].reset_index(drop=True)
     return frame.drop(columns=present), bad
+
+
+def _dots_group_thousands(plan: _Plan) -> bool:
+    """Whether the first rows write numbers as a spreadsheet does where the dot groups
+    thousands: a count written 1.240, a decimal comma (12,5) or a dotted date
+    (10.08.2023), and no decimal dot (3.5) or grouping comma (1,240,000)."""
+    kinds = {i: c.canonical for c, i in plan.mapping if c.kind == v.VALUE}
+    dots = commas = False
+    for row in plan.data_rows:
+        for i, cell in enumerate(row):
+            kind = kinds.get(i)
+            if kind in _NUMBER_COLUMNS:
+                if (kind in _COUNT_COLUMNS and _THOUSANDS_DOTS.match(cell)) \
+                        or _DECIMAL_COMMA.match(cell):
+                    dots = True
+                elif _DECIMAL_DOT.match(cell) or _THOUSANDS_COMMAS.match(cell):
+                    commas = True
+            elif kind in s.DATE_COLUMNS and _DOTTED_DATE.match(cell):
+                dots = True
+    return dots and not commas
+
+
+def _thousands_dotted(columns: Iterator[pd.Series]) -> bool:
+    """Whether every dotted cell of these text columns groups thousands (1.500), and
+    there is one."""
+    dotted = [cell for column in columns for cell in column.dropna().unique()
+              if "." in cell]
+    return bool(dotted) and all(_THOUSANDS_DOTS.match(cell) for cell in dotted)
 
 
 def _has_fraction(column: pd.Series) -> bool:

@@ -272,6 +272,82 @@ def test_day_first_is_decided_per_file(tmp_path: Path):
         "https://a.example.com/": 3, "https://b.example.com/": 4, "https://c.example.com/": 4}
 
 
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_date_column_that_cannot_show_its_order_follows_the_one_that_does(
+        tmp_path: Path, delimiter: str):
+    # An Ahrefs export re-saved by Excel in en-GB: First seen has no day above 12.
+    export = tmp_path / "ahrefs_gb.csv"
+    export.write_text(delimiter.join(["Referring page URL", "Target URL", "First seen",
+                                      "Last seen"]) + "\n"
+                      + delimiter.join(["https://spam.example/a", "https://example.com/",
+                                        "10/02/2026 09:00", "15/03/2026 10:00"]) + "\n"
+                      + delimiter.join(["https://good.example/b", "https://example.com/",
+                                        "05/11/2024 08:00", "31/12/2025 23:59"]) + "\n")
+    result = read_exports([export])
+    assert result.links[s.FIRST_SEEN].tolist() == [pd.Timestamp("2026-02-10 09:00"),
+                                                   pd.Timestamp("2024-11-05 08:00")]
+    assert result.links[s.LAST_SEEN].tolist() == [pd.Timestamp("2026-03-15 10:00"),
+                                                  pd.Timestamp("2025-12-31 23:59")]
+    assert not any("day" in w for w in result.reports[0].warnings)
+
+
+def test_date_columns_that_contradict_each_other_keep_their_own_order_with_a_warning(
+        tmp_path: Path):
+    export = tmp_path / "mixed.csv"
+    export.write_text("URL,First seen,Last seen\nhttps://a.example.com/,13/04/2026,05/16/2026\n"
+                      "https://b.example.com/,03/04/2026,05/06/2026\n")
+    result = read_exports([export])
+    assert result.links[s.FIRST_SEEN].dt.month.tolist() == [4, 4]
+    assert result.links[s.LAST_SEEN].dt.month.tolist() == [5, 5]
+    (warning,) = [w for w in result.reports[0].warnings if "day" in w]
+    assert "first_seen is written day first (13/04/2026)" in warning
+    assert "last_seen month first (05/16/2026)" in warning
+
+
+def test_dates_that_read_either_way_are_read_month_first_with_a_warning(tmp_path: Path):
+    guessed = tmp_path / "guessed.csv"
+    guessed.write_text("URL,First seen,Last seen\nhttps://a.example.com/,03/04/2026,05/06/2026\n"
+                       "https://b.example.com/,01/01/2026,\n")
+    result = read_exports([guessed])
+    assert result.links[s.FIRST_SEEN].tolist() == [pd.Timestamp("2026-03-04"),
+                                                   pd.Timestamp("2026-01-01")]
+    (warning,) = [w for w in result.reports[0].warnings if "day" in w]
+    assert "first_seen, last_seen" in warning and "month first (2026-03-04)" in warning
+    # No warning when a cell shows the order (US: 3/14), or no date could be read otherwise.
+    for name, cells in (("us.csv", "03/04/2026,3/14/2026"), ("same.csv", "03/03/2026,"),
+                        ("text.csv", '"Sep 3, 2026",2026-04-03')):
+        export = tmp_path / name
+        export.write_text(f"URL,First seen,Last seen\nhttps://a.example.com/,{cells}\n")
+        assert not any("day" in w for w in read_exports([export]).reports[0].warnings), name
+
+
+def test_the_day_order_of_one_zip_member_does_not_decide_another(tmp_path: Path):
+    import zipfile
+    archive = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("gb.csv", "URL,First seen\nhttps://a.example.com/,25/04/2026\n")
+        zf.writestr("us.csv", "URL,First seen\nhttps://b.example.com/,03/04/2026\n")
+    links = read_exports([archive]).links.set_index(s.SOURCE_URL)
+    assert links[s.FIRST_SEEN].to_dict() == {"https://a.example.com/": pd.Timestamp("2026-04-25"),
+                                             "https://b.example.com/": pd.Timestamp("2026-03-04")}
+
+
+def test_to_datetime_takes_the_files_order_only_where_its_cells_do_not_settle_it():
+    ambiguous = pd.Series(["03/04/2026", "05/06/2026"])
+    assert to_datetime(ambiguous, dayfirst=True)[0].dt.month.tolist() == [4, 6]
+    assert to_datetime(ambiguous)[0].dt.month.tolist() == [3, 5]
+    settled = pd.Series(["03/04/2026", "05/16/2026"])
+    assert to_datetime(settled, dayfirst=True)[0].dt.month.tolist() == [3, 5]
+
+
+def test_thousands_grouped_with_narrow_spaces_or_apostrophes_are_numbers():
+    # fr-FR writes a narrow no-break space (U+202F), de-CH an apostrophe.
+    cells = ["1\u202f234\u202f567", "1'234", "1\u2019500", "12\u2009345", "'083", "1'234.5"]
+    numbers, bad = to_number(pd.Series(cells))
+    assert numbers.tolist() == [1234567.0, 1234.0, 1500.0, 12345.0, 83.0, 1234.5]
+    assert not bad.any()
+
+
 def test_value_helpers():
     assert to_bool(pd.Series([True, False])).dtype == "boolean"
     assert to_bool(pd.Series([1.0, 0.0, np.nan])).tolist() == [True, False, pd.NA]

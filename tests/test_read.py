@@ -710,6 +710,85 @@ def test_generic_csv_found_by_content(tmp_path: Path):
     assert result.links[s.DOMAIN].tolist() == ["example.com", "example.org"]
 
 
+# --- a title or notes above a table with no vendor header ------------------------------
+
+# Each file starts with a title line (one with a comma too), then a header no vendor
+# signature names: the header is the row right above the first link or domain.
+_TITLED = {
+    "gsc_latest_links_de.csv": (
+        "Externe Links – example.com\nVerweisende Seite,Zuletzt gecrawlt\n"
+        "https://spam.example/casino/page1.html,03.10.2026\nhttps://www.forum.com/t/1,02.01.2026\n",
+        Format.GSC_LATEST_LINKS,
+        {s.SOURCE_URL: ["https://spam.example/casino/page1.html", "https://www.forum.com/t/1"],
+         s.LAST_SEEN: [T("2026-10-03"), T("2026-01-02")]}),
+    "generic.csv": (
+        "My backlink list\nURL,Anchor,DA,First seen\nhttps://spam.example/a,buy,3,25.11.2026\n"
+        "https://b.example.org/,home,40,02.01.2026\n",
+        Format.GENERIC,
+        {s.SOURCE_URL: ["https://spam.example/a", "https://b.example.org/"],
+         s.ANCHOR: ["buy", "home"], s.MOZ_DOMAIN_AUTHORITY: [3.0, 40.0],
+         s.FIRST_SEEN: [T("2026-11-25"), T("2026-01-02")]}),
+    "top_linking_sites_de.csv": (
+        "Top linking sites\n\nWebsite,Verweisende Seiten,Zielseiten\nspam.example,1.240,3\n"
+        "forum.com,12,1\n",
+        Format.GSC_TOP_SITES,
+        {s.DOMAIN: ["spam.example", "forum.com"], s.LINK_COUNT: [1240.0, 12.0]}),
+    "title_with_a_comma.csv": (
+        "Links to example.com, last 3 months\nSeite,Datum\n"
+        "https://a.example.com/1,03.10.2026\nhttps://b.example.com/1,04.10.2026\n",
+        Format.GSC_LATEST_LINKS,
+        {s.SOURCE_URL: ["https://a.example.com/1", "https://b.example.com/1"],
+         s.LAST_SEEN: [T("2026-10-03"), T("2026-10-04")]}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TITLED))
+def test_a_header_below_a_title_line_is_found_for_any_table(tmp_path: Path, name: str):
+    text, fmt, expected = _TITLED[name]
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert report.format is fmt and report.delimiter == ","
+    assert report.rows_read == 2 and report.rows_skipped == 0
+    for column, values in expected.items():
+        assert result.links[column].tolist() == values
+
+
+def test_a_header_below_a_title_row_of_a_sheet_is_found(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "audit.xlsx", {"Sheet1": [
+        ["Backlink audit – example.com"], [], ["URL", "Anchor", "DA"],
+        ["https://spam.example/a", "buy", 3], ["https://b.example.org/", "home", 40]]})
+    result = read_exports([path])
+    assert result.reports[0].format is Format.GENERIC
+    assert result.links[s.SOURCE_URL].tolist() == ["https://spam.example/a",
+                                                   "https://b.example.org/"]
+    assert result.links[s.ANCHOR].tolist() == ["buy", "home"]
+
+
+@pytest.mark.parametrize("text", [
+    # a header that names only the URL column, over rows whose anchors hold commas
+    "Backlinks export\nURL,Notes\n" + "".join(
+        f"https://s{i}.example.com/,{'hello, world' if i % 2 else 'hi'}\n" for i in range(6)),
+    # rows of uneven width split by tabs, with no header at all
+    "".join(f"https://s{i}.example.com/\t{i}" + "\tx" * (i % 3) + "\n" for i in range(6)),
+])
+def test_a_table_that_cannot_be_split_is_refused_not_read_as_glued_urls(tmp_path: Path,
+                                                                        text: str):
+    path = tmp_path / "links.csv"
+    path.write_text(text, "utf-8")
+    message = _error(path)
+    assert "several fields" in message and "one URL" in message and "'URL'" in message
+
+
+def test_urls_with_commas_in_their_path_are_still_a_list(tmp_path: Path):
+    path = tmp_path / "sample_links.csv"
+    urls = [f"https://wiadomosci.gazeta.example/wiadomosci/7,114884,2712345{i},title.html"
+            for i in range(5)]
+    path.write_text("URL\n" + "\n".join(urls) + "\n", "utf-8")
+    assert read_exports([path]).links[s.SOURCE_URL].tolist() == urls
+
+
 def test_generic_domain_column(tmp_path: Path):
     path = tmp_path / "domains.csv"
     path.write_text("Referring Domain,DR\nspam.example.com,4\nexample.org,90\n")
@@ -1079,6 +1158,33 @@ def test_a_decimal_comma_below_the_sniffed_rows_is_a_decimal(tmp_path: Path):
     assert links[s.AHREFS_DOMAIN_RATING].tolist()[-2:] == [69.0, 12.5]
 
 
+@pytest.mark.parametrize(("header", "first", "second"), [
+    ("Redirect Chain status codes", "301,200", ""),  # a column no number is read from
+    ("Anchor", "1,000", "b"),  # an anchor that looks like a decimal comma
+], ids=["redirect codes", "anchor"])
+def test_a_comma_outside_the_number_columns_leaves_their_decimal_dots(
+        tmp_path: Path, header: str, first: str, second: str):
+    # Semicolons with decimal dots: what Excel writes in de-CH, fr-CH and it-CH.
+    export = tmp_path / "ahrefs_ch.csv"
+    export.write_text(f"Referring page URL;Domain rating;UR;Target URL;{header}\n"
+                      f"https://a.example.com/1;12;3.5;https://example.com/;{first}\n"
+                      f"https://b.example.com/2;55.5;12.25;https://example.com/;{second}\n",
+                      "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [12.0, 55.5]
+    assert links[s.AHREFS_URL_RATING].tolist() == [3.5, 12.25]
+
+
+def test_number_columns_of_one_semicolon_file_keep_their_own_decimal_mark(tmp_path: Path):
+    export = tmp_path / "mixed.csv"
+    export.write_text("Referring page URL;Domain rating;UR;Domain traffic\n"
+                      "https://a.example.com/1;55,5;3.5;1.000\n"
+                      "https://b.example.com/2;12;12.25;1,000\n", "utf-8")
+    links = read_exports([export]).links
+    assert links[s.AHREFS_DOMAIN_RATING].tolist() == [55.5, 12.0]
+    assert links[s.AHREFS_URL_RATING].tolist() == [3.5, 12.25]
+
+
 def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
     # Search Console's Top linking sites re-saved by Excel in German, and in Italian.
     semicolon = tmp_path / "top_de.csv"
@@ -1102,6 +1208,78 @@ def test_dot_grouped_counts_in_a_european_export(tmp_path: Path):
                    + "round.example;2.000;7\r\n", "utf-8")
     assert far.stat().st_size > 100_000
     assert read_exports([far]).links[s.LINK_COUNT].tolist()[-2:] == [599.0, 2000.0]
+
+
+def _late_rows(cells: dict[int, dict[str, str]], n: int = 100) -> list[list[str]]:
+    """Ahrefs rows whose cells are whole numbers but for ``cells`` (row -> column -> cell)."""
+    rows = []
+    for i in range(n):
+        row = {"Referring page URL": f"https://s{i}.example.com/p", "Domain rating": "10",
+               "Domain traffic": str(100 + i), "External links": str(10 + i),
+               "Linked domains": "" if i % 7 == 0 else str(i)}
+        row.update(cells.get(i, {}))
+        rows.append(list(row.values()))
+    return rows
+
+
+_LATE_HEADER = ["Referring page URL", "Domain rating", "Domain traffic", "External links",
+                "Linked domains"]
+
+
+def test_a_thousands_dot_past_the_sniffed_rows_is_read_as_thousands(tmp_path: Path):
+    # Excel's "Unicode text" in de-DE: every row sniffed is below 1000, then 3.000.
+    late = {85: {"Domain traffic": "3.000", "Domain rating": "3.000"},
+            90: {"External links": "1.500"}, 95: {"Linked domains": "2.000"}}
+    export = tmp_path / "late_dots.txt"
+    export.write_bytes("\r\n".join("\t".join(r) for r in [_LATE_HEADER, *_late_rows(late)])
+                       .encode("utf-16"))
+    links = read_exports([export]).links
+    assert links.loc[85, s.AHREFS_DOMAIN_TRAFFIC] == 3000.0
+    assert links.loc[90, s.EXTERNAL_LINKS] == 1500.0
+    assert links.loc[95, s.LINKED_DOMAINS] == 2000.0  # a column with empty cells, too
+    assert links.loc[85, s.AHREFS_DOMAIN_RATING] == 3.0  # a rating is no count
+    assert links.loc[84, s.AHREFS_DOMAIN_TRAFFIC] == 184.0
+
+
+def test_a_late_thousands_dot_in_a_file_whose_first_rows_show_its_locale(tmp_path: Path):
+    # Google Sheets in German: commas between quoted fields, a decimal comma in the
+    # first rows, and 2.000 far below in a column with empty cells.
+    rows = _late_rows({1: {"Domain rating": "2,5"}, 95: {"Linked domains": "2.000"}})
+    export = tmp_path / "late_dots.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([_LATE_HEADER, *rows])
+    links = read_exports([export]).links
+    assert links.loc[95, s.LINKED_DOMAINS] == 2000.0
+    assert links.loc[1, s.AHREFS_DOMAIN_RATING] == 2.5
+
+
+def test_a_late_decimal_dot_in_a_count_column_leaves_the_others_floats(tmp_path: Path):
+    # An export written with decimal dots: 1.5 further down is a decimal, and so is
+    # what the other count columns hold.
+    rows = _late_rows({1: {"Domain rating": "2.5"}, 90: {"External links": "1.5"},
+                       95: {"Linked domains": "2.000"}})
+    export = tmp_path / "late_decimals.csv"
+    export.write_text("\n".join(",".join(r) for r in [_LATE_HEADER, *rows]) + "\n", "utf-8")
+    links = read_exports([export]).links
+    assert links.loc[90, s.EXTERNAL_LINKS] == 1.5
+    assert links.loc[95, s.LINKED_DOMAINS] == 2.0
+
+
+def test_counts_grouped_with_narrow_spaces_or_apostrophes_are_read(tmp_path: Path):
+    french = tmp_path / "top_fr.csv"  # Search Console's Top linking sites, French UI
+    french.write_text("Site,Pages avec lien,Pages cibles\nspam.example,1\u202f240,3\n"
+                      "x.blogspot.com,12,1\nforum.example,12\u202f345,10\n", "utf-8")
+    result = read_exports([french])
+    assert result.reports[0].format is Format.GSC_TOP_SITES
+    assert result.links[s.LINK_COUNT].tolist() == [1240.0, 12.0, 12345.0]
+    swiss = tmp_path / "ahrefs_ch.csv"  # an Excel re-save in de-CH
+    swiss.write_text("Referring page URL;Domain rating;UR;Domain traffic;External links\n"
+                     "https://a.example.com/1;12;3.5;1'234'567;1\u2019500\n"
+                     "https://b.example.com/2;55;0;98'765;2\n", "utf-8")
+    result = read_exports([swiss])
+    assert result.links[s.AHREFS_DOMAIN_TRAFFIC].tolist() == [1234567.0, 98765.0]
+    assert result.links[s.EXTERNAL_LINKS].tolist() == [1500.0, 2.0]
+    assert not any("not numbers" in w for w in result.reports[0].warnings)
 
 
 def test_a_backlinks_column_of_numbers_is_a_count_not_the_linking_pages(tmp_path: Path):
