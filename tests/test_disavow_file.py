@@ -969,6 +969,30 @@ def test_diff_reports_what_an_upload_would_un_disavow():
     assert (same.added, same.removed, same.unchanged) == ((), (), 4)
 
 
+def test_diff_counts_only_entries_google_surely_reads_as_a_merge_does():
+    old = parse_disavow("DOMAIN:a.com\n  domain:b.com\nhttp://c.com/\n")
+    merged = merge_disavow(old, ["a.com", "b.com"])
+    diff = diff_disavow(old, parse_disavow(merged.text))
+    # What the merge wrote again is added, not unchanged: the old forms may be ignored.
+    assert diff.added == tuple(e.line for e in merged.added) == ("domain:a.com", "domain:b.com")
+    assert (diff.removed, diff.unchanged) == ((), 1)
+    assert [(d.line, d.text) for d in diff.new_doubtful] == [(1, "DOMAIN:a.com"),
+                                                             (2, "  domain:b.com")]
+    assert diff.old_doubtful_dropped == ()
+
+
+def test_diff_calls_an_entry_kept_only_in_a_doubtful_form_un_disavowed():
+    diff = diff_disavow(parse_disavow("domain:a.com\nhttp://b.com/\n"),
+                        parse_disavow("DOMAIN:a.com.\nhttp://b.com/\n"))
+    assert (diff.added, diff.removed, diff.unchanged) == ((), ("domain:a.com",), 1)
+    assert diff.un_disavowed == ("domain:a.com",)
+    assert [str(d) for d in diff.written_doubtfully] == [
+        "line 1: DOMAIN:a.com. ('domain:' is not in lower case)"]
+    dropped = diff_disavow(parse_disavow("  http://c.com/\ndomain:a.com\n"),
+                           parse_disavow("domain:a.com\n"))
+    assert dropped.removed == () and [d.line for d in dropped.old_doubtful_dropped] == [1]
+
+
 def test_write_disavow_file_verifies_and_refuses_unsafe_targets(tmp_path):
     existing = tmp_path / "current.txt"
     existing.write_bytes(b"# current\r\ndomain:old.com\r\n")
