@@ -86,18 +86,52 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     if why == Why.MOST_LINKS and _ok(_num(row, "n_links")):
         override = (f"{_num(row, 'toxic_links'):.0f} of its {_plural(_num(row, 'n_links'), 'link')}"
                     " are toxic on their own, so the whole domain is listed")
+    listed = _list_reasons(why, _num(row, "n_links"), _num(row, "allowed_links"),
+                           _num(row, "denied_links"), row.get("allowed_by"), row.get("denied_by"))
     risks = _risk_evidence(row, tld_share)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
-    if not risks and not override and decision in _FLAGGED:
+    if not risks and not override and why not in _BY_LIST and decision in _FLAGGED:
         risks = [_weak_evidence(row, tld_share)]
     ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
     if not ordered:
         ordered = ["no strong evidence either way"]
     if row.get("domain_only"):
         ordered.append("known from a domain-level export only: judged on the domain name alone")
-    reasons = ([override] if override else []) + ordered
+    reasons = ([override] if override else []) + listed + ordered
     return reasons[:MAX_REASONS]
+
+
+# Decisions the list entries below a domain made (decide.follow_list_entries): their
+# reason is the list's, not a score's.
+_BY_LIST = (Why.ALLOWED_LINKS, Why.DENIED_LINKS)
+_MAX_ENTRIES_SHOWN = 2
+
+
+def _list_reasons(why: object, n_links: float, allowed: float, denied: float,
+                  allowed_by: object, denied_by: object) -> list[str]:
+    """What ``--deny`` and ``--allow`` entries naming hosts or pages below a domain did
+    to its links, first the deny list's (see :func:`disavow.decide.follow_list_entries`)."""
+    out = []
+    for count, entries, name, verdict in (
+            (denied, denied_by, "deny", "disavowed, but not as a whole domain"
+             if why == Why.DENIED_LINKS else "disavowed"),
+            (allowed, allowed_by, "allow", "never disavowed"
+             if why == Why.ALLOWED_LINKS else "kept")):
+        if not (_ok(count) and count >= 1 and _ok(n_links)):
+            continue
+        k, n = int(count), int(n_links)
+        if k >= n:
+            subject = "its only link is" if n == 1 else f"all {n} of its links are"
+        else:
+            subject = f"{k} of its {n} links {'is' if k == 1 else 'are'}"
+        named = list(entries) if isinstance(entries, (list, tuple)) else []
+        shown = ", ".join(e if len(e) <= 60 else e[:59] + "…"
+                          for e in named[:_MAX_ENTRIES_SHOWN])
+        if len(named) > _MAX_ENTRIES_SHOWN:
+            shown += f" and {len(named) - _MAX_ENTRIES_SHOWN} more"
+        out.append(f"{subject} on your {name} list{f' ({shown})' if shown else ''}: {verdict}")
+    return out
 
 
 def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
@@ -486,6 +520,10 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
 
     # --- put together as domain_reasons does
     toxic_links = columns.numbers("toxic_links")
+    allowed, allowed_array = number("allowed_links")
+    denied, denied_array = number("denied_links")
+    allowed_by, denied_by = values("allowed_by"), values("denied_by")
+    on_list = (allowed_array >= 1) | (denied_array >= 1)
     texts = []
     for i, (why, decision, domain_only) in enumerate(zip(
             values("why"), values(s.DECISION), values("domain_only"), strict=True)):
@@ -493,14 +531,16 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         if why == Why.MOST_LINKS and _ok(n_links[i]):
             override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
                         " are toxic on their own, so the whole domain is listed")
-        if not risks[i] and not override and decision in _FLAGGED:
+        listed = (_list_reasons(why, n_links[i], allowed[i], denied[i], allowed_by[i],
+                                denied_by[i]) if on_list[i] else [])
+        if not risks[i] and not override and why not in _BY_LIST and decision in _FLAGGED:
             risks[i] = [_weak_evidence(_Row(columns, i), tld_share)]
         ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
         if not ordered:
             ordered = ["no strong evidence either way"]
         if domain_only:
             ordered.append("known from a domain-level export only: judged on the domain name alone")
-        reasons = ([override] if override else []) + ordered
+        reasons = ([override] if override else []) + listed + ordered
         texts.append(join_reasons(reasons[:MAX_REASONS]))
     return pd.Series(texts, index=frame.index, dtype=object)
 

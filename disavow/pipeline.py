@@ -28,6 +28,7 @@ from disavow.decide import (
     decide_domains,
     decide_links,
     domain_rows,
+    follow_list_entries,
     kept_entry_conflicts,
     plan_entries,
     promote_domains,
@@ -189,6 +190,7 @@ def score_exports(
         link_domains = domain_rows(links, domains)  # the domain table's rows stay as they are
         links = decide_links(links, domains, policy, link_domains=link_domains)
         domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
+        domains = follow_list_entries(domains, links, policy, link_domains=link_domains)
         domains = _describe_domains(
             domains, usable, links, policy.link_disavow, link_domains=link_domains,
             risky_titles=(link_feats["title_risky_topics"].to_numpy(dtype=float) >= 1

@@ -10,6 +10,7 @@ from disavow.decide import (
     Why,
     decide_domains,
     decide_links,
+    follow_list_entries,
     kept_entry_conflicts,
     plan_entries,
     read_entry_list,
@@ -309,3 +310,44 @@ def test_kept_entry_conflicts_names_old_lines_that_disavow_what_the_policy_keeps
         (1, "the audited site (--site)"), (2, "the audited site (--site)"),
         (3, "on --allow"), (4, "on --allow"), (5, "on --allow"),
         (6, "holds a host or URL on --allow")]
+
+
+def _listed(policy: Policy, scores: dict[str, float], urls: list[str]):
+    """As :func:`_planned`, with the domain rows following the list entries below them."""
+    dom, links, _ = _planned(policy, scores, urls)
+    dom = follow_list_entries(dom, links, policy)
+    return dom, links, plan_entries(dom, links, policy)
+
+
+def test_a_domain_whose_every_link_is_on_a_denied_host_is_disavowed_by_that_entry():
+    policy = Policy(deny=EntryList(domains=frozenset({"www.news.co.uk"})))
+    dom, links, plan = _listed(policy, {"news.co.uk": 0.01},
+                               ["https://www.news.co.uk/a", "https://www.news.co.uk/b"])
+    assert dom.loc["news.co.uk", [s.DECISION, "why"]].tolist() == ["disavow", Why.DENIED_LINKS]
+    assert dom.loc["news.co.uk", ["denied_links", "denied_by"]].tolist() == [2, ("www.news.co.uk",)]
+    # The user named the host: no domain: line for the whole site, no URL line under it.
+    assert (plan.domains, plan.urls, plan.skipped, plan.may_collapse) == (
+        ["www.news.co.uk"], [], [], frozenset())
+
+
+def test_a_domain_whose_every_link_is_allowed_is_kept_without_a_warning():
+    policy = Policy(allow=EntryList(domains=frozenset({"www.spam-links.xyz"})))
+    dom, links, plan = _listed(policy, {"spam-links.xyz": 0.99},
+                               ["https://www.spam-links.xyz/1", "https://www.spam-links.xyz/2"])
+    assert dom.loc["spam-links.xyz", [s.DECISION, "why"]].tolist() == ["keep", Why.ALLOWED_LINKS]
+    assert links[s.DECISION].tolist() == ["keep", "keep"]
+    assert (plan.domains, plan.urls, plan.skipped, plan.notes) == ([], [], [], [])
+
+
+def test_entries_covering_some_links_of_a_domain_leave_its_own_decision():
+    policy = Policy(deny=EntryList(domains=frozenset({"www.news.co.uk"})),
+                    allow=EntryList(urls=frozenset({"https://spam.xyz/keep"})))
+    dom, links, plan = _listed(
+        policy, {"news.co.uk": 0.01, "spam.xyz": 0.99},
+        ["https://www.news.co.uk/a", "https://shop.news.co.uk/b", "https://spam.xyz/keep",
+         "https://spam.xyz/other"])
+    assert dom[s.DECISION].tolist() == ["keep", "disavow"]
+    assert dom["why"].tolist() == [Why.SCORE, Why.SCORE]
+    assert dom["denied_links"].tolist() == [1, 0] and dom["allowed_links"].tolist() == [0, 1]
+    assert dom["allowed_by"].tolist() == [None, ("https://spam.xyz/keep",)]
+    assert plan.domains == ["www.news.co.uk"] and plan.urls == ["https://spam.xyz/other"]

@@ -70,3 +70,25 @@ def test_a_disavowed_domain_without_strong_evidence_names_its_weak_signals():
         "domain name",
         "no single strong signal: the score adds up many weak ones"]
     assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
+
+
+def test_a_domain_decided_by_list_entries_below_it_says_so_first():
+    domains = pd.DataFrame({
+        s.DOMAIN: ["news.co.uk", "spam-links.xyz", "forum.net", "big.org"],
+        s.DECISION: ["disavow", "keep", "keep", "review"],
+        "why": ["denied_links", "allowed_links", "score", "score"],
+        "n_links": [2, 1, 5, 3], "denied_links": [2, 0, 2, 0], "allowed_links": [0, 1, 0, 1],
+        "denied_by": [("www.news.co.uk",), None, ("a.forum.net", "b.forum.net", "c.forum.net"),
+                      None],
+        "allowed_by": [None, ("www.spam-links.xyz",), None, ("https://big.org/ok",)],
+        "share_branded_anchor": [1.0, np.nan, np.nan, np.nan]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert [r.split(" | ")[0] for r in reasons] == [
+        "all 2 of its links are on your deny list (www.news.co.uk): disavowed, but not as a "
+        "whole domain",
+        "its only link is on your allow list (www.spam-links.xyz): never disavowed",
+        "2 of its 5 links are on your deny list (a.forum.net, b.forum.net and 1 more): disavowed",
+        "1 of its 3 links is on your allow list (https://big.org/ok): kept"]
+    assert "no single strong signal" not in reasons[0]
+    assert "no single strong signal" in reasons[3]  # the Review score still needs its reason
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons

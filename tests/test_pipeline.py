@@ -124,6 +124,45 @@ def test_allow_and_deny(tmp_path, model, demo):
     assert "domain:never-seen-before.example" in lines
 
 
+SEMRUSH_HEADER = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
+                  "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
+                  "First seen,Last seen,New link,Lost link")
+
+
+def _semrush_rows(title: str, urls: list[str], anchor: str, external: int, ascore: int) -> str:
+    return "".join(f"{ascore},{title},{url},https://www.brightpaws-vet.co.uk/,{anchor},"
+                   f"{external},5,false,false,false,true,false,false,false,false,2025-05-01,"
+                   "2026-11-10,false,false\n" for url in urls)
+
+
+def test_a_host_entry_on_a_list_decides_the_domain_row_too(tmp_path, model):
+    export = tmp_path / "semrush.csv"
+    export.write_text(SEMRUSH_HEADER + "\n" + _semrush_rows(
+        "Leeds news", ["https://www.yorkshirepost.co.uk/news/vets/",
+                       "https://www.yorkshirepost.co.uk/news/vets-2/"], "Bright Paws", 8, 70)
+        + _semrush_rows("Buy High DA Backlinks", ["http://www.best-seo-links-02.xyz/page/1/",
+                                                  "http://www.best-seo-links-02.xyz/page/2/"],
+                        "vet leeds", 900, 1), "utf-8")
+    deny, allow = tmp_path / "deny.txt", tmp_path / "allow.txt"
+    deny.write_text("www.yorkshirepost.co.uk\n", "utf-8")
+    allow.write_text("www.best-seo-links-02.xyz\n", "utf-8")
+    result = audit([export], site="brightpaws-vet.co.uk", out_dir=tmp_path / "out", model=model,
+                   allow=allow, deny=deny)
+    assert [line for line in result.disavow_text.splitlines() if not line.startswith("#")] == [
+        "domain:www.yorkshirepost.co.uk"]
+    assert "Entries from this run: 1 domain, 0 URLs" in result.disavow_text
+    domains = pd.read_csv(tmp_path / "out" / "domains.csv").set_index(s.DOMAIN)
+    assert domains[s.DECISION].to_dict() == {"yorkshirepost.co.uk": "disavow",
+                                             "best-seo-links-02.xyz": "keep"}
+    assert domains.loc["yorkshirepost.co.uk", s.REASONS].startswith(
+        "all 2 of its links are on your deny list (www.yorkshirepost.co.uk)")
+    assert domains.loc["best-seo-links-02.xyz", s.REASONS].startswith(
+        "all 2 of its links are on your allow list (www.best-seo-links-02.xyz): never disavowed")
+    assert result.summary["counts"]["domain_decisions"] == {"disavow": 1, "review": 0, "keep": 1}
+    assert result.summary["disavow_file"]["not_listed"] == []
+    assert not [w for w in result.summary["warnings"] if "best-seo-links-02.xyz" in w]
+
+
 HOSTILE_ROWS = [
     ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")",
      "<script>alert(1)</script>"),
