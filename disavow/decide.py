@@ -36,6 +36,7 @@ class Why(StrEnum):
     DENYLIST = "denylist"  # --deny: always disavowed
     PROTECTED = "protected_platform"  # established platform: never disavowed as a whole
     DOMAIN = "domain_disavowed"  # a link on a disavowed domain
+    DOMAIN_REVIEW = "domain_under_review"  # a link kept on its own score, on a Review domain
     MOST_LINKS = "most_links_toxic"  # the domain's links are toxic as a whole
     LEVEL = "level"  # --level domain: a toxic link on a kept domain goes to review
     # --allow / --deny entries naming hosts or pages below the domain cover all its links:
@@ -248,6 +249,7 @@ def decide_links(
     on_review = (domain_decision == s.Decision.REVIEW)[link_domains] & (
         decision == s.Decision.KEEP)
     decision[on_review] = s.Decision.REVIEW
+    why[on_review] = Why.DOMAIN_REVIEW  # its own score would keep it
 
     rest = np.flatnonzero(~hard_keep)
     if len(rest):
@@ -310,7 +312,8 @@ def promote_domains(
     domains = domains.copy()
     domains.loc[eligible, s.DECISION] = s.Decision.DISAVOW
     domains.loc[eligible, "why"] = Why.MOST_LINKS
-    on_promoted = np.append(eligible, False)[link_domains] & (links["why"] == Why.SCORE)
+    on_promoted = np.append(eligible, False)[link_domains] & (
+        links["why"].isin([Why.SCORE, Why.DOMAIN_REVIEW]))
     links = links.copy(deep=False)  # copy-on-write: only the changed columns are copied
     links.loc[on_promoted, s.DECISION] = s.Decision.DISAVOW
     links.loc[on_promoted, "why"] = Why.DOMAIN

@@ -34,6 +34,7 @@ _WHY_TEXT = {
         "(spam pages on it are judged one by one)"
     ),
     Why.LEVEL: "toxic on its own, but --level domain writes only domain: lines: please review",
+    Why.DOMAIN_REVIEW: "its referring domain is under review",
     Why.MOST_LINKS: "most of its links are toxic on their own, so the whole domain is listed",
 }
 

@@ -183,6 +183,22 @@ def test_doubtful_domains_with_mostly_toxic_links_are_listed_whole():
     assert plan.urls == ["https://forum.org/member/1", "https://forum.org/member/2"]
 
 
+def test_a_link_reviewed_for_its_domain_says_so_and_follows_it_when_promoted():
+    from disavow.decide import promote_domains
+
+    dom = decide_domains(domains({"doubt.xyz": 0.6}), POLICY)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: [f"http://doubt.xyz/{i}" for i in range(3)],
+        s.SOURCE_HOST: ["doubt.xyz"] * 3, s.DOMAIN: ["doubt.xyz"] * 3,
+        s.SCORE: [0.31, 0.95, 0.97],
+    }), dom, POLICY)
+    assert links[s.DECISION].tolist() == ["review", "disavow", "disavow"]
+    assert links["why"].tolist() == [Why.DOMAIN_REVIEW, Why.SCORE, Why.SCORE]
+    _, links = promote_domains(dom, links, POLICY)
+    assert links[s.DECISION].tolist() == ["disavow"] * 3
+    assert links["why"].tolist() == [Why.DOMAIN] * 3
+
+
 def test_an_explicit_threshold_disavows_no_domain_scoring_less():
     from disavow.decide import promote_domains
 

@@ -92,3 +92,10 @@ def test_a_domain_decided_by_list_entries_below_it_says_so_first():
     assert "no single strong signal" not in reasons[0]
     assert "no single strong signal" in reasons[3]  # the Review score still needs its reason
     assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
+
+
+def test_a_link_reviewed_for_its_domain_does_not_argue_for_keeping_it():
+    links = pd.DataFrame({"why": ["domain_under_review", "score"], "nofollow": [1.0, 1.0]})
+    assert link_reasons_column(links).tolist() == [
+        "its referring domain is under review | nofollow: passes nothing",
+        "nofollow: passes nothing"]

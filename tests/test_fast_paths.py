@@ -244,7 +244,8 @@ def test_link_features_score_as_their_whole_frame(monkeypatch):
 def _link_frame(n: int = 400) -> pd.DataFrame:
     rng = np.random.default_rng(2)
     return pd.DataFrame({
-        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, "own_site", None], n),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, Why.DOMAIN_REVIEW,
+                           "own_site", None], n),
         "anchor_type": rng.choice(["exact_match", "partial_match", "branded", None], n),
         s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80, "a | b"], n),
         "anchor_risky_topics": rng.choice([0.0, 1.0, 2.0, np.nan], n),
