@@ -261,6 +261,13 @@ def _describe_domains(
     exact = (links["anchor_type"].eq("exact_match").to_numpy(dtype=bool, na_value=False)
              if "anchor_type" in links else np.zeros(len(links), dtype=bool))
     out["top_exact_anchor"], out["top_exact_anchor_links"] = most_common(named & exact)
+    # The anchor and nofollow shares are of the links whose anchor or follow state the
+    # exports give (a Search Console row gives neither): reasons say so when some lack it.
+    anchored = (links["anchor_type"].notna() if "anchor_type" in links
+                else pd.Series(False, index=links.index))
+    out["anchor_links"] = _by_row(anchored, link_rows, len(out), "sum").set_axis(out.index)
+    follow_known = _bool_feature(links, s.NOFOLLOW).notna()
+    out["follow_links"] = _by_row(follow_known, link_rows, len(out), "sum").set_axis(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
     # Only some exports (Semrush) say whether a link is sitewide: the reason counts

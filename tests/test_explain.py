@@ -99,3 +99,26 @@ def test_a_link_reviewed_for_its_domain_does_not_argue_for_keeping_it():
     assert link_reasons_column(links).tolist() == [
         "its referring domain is under review | nofollow: passes nothing",
         "nofollow: passes nothing"]
+
+
+def test_anchor_and_nofollow_shares_say_they_are_of_the_links_that_give_them():
+    domains = pd.DataFrame({
+        s.DOMAIN: ["petnotes.net", "farm.xyz", "whole.org", "one.net"],
+        s.DECISION: ["keep", "disavow", "keep", "review"],
+        "n_links": [5, 6, 2, 4], "anchor_links": [1, 4, 2, 3], "follow_links": [3, 6, 2, 1],
+        "share_nofollow": [1.0, np.nan, 1.0, 1.0], "share_branded_anchor": [1.0, np.nan, 1.0, 0.0],
+        "share_money_anchor": [np.nan, 0.75, np.nan, 0.0],
+        "top_anchor": [None, None, None, "vet leeds"], "top_anchor_share": [np.nan, np.nan,
+                                                                            np.nan, 1.0]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons[0] == ("nofollow: all 3 of its links whose follow state is known pass nothing"
+                          " | 100% of the 1 link with a known anchor uses the brand name or the "
+                          "URL as anchor")
+    assert reasons[1].startswith(
+        "75% of the 4 links with a known anchor use money (exact- or partial-match) anchors")
+    assert reasons[2] == ("nofollow: all its links pass nothing | 100% of its links use the "
+                          "brand name or the URL as anchor")
+    assert reasons[3] == ("no single strong signal: the score adds up many weak ones, among "
+                          "them all 3 links with a known anchor use the anchor 'vet leeds' | "
+                          "nofollow: the 1 link whose follow state is known passes nothing")
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons

@@ -301,6 +301,7 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
                                 n),
         s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
         "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
+        "anchor_links": numbers(1.0, 2.0, 40.0), "follow_links": numbers(1.0, 3.0, 40.0),
         "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
         "top_exact_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n),
                                       dtype="str"),
@@ -430,6 +431,11 @@ def _describe_domains_by_strings(domains, usable, links, link_disavow):
     out["top_exact_anchor"] = exact_counts["a"].reindex(out.index).astype(
         out["top_anchor"].dtype)
     out["top_exact_anchor_links"] = exact_counts["n"].reindex(out.index)
+    by_name = links[s.DOMAIN].astype(str)
+    out["anchor_links"] = links["anchor_type"].notna().groupby(by_name).sum().reindex(out.index)
+    follow_known = (links[s.NOFOLLOW].notna() if s.NOFOLLOW in links
+                    else pd.Series(False, index=links.index))
+    out["follow_links"] = follow_known.groupby(by_name).sum().reindex(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     flagged = (links[s.SITEWIDE].eq(True).fillna(False).astype(bool) if s.SITEWIDE in links
@@ -480,6 +486,7 @@ def test_domain_columns_by_rows_match_grouping_the_strings(seed):
         s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
                                day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),
         s.LAST_SEEN: day + rng.integers(0, 10**12, n).astype("timedelta64[us]"),
+        s.NOFOLLOW: pd.array(rng.choice([True, False, None], n), dtype="boolean"),
     })
     if seed % 2:
         usable = usable.drop(columns=[s.SOURCE_TITLE])

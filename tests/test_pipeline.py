@@ -163,6 +163,24 @@ def test_a_host_entry_on_a_list_decides_the_domain_row_too(tmp_path, model):
     assert not [w for w in result.summary["warnings"] if "best-seo-links-02.xyz" in w]
 
 
+def test_domain_shares_say_they_are_of_the_links_with_an_anchor_or_follow_state(tmp_path, model):
+    export, gsc = tmp_path / "semrush.csv", tmp_path / "gsc.csv"
+    rows = [(url, anchor, image) for url, anchor, image in (
+        ("https://www.petnotes.net/a/", "Bright Paws", "false"),
+        ("https://www.petnotes.net/b/", "", "true"), ("https://www.petnotes.net/c/", "", "true"))]
+    export.write_text(SEMRUSH_HEADER + "\n" + "".join(
+        f"30,Pets,{url},https://www.brightpaws-vet.co.uk/,{anchor},20,5,true,false,false,"
+        f"true,false,false,{image},false,2025-05-01,2026-11-10,false,false\n"
+        for url, anchor, image in rows), "utf-8")
+    gsc.write_text("Linking page,Last crawled\nhttps://www.petnotes.net/d/,2026-11-10\n"
+                   "https://www.petnotes.net/e/,2026-11-10\n", "utf-8")
+    scored = score_exports([export, gsc], site="brightpaws-vet.co.uk", model=model)
+    reasons = scored.domains.loc["petnotes.net", s.REASONS]
+    assert reasons == ("nofollow: all 3 of its links whose follow state is known pass nothing | "
+                       "100% of the 1 link with a known anchor uses the brand name or the URL as "
+                       "anchor")
+
+
 HOSTILE_ROWS = [
     ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")",
      "<script>alert(1)</script>"),
