@@ -57,7 +57,7 @@ from typing import Literal
 from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
 from disavow.lexicons import PROTECTED_DOMAINS
-from disavow.text import decode_utf8_or_cp1252
+from disavow.text import decode_utf8_or_cp1252, one_line
 from disavow.urls import HostInfo, host_info, host_problem, parse_url, to_ascii_host
 
 MAX_LINES = 100_000  # Google's cap; blank and comment lines count
@@ -1003,16 +1003,22 @@ class Covered:
     """An entry made redundant by a ``domain:`` entry ``by``.
 
     ``line`` is the covered entry's line in the old file (None for a new entry);
-    ``by_line`` the covering ``domain:`` line in the old file (None if it is new).
+    ``by_line`` the covering ``domain:`` line in the old file (None if it is new);
+    ``text`` the covered old line as written, when it is one.
     """
 
     entry: Entry
     by: str
     line: int | None = None
     by_line: int | None = None
+    text: str | None = None
 
     def __str__(self) -> str:
         where = f" on line {self.by_line}" if self.by_line is not None else ""
+        if self.text is not None:
+            # As written, not normalised: the user looks for this text in the file.
+            return (f"{one_line(self.text.strip())} (line {self.line}, covered by "
+                    f"domain:{self.by}{where})")
         return f"{self.entry.line} (covered by domain:{self.by}{where})"
 
 
@@ -1753,7 +1759,7 @@ def merge_disavow(
         if line.entry is not None and new_domains:
             by = covering_domain(line.entry.host, new_domains, proper=line.entry.kind == "domain")
             if by is not None:
-                old_covered.append(Covered(line.entry, by, line.line, None))
+                old_covered.append(Covered(line.entry, by, line.line, None, line.text))
     # The old lines as the output has them: the joint may have made a last CR a CRLF.
     merged_old = kept[:-1] + [replace(kept[-1], ending="\r\n")] if joint == "\n" else kept
     joined_by_cr = lines_joined_by_cr(merged_old)

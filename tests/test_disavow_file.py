@@ -636,6 +636,17 @@ def test_merge_reports_present_covered_and_invalid():
     assert "covered by domain:old-spam.com on line 2" in str(result.covered_by_domain[0])
 
 
+def test_old_lines_under_a_new_domain_are_shown_as_written_with_their_line():
+    old = parse_disavow("# old\ndomain:WWW.Zz-LinkFarm-88.xyz\n"
+                        "https://jackpot-slots-4411.bond/vets/#frag\n\tdomain:a.zz-linkfarm-88.xyz\n")
+    result = merge_disavow(old, ["zz-linkfarm-88.xyz", "jackpot-slots-4411.bond"])
+    assert [str(c) for c in result.old_covered_by_new_domain] == [
+        "domain:WWW.Zz-LinkFarm-88.xyz (line 2, covered by domain:zz-linkfarm-88.xyz)",
+        "https://jackpot-slots-4411.bond/vets/#frag (line 3, covered by "
+        "domain:jackpot-slots-4411.bond)",
+        "domain:a.zz-linkfarm-88.xyz (line 4, covered by domain:zz-linkfarm-88.xyz)"]
+
+
 @pytest.mark.parametrize(
     ("old_line", "why"),
     [
