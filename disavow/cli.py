@@ -544,10 +544,29 @@ def diff(
     payload = {
         "added": list(result.added), "removed": list(result.removed),
         "unchanged": result.unchanged,
+        "not_counted": [{"line": d.line, "text": d.text, "why": d.why}
+                        for d in result.new_doubtful],
     }
     typer.echo(dumps(payload))
+    written = result.written_doubtfully
     if result.un_disavowed:
-        _warn(f"uploading {new} would un-disavow {len(result.un_disavowed)} entries.")
+        why = (f"; {new} holds {len(written)} of them only in a form Google may not read "
+               f"(the first is {one_line(str(written[0]))}), which 'disavow validate {new}' "
+               "shows how to write") if written else ""
+        _warn(f"uploading {new} would un-disavow {len(result.un_disavowed)} entries{why}.")
+    # Bare-CR joins have their own warning below.
+    unsure = [d for d in result.new_doubtful if not d.joined_by_cr and d not in written]
+    if unsure:
+        _warn(f"{new} has {len(unsure)}{' other' if written else ''} "
+              f"entr{'ies' if len(unsure) != 1 else 'y'} that Google may not read as written "
+              f"(the first is {one_line(str(unsure[0]))}), not counted above as added or "
+              f"unchanged; 'disavow validate {new}' shows how to write them.")
+    dropped = result.old_doubtful_dropped
+    if dropped:
+        one = len(dropped) == 1
+        _warn(f"{new} lacks {len(dropped)} entr{'y' if one else 'ies'} that {old} writes in a "
+              f"form Google may not read (the first is {one_line(str(dropped[0]))}): if Google "
+              f"read {'it' if one else 'them'}, the upload un-disavows {'it' if one else 'them'}.")
     if any(line.entry is not None for line in lines_joined_by_cr(new_file.lines)):
         _warn(f"{new}: {cr_line_endings_message(new_file.lines)}.")
 

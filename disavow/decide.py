@@ -10,6 +10,7 @@ disavowed as a whole.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,8 +36,12 @@ class Why(StrEnum):
     DENYLIST = "denylist"  # --deny: always disavowed
     PROTECTED = "protected_platform"  # established platform: never disavowed as a whole
     DOMAIN = "domain_disavowed"  # a link on a disavowed domain
+    DOMAIN_REVIEW = "domain_under_review"  # a link kept on its own score, on a Review domain
     MOST_LINKS = "most_links_toxic"  # the domain's links are toxic as a whole
     LEVEL = "level"  # --level domain: a toxic link on a kept domain goes to review
+    # --allow / --deny entries naming hosts or pages below the domain cover all its links:
+    ALLOWED_LINKS = "allowed_links"  # kept, as they are
+    DENIED_LINKS = "denied_links"  # disavowed by those entries, not by a domain: line for it
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,7 @@ def decide_links(
     on_review = (domain_decision == s.Decision.REVIEW)[link_domains] & (
         decision == s.Decision.KEEP)
     decision[on_review] = s.Decision.REVIEW
+    why[on_review] = Why.DOMAIN_REVIEW  # its own score would keep it
 
     rest = np.flatnonzero(~hard_keep)
     if len(rest):
@@ -306,11 +312,78 @@ def promote_domains(
     domains = domains.copy()
     domains.loc[eligible, s.DECISION] = s.Decision.DISAVOW
     domains.loc[eligible, "why"] = Why.MOST_LINKS
-    on_promoted = np.append(eligible, False)[link_domains] & (links["why"] == Why.SCORE)
+    on_promoted = np.append(eligible, False)[link_domains] & (
+        links["why"].isin([Why.SCORE, Why.DOMAIN_REVIEW]))
     links = links.copy(deep=False)  # copy-on-write: only the changed columns are copied
     links.loc[on_promoted, s.DECISION] = s.Decision.DISAVOW
     links.loc[on_promoted, "why"] = Why.DOMAIN
     return domains, links
+
+
+# A domain's own entry (or a parent's) on a list decides the domain as a whole; the
+# counts below are for entries that name only some of its hosts or pages.
+_WHOLE_DOMAIN_WHY = frozenset({Why.OWN_SITE, Why.ALLOWLIST, Why.DENYLIST})
+
+
+def follow_list_entries(
+    domains: pd.DataFrame, links: pd.DataFrame, policy: Policy, *,
+    link_domains: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Make each domain's row say what ``--allow`` / ``--deny`` entries below it do.
+
+    An entry naming a host or page below a referring domain (``www.x.com``, a URL)
+    decides only the links it covers (:func:`decide_links`), and a deny entry is
+    written as it is (``domain:www.x.com``). The domain's row follows where the
+    entries cover every link of it in the exports: all allowed makes it keep
+    (:attr:`Why.ALLOWED_LINKS`), all denied makes it disavow (:attr:`Why.DENIED_LINKS`:
+    disavow.txt holds the entries, no ``domain:`` line for the whole domain). Where they
+    cover only some of its links, the row keeps its own decision, as for a toxic page
+    on a kept domain. Either way the row gets ``allowed_links`` / ``denied_links`` (how
+    many of its links the entries decided) and ``allowed_by`` / ``denied_by`` (the
+    entries under it), which its reasons quote first.
+    ``link_domains``: :func:`domain_rows` of ``links`` in ``domains``, if known.
+    """
+    lists = (("allowed", Why.ALLOWLIST, policy.allow), ("denied", Why.DENYLIST, policy.deny))
+    if not any(entries.domains or entries.urls for _, _, entries in lists) or links.empty:
+        return domains
+    if link_domains is None:
+        link_domains = domain_rows(links, domains)
+    out = domains.copy()
+    n_links = np.bincount(link_domains[link_domains >= 0], minlength=len(out))
+    whole = out["why"].isin(_WHOLE_DOMAIN_WHY).to_numpy()
+    names = out.index.astype(str)
+    covered = {}
+    for name, why, entries in lists:
+        on_list = (links["why"] == why).to_numpy() & (link_domains >= 0)
+        count = np.bincount(link_domains[on_list], minlength=len(out))
+        count[whole] = 0
+        covered[name] = count
+        out[f"{name}_links"] = count
+        under = _entries_by_domain(entries)
+        out[f"{name}_by"] = pd.Series([tuple(under[d]) if c else None
+                                       for d, c in zip(names, count, strict=True)],
+                                      index=out.index, dtype=object)
+    every = n_links > 0
+    all_allowed = every & (covered["allowed"] == n_links)
+    all_denied = every & (covered["denied"] == n_links) & (
+        out[s.DECISION] != s.Decision.DISAVOW).to_numpy()
+    out.loc[all_allowed, s.DECISION] = s.Decision.KEEP
+    out.loc[all_allowed, "why"] = Why.ALLOWED_LINKS
+    out.loc[all_denied, s.DECISION] = s.Decision.DISAVOW
+    out.loc[all_denied, "why"] = Why.DENIED_LINKS
+    return out
+
+
+def _entries_by_domain(entries: EntryList) -> dict[str, list[str]]:
+    """Each referring domain's entries of a list that name hosts or pages below it."""
+    under: dict[str, list[str]] = {}
+    hosts = [(host, host) for host in entries.domains]
+    hosts += [(parse_url(url).host or "", url) for url in entries.urls]
+    for host, entry in sorted(hosts, key=lambda pair: pair[1]):
+        domain = host_info(host).domain if host else ""
+        if domain and domain != entry:
+            under.setdefault(domain, []).append(entry)
+    return defaultdict(list, under)
 
 
 @dataclass
@@ -334,13 +407,18 @@ def plan_entries(
 
     No entry may cover what the policy keeps whatever the score: the audited site
     and anything on ``--allow``. A disavowed domain holding an allowed host or URL
-    is listed URL by URL instead of with a ``domain:`` line.
+    is listed URL by URL instead of with a ``domain:`` line. A domain disavowed only
+    for its denied hosts and pages (:func:`follow_list_entries`) gets no line of its
+    own, and a page under a denied host is not listed again.
     """
     entry_domains: set[str] = set()
     entry_urls: set[str] = set()
     skipped: list[tuple[str, str]] = []
     holds_allowed = _holding_allowed(policy.allow)
-    disavowed = domains.index[domains[s.DECISION] == s.Decision.DISAVOW].astype(str)
+    # A domain disavowed for its denied hosts and pages has those entries in the file,
+    # no domain: line of its own: the user named only them.
+    disavowed = domains.index[((domains[s.DECISION] == s.Decision.DISAVOW)
+                               & (domains["why"] != Why.DENIED_LINKS)).to_numpy()].astype(str)
     url_level_domains = set()
     may_collapse = set()  # could be one domain: line, whatever --level says
     for domain in disavowed:
@@ -368,12 +446,20 @@ def plan_entries(
     skipped.extend(denied_not_listed)
     # Only the two columns read, as lists: a table of the toxic links, iterated
     # cell by cell, cost more than the rest of the plan.
-    toxic = links.loc[links[s.DECISION] == s.Decision.DISAVOW, [s.SOURCE_URL, s.DOMAIN]]
+    is_toxic = links[s.DECISION] == s.Decision.DISAVOW
+    toxic = links.loc[is_toxic, [s.SOURCE_URL, s.DOMAIN]]
+    # Deny entries for hosts below a domain (domain:www.x.com) cover pages too.
+    host_entries = {d for d in entry_domains if host_info(d).domain != d}
+    hosts = (links.loc[is_toxic, s.SOURCE_HOST].fillna("").astype(str).tolist()
+             if host_entries and s.SOURCE_HOST in links else [""] * len(toxic))
     listed_by_url: set[str] = set()
-    for url, domain in zip(toxic[s.SOURCE_URL].fillna("").astype(str).tolist(),
-                           toxic[s.DOMAIN].astype(str).tolist(),
-                           strict=True):
+    for url, domain, host in zip(toxic[s.SOURCE_URL].fillna("").astype(str).tolist(),
+                                 toxic[s.DOMAIN].astype(str).tolist(), hosts,
+                                 strict=True):
         if domain in entry_domains:
+            continue
+        if host and _under_any(host, host_entries):
+            listed_by_url.add(domain)  # by the line for its host
             continue
         if url:
             entry_urls.add(url)
@@ -388,6 +474,12 @@ def plan_entries(
              for domain in sorted(url_level_domains & holds_allowed)]
     return DisavowPlan(sorted(entry_domains), sorted(entry_urls), skipped, denied_not_listed,
                        notes, frozenset(may_collapse))
+
+
+def _under_any(host: str, hosts: set[str]) -> bool:
+    """Whether ``host`` is one of ``hosts`` or under one of them."""
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in hosts for i in range(len(parts)))
 
 
 def _holding_allowed(allow: EntryList) -> set[str]:

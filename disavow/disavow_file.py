@@ -57,7 +57,7 @@ from typing import Literal
 from disavow.atomic import OutputFiles, StrPath, ensure_not_input
 from disavow.errors import InputFormatError, OutputError
 from disavow.lexicons import PROTECTED_DOMAINS
-from disavow.text import decode_utf8_or_cp1252
+from disavow.text import decode_utf8_or_cp1252, one_line
 from disavow.urls import HostInfo, host_info, host_problem, parse_url, to_ascii_host
 
 MAX_LINES = 100_000  # Google's cap; blank and comment lines count
@@ -1019,16 +1019,22 @@ class Covered:
     """An entry made redundant by a ``domain:`` entry ``by``.
 
     ``line`` is the covered entry's line in the old file (None for a new entry);
-    ``by_line`` the covering ``domain:`` line in the old file (None if it is new).
+    ``by_line`` the covering ``domain:`` line in the old file (None if it is new);
+    ``text`` the covered old line as written, when it is one.
     """
 
     entry: Entry
     by: str
     line: int | None = None
     by_line: int | None = None
+    text: str | None = None
 
     def __str__(self) -> str:
         where = f" on line {self.by_line}" if self.by_line is not None else ""
+        if self.text is not None:
+            # As written, not normalised: the user looks for this text in the file.
+            return (f"{one_line(self.text.strip())} (line {self.line}, covered by "
+                    f"domain:{self.by}{where})")
         return f"{self.entry.line} (covered by domain:{self.by}{where})"
 
 
@@ -1769,7 +1775,7 @@ def merge_disavow(
         if line.entry is not None and new_domains:
             by = covering_domain(line.entry.host, new_domains, proper=line.entry.kind == "domain")
             if by is not None:
-                old_covered.append(Covered(line.entry, by, line.line, None))
+                old_covered.append(Covered(line.entry, by, line.line, None, line.text))
     # The old lines as the output has them: the joint may have made a last CR a CRLF.
     merged_old = kept[:-1] + [replace(kept[-1], ending="\r\n")] if joint == "\n" else kept
     joined_by_cr = lines_joined_by_cr(merged_old)
@@ -1894,38 +1900,77 @@ def write_disavow_file(
 # --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Doubtful:
+    """An entry line Google may not read as the entry it holds (:func:`doubtful_entries`):
+    ``text`` as written, ``why`` in words."""
+
+    entry: Entry
+    line: int
+    text: str
+    why: str
+
+    @property
+    def joined_by_cr(self) -> bool:
+        """Doubtful for its line ending only (:func:`lines_joined_by_cr`), not as written."""
+        return self.why == _JOINED_BY_CR
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.text.strip()} ({self.why})"
+
+
 @dataclass(frozen=True)
 class DiffResult:
     """How ``new`` differs from ``old``, entry by entry (after normalisation).
+
+    Only entries Google surely reads count, as in a merge (:func:`doubtful_entries`):
+    a ``DOMAIN:x.com`` or indented line is neither added nor unchanged, and an old
+    entry that ``new`` holds only in such a form is removed.
 
     ``added`` and ``removed`` hold normalised entry lines (``domain:host`` or the
     normalised URL), sorted. ``removed`` is what an upload of ``new`` would take out
     of the list; ``still_covered`` are the removed entries that a ``domain:`` line
     in ``new`` still covers (``line``: in old, ``by_line``: in new), so
     :attr:`un_disavowed` is what Google would really count again.
+    ``new_doubtful`` are the entry lines of ``new`` that count for nothing, and
+    ``old_doubtful_dropped`` the doubtful lines of ``old`` whose entry ``new`` lacks
+    in any form (Google may or may not have read them).
     """
 
     added: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
     still_covered: tuple[Covered, ...] = ()
+    new_doubtful: tuple[Doubtful, ...] = ()
+    old_doubtful_dropped: tuple[Doubtful, ...] = ()
 
     @property
     def un_disavowed(self) -> tuple[str, ...]:
         covered = {c.entry.line for c in self.still_covered}
         return tuple(e for e in self.removed if e not in covered)
 
+    @property
+    def written_doubtfully(self) -> tuple[Doubtful, ...]:
+        """The lines of ``new`` that hold an un-disavowed entry only in a doubtful form:
+        the likeliest cause of an un-disavow nobody meant."""
+        lost = set(self.un_disavowed)
+        return tuple(d for d in self.new_doubtful if d.entry.line in lost)
+
 
 def diff_disavow(old: DisavowFile, new: DisavowFile) -> DiffResult:
-    """Compare two files' entries; invalid lines, comments and blanks are ignored.
+    """Compare two files' entries; invalid lines, comments and blanks are ignored, and
+    so are entries Google may not read (see :class:`DiffResult`).
 
     >>> old = parse_disavow("http://a.x.com/p\\nhttp://b.com/\\ndomain:c.com\\n")
     >>> d = diff_disavow(old, parse_disavow("domain:x.com\\ndomain:C.com\\n"))
     >>> d.added, d.removed, d.un_disavowed, d.unchanged
     (('domain:x.com',), ('http://a.x.com/p', 'http://b.com/'), ('http://b.com/',), 1)
+    >>> d = diff_disavow(parse_disavow("domain:x.com\\n"), parse_disavow("DOMAIN:x.com.\\n"))
+    >>> d.removed, d.unchanged, [str(w) for w in d.written_doubtfully]
+    (('domain:x.com',), 0, ["line 1: DOMAIN:x.com. ('domain:' is not in lower case)"])
     """
-    old_lines = _first_lines(old)
-    new_lines = _first_lines(new)
+    old_lines, old_doubtful = _first_lines(old)
+    new_lines, new_doubtful = _first_lines(new)
     new_domains = {e.value: n for e, n in new_lines.items() if e.kind == "domain"}
     removed = sorted((e for e in old_lines if e not in new_lines), key=_key)
     still = []
@@ -1933,18 +1978,29 @@ def diff_disavow(old: DisavowFile, new: DisavowFile) -> DiffResult:
         by = covering_domain(entry.host, new_domains, proper=entry.kind == "domain")
         if by is not None:
             still.append(Covered(entry, by, old_lines[entry], new_domains[by]))
+    in_new = new_lines.keys() | {d.entry for d in new_doubtful}
     return DiffResult(
         added=tuple(e.line for e in sorted((e for e in new_lines if e not in old_lines), key=_key)),
         removed=tuple(e.line for e in removed),
         unchanged=sum(1 for e in new_lines if e in old_lines),
         still_covered=tuple(still),
+        new_doubtful=new_doubtful,
+        old_doubtful_dropped=tuple(d for d in old_doubtful
+                                   if d.entry not in in_new and d.entry not in old_lines),
     )
 
 
-def _first_lines(file: DisavowFile) -> dict[Entry, int]:
-    """Each entry of ``file`` with the line it first appears on."""
+def _first_lines(file: DisavowFile) -> tuple[dict[Entry, int], tuple[Doubtful, ...]]:
+    """Each entry ``file`` surely disavows with the line it first appears on, and its
+    entry lines Google may not read."""
+    doubtful = doubtful_entries(file.lines)
     first: dict[Entry, int] = {}
+    unsure: list[Doubtful] = []
     for line in file.lines:
-        if line.entry is not None:
+        if line.entry is None:
+            continue
+        if line.line in doubtful:
+            unsure.append(Doubtful(line.entry, line.line, line.text, doubtful[line.line]))
+        else:
             first.setdefault(line.entry, line.line)
-    return first
+    return first, tuple(unsure)

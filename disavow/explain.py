@@ -34,6 +34,7 @@ _WHY_TEXT = {
         "(spam pages on it are judged one by one)"
     ),
     Why.LEVEL: "toxic on its own, but --level domain writes only domain: lines: please review",
+    Why.DOMAIN_REVIEW: "its referring domain is under review",
     Why.MOST_LINKS: "most of its links are toxic on their own, so the whole domain is listed",
 }
 
@@ -74,6 +75,43 @@ def _plural(n: float, word: str) -> str:
     return f"{n_int} {word}" if n_int == 1 else f"{n_int} {word}s"
 
 
+_ANCHOR_KNOWN = "with a known anchor"
+
+
+def _share_of_links(share: float, n_links: float, n_known: float, known: str, verb: str,
+                    rest: str) -> str:
+    """``"60% of its links use ..."``, or, where the share is of only the ``n_known``
+    links whose anchor (or other property) the exports give, of those: ``"100% of the
+    1 link with a known anchor uses ..."``. ``n_known`` NaN: every link's is known."""
+    if not _ok(n_known) or not _ok(n_links) or n_known >= n_links:
+        return f"{share:.0%} of its links {verb} {rest}"
+    if n_known == 1:
+        return f"{share:.0%} of the 1 link {known} {verb}s {rest}"
+    return f"{share:.0%} of the {int(n_known)} links {known} {verb} {rest}"
+
+
+def _nofollow_reason(n_links: float, n_known: float) -> str:
+    """All the links whose follow state is known are nofollow (``n_known`` NaN: all are known)."""
+    if not _ok(n_known) or n_known >= n_links:
+        return ("nofollow: "
+                f"{'its only link passes' if n_links == 1 else 'all its links pass'} nothing")
+    if n_known == 1:
+        return "nofollow: the 1 link whose follow state is known passes nothing"
+    return f"nofollow: all {int(n_known)} of its links whose follow state is known pass nothing"
+
+
+def _one_anchor_reason(share: float, n_links: float, n_known: float, anchor: object) -> str:
+    """A weak signal: (nearly) every link with a known anchor uses the same one."""
+    if share != 1:
+        return _share_of_links(share, n_links, n_known, _ANCHOR_KNOWN, "use",
+                               f"the anchor {_quote(anchor)}")
+    if not _ok(n_known) or n_known >= n_links:
+        return f"all {int(n_links)} links use the anchor {_quote(anchor)}"
+    if n_known == 1:
+        return f"the 1 link {_ANCHOR_KNOWN} uses the anchor {_quote(anchor)}"
+    return f"all {int(n_known)} links {_ANCHOR_KNOWN} use the anchor {_quote(anchor)}"
+
+
 def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
     """Reasons for one referring domain, strongest evidence first.
 
@@ -86,18 +124,52 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     if why == Why.MOST_LINKS and _ok(_num(row, "n_links")):
         override = (f"{_num(row, 'toxic_links'):.0f} of its {_plural(_num(row, 'n_links'), 'link')}"
                     " are toxic on their own, so the whole domain is listed")
+    listed = _list_reasons(why, _num(row, "n_links"), _num(row, "allowed_links"),
+                           _num(row, "denied_links"), row.get("allowed_by"), row.get("denied_by"))
     risks = _risk_evidence(row, tld_share)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
-    if not risks and not override and decision in _FLAGGED:
+    if not risks and not override and why not in _BY_LIST and decision in _FLAGGED:
         risks = [_weak_evidence(row, tld_share)]
     ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
     if not ordered:
         ordered = ["no strong evidence either way"]
     if row.get("domain_only"):
         ordered.append("known from a domain-level export only: judged on the domain name alone")
-    reasons = ([override] if override else []) + ordered
+    reasons = ([override] if override else []) + listed + ordered
     return reasons[:MAX_REASONS]
+
+
+# Decisions the list entries below a domain made (decide.follow_list_entries): their
+# reason is the list's, not a score's.
+_BY_LIST = (Why.ALLOWED_LINKS, Why.DENIED_LINKS)
+_MAX_ENTRIES_SHOWN = 2
+
+
+def _list_reasons(why: object, n_links: float, allowed: float, denied: float,
+                  allowed_by: object, denied_by: object) -> list[str]:
+    """What ``--deny`` and ``--allow`` entries naming hosts or pages below a domain did
+    to its links, first the deny list's (see :func:`disavow.decide.follow_list_entries`)."""
+    out = []
+    for count, entries, name, verdict in (
+            (denied, denied_by, "deny", "disavowed, but not as a whole domain"
+             if why == Why.DENIED_LINKS else "disavowed"),
+            (allowed, allowed_by, "allow", "never disavowed"
+             if why == Why.ALLOWED_LINKS else "kept")):
+        if not (_ok(count) and count >= 1 and _ok(n_links)):
+            continue
+        k, n = int(count), int(n_links)
+        if k >= n:
+            subject = "its only link is" if n == 1 else f"all {n} of its links are"
+        else:
+            subject = f"{k} of its {n} links {'is' if k == 1 else 'are'}"
+        named = list(entries) if isinstance(entries, (list, tuple)) else []
+        shown = ", ".join(e if len(e) <= 60 else e[:59] + "…"
+                          for e in named[:_MAX_ENTRIES_SHOWN])
+        if len(named) > _MAX_ENTRIES_SHOWN:
+            shown += f" and {len(named) - _MAX_ENTRIES_SHOWN} more"
+        out.append(f"{subject} on your {name} list{f' ({shown})' if shown else ''}: {verdict}")
+    return out
 
 
 def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
@@ -107,6 +179,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
     n_links = _num(row, "n_links")
     exact = _num(row, "share_exact_anchor")
     money = _num(row, "share_money_anchor")
+    anchored = _num(row, "anchor_links")
     top_anchor = row.get("top_exact_anchor")
     top_count = _num(row, "top_exact_anchor_links")
     if _ok(exact) and exact >= 0.5 and isinstance(top_anchor, str) and top_anchor:
@@ -115,11 +188,11 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
                 f"{_plural(n_links, 'link')}, all with the exact-match anchor {_quote(top_anchor)}"
             )
         else:
-            out.append(
-                f"{exact:.0%} of its links use exact-match anchors, most often {_quote(top_anchor)}"
-            )
+            out.append(_share_of_links(exact, n_links, anchored, _ANCHOR_KNOWN, "use",
+                                       f"exact-match anchors, most often {_quote(top_anchor)}"))
     elif _ok(money) and money >= 0.5:
-        out.append(f"{money:.0%} of its links use money (exact- or partial-match) anchors")
+        out.append(_share_of_links(money, n_links, anchored, _ANCHOR_KNOWN, "use",
+                                   "money (exact- or partial-match) anchors"))
     model_tld = str(row["model_tld"]) if "model_tld" in row else None
     out.extend(_name_evidence(name, str(row.get("tld", "")), model_tld, tld_share))
     family = _num(row, "name_family_size")
@@ -193,8 +266,7 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
     n_links = _num(row, "n_links")
     nofollow = _num(row, "share_nofollow")
     if _ok(nofollow) and nofollow >= 0.99 and _ok(n_links):
-        out.append(f"nofollow: {'its only link passes' if n_links == 1 else 'all its links pass'}"
-                   " nothing")
+        out.append(_nofollow_reason(n_links, _num(row, "follow_links")))
     qualified = _num(row, "share_qualified")
     if _ok(qualified) and qualified >= 0.99:
         out.append("links marked ugc or sponsored: properly qualified")
@@ -205,7 +277,8 @@ def _reassuring_evidence(row: dict[str, Any]) -> list[str]:
         out.append("a government or academic domain")
     brand = _num(row, "share_branded_anchor")
     if _ok(brand) and brand >= 0.5:
-        out.append(f"{brand:.0%} of its links use the brand name or the URL as anchor")
+        out.append(_share_of_links(brand, n_links, _num(row, "anchor_links"), _ANCHOR_KNOWN,
+                                   "use", "the brand name or the URL as anchor"))
     overlap = _num(row, "mean_topic_overlap")
     if _ok(overlap) and overlap >= 0.2:
         out.append(TOPIC_OVERLAP_REASON)
@@ -313,12 +386,11 @@ def _weak_evidence(row: Mapping[str, Any], tld_share: dict[str, list[float]]) ->
     anchor = row.get("top_anchor")
     if _ok(one_anchor) and one_anchor >= 0.8 and _ok(n_links) and n_links >= 3 and (
             isinstance(anchor, str) and anchor):
-        weak.append(f"all {int(n_links)} links use the anchor {_quote(anchor)}"
-                    if one_anchor == 1 else
-                    f"{one_anchor:.0%} of its links use the anchor {_quote(anchor)}")
+        weak.append(_one_anchor_reason(one_anchor, n_links, _num(row, "anchor_links"), anchor))
     money = _num(row, "share_money_anchor")
     if _ok(money) and 0.2 <= money < 0.5:
-        weak.append(f"{money:.0%} of its links use money anchors")
+        weak.append(_share_of_links(money, n_links, _num(row, "anchor_links"), _ANCHOR_KNOWN,
+                                    "use", "money anchors"))
     for key, label in (("semrush_page_ascore", "Semrush page Authority Score"),
                        ("semrush_domain_ascore", "Semrush Authority Score"),
                        ("ahrefs_dr", "Ahrefs DR"), ("moz_da", "Moz Domain Authority")):
@@ -394,6 +466,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     n_links, n_links_array = number("n_links")
     exact, exact_array = number("share_exact_anchor")
     money, money_array = number("share_money_anchor")
+    anchored = columns.numbers("anchor_links")
     top_anchor = values("top_exact_anchor")
     _, top_count = number("top_exact_anchor_links")
     named_anchor = np.array([isinstance(a, str) and bool(a) for a in top_anchor], dtype=bool)
@@ -404,10 +477,12 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
             risks[i].append(f"{_plural(n_links[i], 'link')}, all with the exact-match anchor "
                             f"{_quote(top_anchor[i])}")
         else:
-            risks[i].append(f"{exact[i]:.0%} of its links use exact-match anchors, most often "
-                            f"{_quote(top_anchor[i])}")
+            risks[i].append(_share_of_links(
+                exact[i], n_links[i], anchored[i], _ANCHOR_KNOWN, "use",
+                f"exact-match anchors, most often {_quote(top_anchor[i])}"))
     add(risks, ~exact_case & (money_array >= 0.5),
-        lambda i: f"{money[i]:.0%} of its links use money (exact- or partial-match) anchors")
+        lambda i: _share_of_links(money[i], n_links[i], anchored[i], _ANCHOR_KNOWN, "use",
+                                  "money (exact- or partial-match) anchors"))
     names = [str(d).split(".")[0] for d in values(s.DOMAIN, "")]
     tlds = [str(t) for t in values("tld", "")]
     model_tlds = ([str(m) for m in values("model_tld")] if "model_tld" in columns.names
@@ -467,9 +542,9 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         lambda i: f"the domain name is full of digits {_quote(names[i])}")
 
     # --- reassuring evidence, as _reassuring_evidence gives it
+    follow_known = columns.numbers("follow_links")
     add(comfort, (number("share_nofollow")[1] >= 0.99) & ~np.isnan(n_links_array),
-        lambda i: f"nofollow: {'its only link passes' if n_links[i] == 1 else 'all its links pass'}"
-        " nothing")
+        lambda i: _nofollow_reason(n_links[i], follow_known[i]))
     add(comfort, number("share_qualified")[1] >= 0.99,
         lambda i: "links marked ugc or sponsored: properly qualified")
     traffic, traffic_array = number("ahrefs_log_traffic")
@@ -478,7 +553,8 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     add(comfort, number("name_is_gov_edu")[1] == 1, lambda i: "a government or academic domain")
     brand, brand_array = number("share_branded_anchor")
     add(comfort, brand_array >= 0.5,
-        lambda i: f"{brand[i]:.0%} of its links use the brand name or the URL as anchor")
+        lambda i: _share_of_links(brand[i], n_links[i], anchored[i], _ANCHOR_KNOWN, "use",
+                                  "the brand name or the URL as anchor"))
     add(comfort, number("mean_topic_overlap")[1] >= 0.2,
         lambda i: TOPIC_OVERLAP_REASON)
     add(comfort, number("name_is_free_host")[1] == 1,
@@ -486,6 +562,10 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
 
     # --- put together as domain_reasons does
     toxic_links = columns.numbers("toxic_links")
+    allowed, allowed_array = number("allowed_links")
+    denied, denied_array = number("denied_links")
+    allowed_by, denied_by = values("allowed_by"), values("denied_by")
+    on_list = (allowed_array >= 1) | (denied_array >= 1)
     texts = []
     for i, (why, decision, domain_only) in enumerate(zip(
             values("why"), values(s.DECISION), values("domain_only"), strict=True)):
@@ -493,14 +573,16 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
         if why == Why.MOST_LINKS and _ok(n_links[i]):
             override = (f"{toxic_links[i]:.0f} of its {_plural(n_links[i], 'link')}"
                         " are toxic on their own, so the whole domain is listed")
-        if not risks[i] and not override and decision in _FLAGGED:
+        listed = (_list_reasons(why, n_links[i], allowed[i], denied[i], allowed_by[i],
+                                denied_by[i]) if on_list[i] else [])
+        if not risks[i] and not override and why not in _BY_LIST and decision in _FLAGGED:
             risks[i] = [_weak_evidence(_Row(columns, i), tld_share)]
         ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
         if not ordered:
             ordered = ["no strong evidence either way"]
         if domain_only:
             ordered.append("known from a domain-level export only: judged on the domain name alone")
-        reasons = ([override] if override else []) + ordered
+        reasons = ([override] if override else []) + listed + ordered
         texts.append(join_reasons(reasons[:MAX_REASONS]))
     return pd.Series(texts, index=frame.index, dtype=object)
 

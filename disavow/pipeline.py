@@ -28,6 +28,7 @@ from disavow.decide import (
     decide_domains,
     decide_links,
     domain_rows,
+    follow_list_entries,
     kept_entry_conflicts,
     plan_entries,
     promote_domains,
@@ -189,6 +190,7 @@ def score_exports(
         link_domains = domain_rows(links, domains)  # the domain table's rows stay as they are
         links = decide_links(links, domains, policy, link_domains=link_domains)
         domains, links = promote_domains(domains, links, policy, link_domains=link_domains)
+        domains = follow_list_entries(domains, links, policy, link_domains=link_domains)
         domains = _describe_domains(
             domains, usable, links, policy.link_disavow, link_domains=link_domains,
             risky_titles=(link_feats["title_risky_topics"].to_numpy(dtype=float) >= 1
@@ -259,6 +261,13 @@ def _describe_domains(
     exact = (links["anchor_type"].eq("exact_match").to_numpy(dtype=bool, na_value=False)
              if "anchor_type" in links else np.zeros(len(links), dtype=bool))
     out["top_exact_anchor"], out["top_exact_anchor_links"] = most_common(named & exact)
+    # The anchor and nofollow shares are of the links whose anchor or follow state the
+    # exports give (a Search Console row gives neither): reasons say so when some lack it.
+    anchored = (links["anchor_type"].notna() if "anchor_type" in links
+                else pd.Series(False, index=links.index))
+    out["anchor_links"] = _by_row(anchored, link_rows, len(out), "sum").set_axis(out.index)
+    follow_known = _bool_feature(links, s.NOFOLLOW).notna()
+    out["follow_links"] = _by_row(follow_known, link_rows, len(out), "sum").set_axis(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = _by_row(toxic, link_rows, len(out), "sum").set_axis(out.index)
     # Only some exports (Semrush) say whether a link is sitewide: the reason counts

@@ -192,6 +192,33 @@ def test_diff_reports_removals(tmp_path):
     assert "un-disavow 1" in result.stderr
 
 
+def test_diff_agrees_with_audit_on_old_entries_google_may_not_read(tmp_path):
+    gsc = tmp_path / "gsc.csv"
+    gsc.write_text("Linking page,Last crawled\nhttp://best-seo-links-02.xyz/page/9/,2026-11-10\n"
+                   "http://buy-backlinks-9921.top/p/1/,2026-11-11\n", "utf-8")
+    old = tmp_path / "old.txt"
+    old.write_text("DOMAIN:best-seo-links-02.xyz\n  domain:buy-backlinks-9921.top\n", "utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", str(gsc), "--site", "brightpaws-vet.co.uk",
+                                 "--existing", str(old), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    added = json.loads((out / "summary.json").read_text("utf-8"))["merge"]["added"]
+    diffed = runner.invoke(app, ["diff", str(old), str(out / "disavow.txt")])
+    payload = json.loads(diffed.stdout)
+    assert payload["added"] == added == ["domain:best-seo-links-02.xyz",
+                                         "domain:buy-backlinks-9921.top"]
+    assert [item["line"] for item in payload["not_counted"]] == [1, 2]
+    assert "2 entries that Google may not read as written" in diffed.stderr
+    clean, doubtful = tmp_path / "a.txt", tmp_path / "b.txt"
+    clean.write_text("domain:best-seo-links-02.xyz\n", "utf-8")
+    doubtful.write_text("DOMAIN:best-seo-links-02.xyz.\n", "utf-8")
+    diffed = runner.invoke(app, ["diff", str(clean), str(doubtful)])
+    assert json.loads(diffed.stdout)["removed"] == ["domain:best-seo-links-02.xyz"]
+    warning = " ".join(diffed.stderr.split())
+    assert "would un-disavow 1 entries" in warning
+    assert "only in a form Google may not read (the first is line 1:" in warning
+
+
 def test_untrusted_model_is_refused(tmp_path):
     import shutil
 

@@ -10,6 +10,7 @@ from disavow.decide import (
     Why,
     decide_domains,
     decide_links,
+    follow_list_entries,
     kept_entry_conflicts,
     plan_entries,
     read_entry_list,
@@ -182,6 +183,22 @@ def test_doubtful_domains_with_mostly_toxic_links_are_listed_whole():
     assert plan.urls == ["https://forum.org/member/1", "https://forum.org/member/2"]
 
 
+def test_a_link_reviewed_for_its_domain_says_so_and_follows_it_when_promoted():
+    from disavow.decide import promote_domains
+
+    dom = decide_domains(domains({"doubt.xyz": 0.6}), POLICY)
+    links = decide_links(pd.DataFrame({
+        s.SOURCE_URL: [f"http://doubt.xyz/{i}" for i in range(3)],
+        s.SOURCE_HOST: ["doubt.xyz"] * 3, s.DOMAIN: ["doubt.xyz"] * 3,
+        s.SCORE: [0.31, 0.95, 0.97],
+    }), dom, POLICY)
+    assert links[s.DECISION].tolist() == ["review", "disavow", "disavow"]
+    assert links["why"].tolist() == [Why.DOMAIN_REVIEW, Why.SCORE, Why.SCORE]
+    _, links = promote_domains(dom, links, POLICY)
+    assert links[s.DECISION].tolist() == ["disavow"] * 3
+    assert links["why"].tolist() == [Why.DOMAIN] * 3
+
+
 def test_an_explicit_threshold_disavows_no_domain_scoring_less():
     from disavow.decide import promote_domains
 
@@ -331,3 +348,44 @@ def test_platforms_named_in_public_blocklists_are_listed_link_by_link(platform):
         s.DOMAIN: [platform], s.SCORE: [0.1]}), dom, policy)
     plan = plan_entries(dom, links, policy)
     assert plan.domains == [] and plan.urls == [f"https://www.{platform}/user/1"]
+
+
+def _listed(policy: Policy, scores: dict[str, float], urls: list[str]):
+    """As :func:`_planned`, with the domain rows following the list entries below them."""
+    dom, links, _ = _planned(policy, scores, urls)
+    dom = follow_list_entries(dom, links, policy)
+    return dom, links, plan_entries(dom, links, policy)
+
+
+def test_a_domain_whose_every_link_is_on_a_denied_host_is_disavowed_by_that_entry():
+    policy = Policy(deny=EntryList(domains=frozenset({"www.news.co.uk"})))
+    dom, links, plan = _listed(policy, {"news.co.uk": 0.01},
+                               ["https://www.news.co.uk/a", "https://www.news.co.uk/b"])
+    assert dom.loc["news.co.uk", [s.DECISION, "why"]].tolist() == ["disavow", Why.DENIED_LINKS]
+    assert dom.loc["news.co.uk", ["denied_links", "denied_by"]].tolist() == [2, ("www.news.co.uk",)]
+    # The user named the host: no domain: line for the whole site, no URL line under it.
+    assert (plan.domains, plan.urls, plan.skipped, plan.may_collapse) == (
+        ["www.news.co.uk"], [], [], frozenset())
+
+
+def test_a_domain_whose_every_link_is_allowed_is_kept_without_a_warning():
+    policy = Policy(allow=EntryList(domains=frozenset({"www.spam-links.xyz"})))
+    dom, links, plan = _listed(policy, {"spam-links.xyz": 0.99},
+                               ["https://www.spam-links.xyz/1", "https://www.spam-links.xyz/2"])
+    assert dom.loc["spam-links.xyz", [s.DECISION, "why"]].tolist() == ["keep", Why.ALLOWED_LINKS]
+    assert links[s.DECISION].tolist() == ["keep", "keep"]
+    assert (plan.domains, plan.urls, plan.skipped, plan.notes) == ([], [], [], [])
+
+
+def test_entries_covering_some_links_of_a_domain_leave_its_own_decision():
+    policy = Policy(deny=EntryList(domains=frozenset({"www.news.co.uk"})),
+                    allow=EntryList(urls=frozenset({"https://spam.xyz/keep"})))
+    dom, links, plan = _listed(
+        policy, {"news.co.uk": 0.01, "spam.xyz": 0.99},
+        ["https://www.news.co.uk/a", "https://shop.news.co.uk/b", "https://spam.xyz/keep",
+         "https://spam.xyz/other"])
+    assert dom[s.DECISION].tolist() == ["keep", "disavow"]
+    assert dom["why"].tolist() == [Why.SCORE, Why.SCORE]
+    assert dom["denied_links"].tolist() == [1, 0] and dom["allowed_links"].tolist() == [0, 1]
+    assert dom["allowed_by"].tolist() == [None, ("https://spam.xyz/keep",)]
+    assert plan.domains == ["www.news.co.uk"] and plan.urls == ["https://spam.xyz/other"]

@@ -646,6 +646,17 @@ def test_merge_reports_present_covered_and_invalid():
     assert "covered by domain:old-spam.com on line 2" in str(result.covered_by_domain[0])
 
 
+def test_old_lines_under_a_new_domain_are_shown_as_written_with_their_line():
+    old = parse_disavow("# old\ndomain:WWW.Zz-LinkFarm-88.xyz\n"
+                        "https://jackpot-slots-4411.bond/vets/#frag\n\tdomain:a.zz-linkfarm-88.xyz\n")
+    result = merge_disavow(old, ["zz-linkfarm-88.xyz", "jackpot-slots-4411.bond"])
+    assert [str(c) for c in result.old_covered_by_new_domain] == [
+        "domain:WWW.Zz-LinkFarm-88.xyz (line 2, covered by domain:zz-linkfarm-88.xyz)",
+        "https://jackpot-slots-4411.bond/vets/#frag (line 3, covered by "
+        "domain:jackpot-slots-4411.bond)",
+        "domain:a.zz-linkfarm-88.xyz (line 4, covered by domain:zz-linkfarm-88.xyz)"]
+
+
 @pytest.mark.parametrize(
     ("old_line", "why"),
     [
@@ -977,6 +988,30 @@ def test_diff_reports_what_an_upload_would_un_disavow():
     assert diff.un_disavowed == ("http://c.com/",)
     same = diff_disavow(old, old)
     assert (same.added, same.removed, same.unchanged) == ((), (), 4)
+
+
+def test_diff_counts_only_entries_google_surely_reads_as_a_merge_does():
+    old = parse_disavow("DOMAIN:a.com\n  domain:b.com\nhttp://c.com/\n")
+    merged = merge_disavow(old, ["a.com", "b.com"])
+    diff = diff_disavow(old, parse_disavow(merged.text))
+    # What the merge wrote again is added, not unchanged: the old forms may be ignored.
+    assert diff.added == tuple(e.line for e in merged.added) == ("domain:a.com", "domain:b.com")
+    assert (diff.removed, diff.unchanged) == ((), 1)
+    assert [(d.line, d.text) for d in diff.new_doubtful] == [(1, "DOMAIN:a.com"),
+                                                             (2, "  domain:b.com")]
+    assert diff.old_doubtful_dropped == ()
+
+
+def test_diff_calls_an_entry_kept_only_in_a_doubtful_form_un_disavowed():
+    diff = diff_disavow(parse_disavow("domain:a.com\nhttp://b.com/\n"),
+                        parse_disavow("DOMAIN:a.com.\nhttp://b.com/\n"))
+    assert (diff.added, diff.removed, diff.unchanged) == ((), ("domain:a.com",), 1)
+    assert diff.un_disavowed == ("domain:a.com",)
+    assert [str(d) for d in diff.written_doubtfully] == [
+        "line 1: DOMAIN:a.com. ('domain:' is not in lower case)"]
+    dropped = diff_disavow(parse_disavow("  http://c.com/\ndomain:a.com\n"),
+                           parse_disavow("domain:a.com\n"))
+    assert dropped.removed == () and [d.line for d in dropped.old_doubtful_dropped] == [1]
 
 
 def test_write_disavow_file_verifies_and_refuses_unsafe_targets(tmp_path):

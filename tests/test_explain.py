@@ -70,3 +70,55 @@ def test_a_disavowed_domain_without_strong_evidence_names_its_weak_signals():
         "domain name",
         "no single strong signal: the score adds up many weak ones"]
     assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
+
+
+def test_a_domain_decided_by_list_entries_below_it_says_so_first():
+    domains = pd.DataFrame({
+        s.DOMAIN: ["news.co.uk", "spam-links.xyz", "forum.net", "big.org"],
+        s.DECISION: ["disavow", "keep", "keep", "review"],
+        "why": ["denied_links", "allowed_links", "score", "score"],
+        "n_links": [2, 1, 5, 3], "denied_links": [2, 0, 2, 0], "allowed_links": [0, 1, 0, 1],
+        "denied_by": [("www.news.co.uk",), None, ("a.forum.net", "b.forum.net", "c.forum.net"),
+                      None],
+        "allowed_by": [None, ("www.spam-links.xyz",), None, ("https://big.org/ok",)],
+        "share_branded_anchor": [1.0, np.nan, np.nan, np.nan]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert [r.split(" | ")[0] for r in reasons] == [
+        "all 2 of its links are on your deny list (www.news.co.uk): disavowed, but not as a "
+        "whole domain",
+        "its only link is on your allow list (www.spam-links.xyz): never disavowed",
+        "2 of its 5 links are on your deny list (a.forum.net, b.forum.net and 1 more): disavowed",
+        "1 of its 3 links is on your allow list (https://big.org/ok): kept"]
+    assert "no single strong signal" not in reasons[0]
+    assert "no single strong signal" in reasons[3]  # the Review score still needs its reason
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons
+
+
+def test_a_link_reviewed_for_its_domain_does_not_argue_for_keeping_it():
+    links = pd.DataFrame({"why": ["domain_under_review", "score"], "nofollow": [1.0, 1.0]})
+    assert link_reasons_column(links).tolist() == [
+        "its referring domain is under review | nofollow: passes nothing",
+        "nofollow: passes nothing"]
+
+
+def test_anchor_and_nofollow_shares_say_they_are_of_the_links_that_give_them():
+    domains = pd.DataFrame({
+        s.DOMAIN: ["petnotes.net", "farm.xyz", "whole.org", "one.net"],
+        s.DECISION: ["keep", "disavow", "keep", "review"],
+        "n_links": [5, 6, 2, 4], "anchor_links": [1, 4, 2, 3], "follow_links": [3, 6, 2, 1],
+        "share_nofollow": [1.0, np.nan, 1.0, 1.0], "share_branded_anchor": [1.0, np.nan, 1.0, 0.0],
+        "share_money_anchor": [np.nan, 0.75, np.nan, 0.0],
+        "top_anchor": [None, None, None, "vet leeds"], "top_anchor_share": [np.nan, np.nan,
+                                                                            np.nan, 1.0]})
+    reasons = domain_reasons_column(domains, {}).tolist()
+    assert reasons[0] == ("nofollow: all 3 of its links whose follow state is known pass nothing"
+                          " | 100% of the 1 link with a known anchor uses the brand name or the "
+                          "URL as anchor")
+    assert reasons[1].startswith(
+        "75% of the 4 links with a known anchor use money (exact- or partial-match) anchors")
+    assert reasons[2] == ("nofollow: all its links pass nothing | 100% of its links use the "
+                          "brand name or the URL as anchor")
+    assert reasons[3] == ("no single strong signal: the score adds up many weak ones, among "
+                          "them all 3 links with a known anchor use the anchor 'vet leeds' | "
+                          "nofollow: the 1 link whose follow state is known passes nothing")
+    assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons

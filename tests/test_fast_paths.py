@@ -244,7 +244,8 @@ def test_link_features_score_as_their_whole_frame(monkeypatch):
 def _link_frame(n: int = 400) -> pd.DataFrame:
     rng = np.random.default_rng(2)
     return pd.DataFrame({
-        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, "own_site", None], n),
+        "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.ALLOWLIST, Why.LEVEL, Why.DOMAIN_REVIEW,
+                           "own_site", None], n),
         "anchor_type": rng.choice(["exact_match", "partial_match", "branded", None], n),
         s.ANCHOR: rng.choice(["emergency plumber", "casino bonus", None, "x" * 80, "a | b"], n),
         "anchor_risky_topics": rng.choice([0.0, 1.0, 2.0, np.nan], n),
@@ -291,9 +292,16 @@ def _domain_frame(n: int, seed: int) -> pd.DataFrame:
                                         "x7k9q2zz.click", "1.2.3.4", "pills-loans.ru", None], n),
                             dtype="str"),
         "why": rng.choice([Why.SCORE, Why.DOMAIN, Why.MOST_LINKS, Why.PROTECTED, Why.DENYLIST,
-                           None], n),
+                           Why.ALLOWED_LINKS, Why.DENIED_LINKS, None], n),
+        "allowed_links": numbers(0.0, 1.0, 3.0), "denied_links": numbers(0.0, 2.0, 40.0),
+        "allowed_by": rng.choice(np.array([None, ("www.a.com",), ("https://a.com/" + "p" * 70,
+                                                                   "b.a.com", "c.a.com")],
+                                          dtype=object), n),
+        "denied_by": rng.choice(np.array([None, ("www.b.com", "https://b.com/x")], dtype=object),
+                                n),
         s.DECISION: rng.choice(["disavow", "review", "keep", None], n),
         "n_links": numbers(1.0, 2.0, 3.0, 40.0), "toxic_links": numbers(0.0, 2.0, 7.0),
+        "anchor_links": numbers(1.0, 2.0, 40.0), "follow_links": numbers(1.0, 3.0, 40.0),
         "share_exact_anchor": numbers(0.0, 0.5, 1.0), "share_money_anchor": numbers(0.2, 0.6),
         "top_exact_anchor": pd.Series(rng.choice(["cheap  pills", "", None, "y" * 70], n),
                                       dtype="str"),
@@ -423,6 +431,11 @@ def _describe_domains_by_strings(domains, usable, links, link_disavow):
     out["top_exact_anchor"] = exact_counts["a"].reindex(out.index).astype(
         out["top_anchor"].dtype)
     out["top_exact_anchor_links"] = exact_counts["n"].reindex(out.index)
+    by_name = links[s.DOMAIN].astype(str)
+    out["anchor_links"] = links["anchor_type"].notna().groupby(by_name).sum().reindex(out.index)
+    follow_known = (links[s.NOFOLLOW].notna() if s.NOFOLLOW in links
+                    else pd.Series(False, index=links.index))
+    out["follow_links"] = follow_known.groupby(by_name).sum().reindex(out.index)
     toxic = links[s.SCORE] >= link_disavow
     out["toxic_links"] = toxic.groupby(links[s.DOMAIN].astype(str)).sum().reindex(out.index)
     flagged = (links[s.SITEWIDE].eq(True).fillna(False).astype(bool) if s.SITEWIDE in links
@@ -473,6 +486,7 @@ def test_domain_columns_by_rows_match_grouping_the_strings(seed):
         s.FIRST_SEEN: np.where(rng.random(n) < 0.2, np.datetime64("NaT"),
                                day + rng.integers(0, 10**12, n).astype("timedelta64[us]")),
         s.LAST_SEEN: day + rng.integers(0, 10**12, n).astype("timedelta64[us]"),
+        s.NOFOLLOW: pd.array(rng.choice([True, False, None], n), dtype="boolean"),
     })
     if seed % 2:
         usable = usable.drop(columns=[s.SOURCE_TITLE])

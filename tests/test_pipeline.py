@@ -124,6 +124,63 @@ def test_allow_and_deny(tmp_path, model, demo):
     assert "domain:never-seen-before.example" in lines
 
 
+SEMRUSH_HEADER = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
+                  "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
+                  "First seen,Last seen,New link,Lost link")
+
+
+def _semrush_rows(title: str, urls: list[str], anchor: str, external: int, ascore: int) -> str:
+    return "".join(f"{ascore},{title},{url},https://www.brightpaws-vet.co.uk/,{anchor},"
+                   f"{external},5,false,false,false,true,false,false,false,false,2025-05-01,"
+                   "2026-11-10,false,false\n" for url in urls)
+
+
+def test_a_host_entry_on_a_list_decides_the_domain_row_too(tmp_path, model):
+    export = tmp_path / "semrush.csv"
+    export.write_text(SEMRUSH_HEADER + "\n" + _semrush_rows(
+        "Leeds news", ["https://www.yorkshirepost.co.uk/news/vets/",
+                       "https://www.yorkshirepost.co.uk/news/vets-2/"], "Bright Paws", 8, 70)
+        + _semrush_rows("Buy High DA Backlinks", ["http://www.best-seo-links-02.xyz/page/1/",
+                                                  "http://www.best-seo-links-02.xyz/page/2/"],
+                        "vet leeds", 900, 1), "utf-8")
+    deny, allow = tmp_path / "deny.txt", tmp_path / "allow.txt"
+    deny.write_text("www.yorkshirepost.co.uk\n", "utf-8")
+    allow.write_text("www.best-seo-links-02.xyz\n", "utf-8")
+    result = audit([export], site="brightpaws-vet.co.uk", out_dir=tmp_path / "out", model=model,
+                   allow=allow, deny=deny)
+    assert [line for line in result.disavow_text.splitlines() if not line.startswith("#")] == [
+        "domain:www.yorkshirepost.co.uk"]
+    assert "Entries from this run: 1 domain, 0 URLs" in result.disavow_text
+    domains = pd.read_csv(tmp_path / "out" / "domains.csv").set_index(s.DOMAIN)
+    assert domains[s.DECISION].to_dict() == {"yorkshirepost.co.uk": "disavow",
+                                             "best-seo-links-02.xyz": "keep"}
+    assert domains.loc["yorkshirepost.co.uk", s.REASONS].startswith(
+        "all 2 of its links are on your deny list (www.yorkshirepost.co.uk)")
+    assert domains.loc["best-seo-links-02.xyz", s.REASONS].startswith(
+        "all 2 of its links are on your allow list (www.best-seo-links-02.xyz): never disavowed")
+    assert result.summary["counts"]["domain_decisions"] == {"disavow": 1, "review": 0, "keep": 1}
+    assert result.summary["disavow_file"]["not_listed"] == []
+    assert not [w for w in result.summary["warnings"] if "best-seo-links-02.xyz" in w]
+
+
+def test_domain_shares_say_they_are_of_the_links_with_an_anchor_or_follow_state(tmp_path, model):
+    export, gsc = tmp_path / "semrush.csv", tmp_path / "gsc.csv"
+    rows = [(url, anchor, image) for url, anchor, image in (
+        ("https://www.petnotes.net/a/", "Bright Paws", "false"),
+        ("https://www.petnotes.net/b/", "", "true"), ("https://www.petnotes.net/c/", "", "true"))]
+    export.write_text(SEMRUSH_HEADER + "\n" + "".join(
+        f"30,Pets,{url},https://www.brightpaws-vet.co.uk/,{anchor},20,5,true,false,false,"
+        f"true,false,false,{image},false,2025-05-01,2026-11-10,false,false\n"
+        for url, anchor, image in rows), "utf-8")
+    gsc.write_text("Linking page,Last crawled\nhttps://www.petnotes.net/d/,2026-11-10\n"
+                   "https://www.petnotes.net/e/,2026-11-10\n", "utf-8")
+    scored = score_exports([export, gsc], site="brightpaws-vet.co.uk", model=model)
+    reasons = scored.domains.loc["petnotes.net", s.REASONS]
+    assert reasons == ("nofollow: all 3 of its links whose follow state is known pass nothing | "
+                       "100% of the 1 link with a known anchor uses the brand name or the URL as "
+                       "anchor")
+
+
 HOSTILE_ROWS = [
     ("http://evil.xyz/a\ndomain:google.com", "=HYPERLINK(\"http://x\",\"y\")",
      "<script>alert(1)</script>"),
