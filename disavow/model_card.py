@@ -40,9 +40,36 @@ def metrics_table(block: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _calibration_words(metadata: dict[str, Any]) -> tuple[str, str]:
+    """Where the sigmoids were fitted, and a sentence on what that means (or "").
+
+    Read from ``calibrated_on``, recorded at training time. Models made before it
+    was recorded (the shipped backlink-gb-v1) say held-back referring domains: with
+    thousands of rows of each class at every level, holding 20% back always left
+    enough of both classes to calibrate on.
+    """
+    from disavow.train import CALIBRATED_ON_TRAINING
+
+    calibrated_on = metadata.get("hyperparameters", {}).get("calibrated_on") or {}
+    on_training = [level for level, where in calibrated_on.items()
+                   if where == CALIBRATED_ON_TRAINING]
+    if not on_training:
+        return "fitted on held-back referring domains", ""
+    if len(on_training) == len(calibrated_on):
+        return ("fitted on the rows it was trained on",
+                " There were too few labels to hold any referring domains back for "
+                "calibration, so the probabilities are optimistic (too close to 0 and 1).")
+    which = " and ".join(f"`{level}`" for level in on_training)
+    return (f"fitted on held-back referring domains (the {which} sigmoid on the rows it "
+            "was trained on)",
+            f" For {which} there were too few labels to hold any referring domains back for "
+            "calibration, so its probabilities are optimistic (too close to 0 and 1).")
+
+
 def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
     name = metadata.get("name", "model")
     cv = metadata.get("metrics", {}).get("cross_validation", {})
+    calibrated_where, calibration_caveat = _calibration_words(metadata)
     lines = [
         f"# Model card: {name}",
         "",
@@ -54,11 +81,11 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "",
         f"- Created: {metadata.get('created')} (git {metadata.get('git_commit') or 'unknown'})",
         "- Three scikit-learn `HistGradientBoostingClassifier`s, each calibrated with a sigmoid "
-        "fitted on held-back referring domains (`CalibratedClassifierCV` over a "
+        f"{calibrated_where} (`CalibratedClassifierCV` over a "
         "`FrozenEstimator`): one for referring domains known through links, one for domains "
         "known by name only (Search Console sites), one for single links. A character n-gram "
         "logistic model of domain names feeds all three. Missing values are handled natively; "
-        "no imputation.",
+        f"no imputation.{calibration_caveat}",
         f"- Model file sha256: `{metadata.get('model_sha256')}`",
         f"- Versions: {', '.join(f'{k} {v}' for k, v in metadata.get('versions', {}).items())}",
         f"- Domain features ({len(metadata.get('features', {}).get('domain', []))}): "

@@ -259,20 +259,26 @@ def make_booster(columns: list[str]) -> HistGradientBoostingClassifier:
 
 def fit_calibrated(
     columns: list[str], x: pd.DataFrame, y: np.ndarray, weight: np.ndarray, groups: np.ndarray
-) -> CalibratedClassifierCV:
+) -> tuple[CalibratedClassifierCV, bool]:
     """Fit the booster on most rows, then calibrate it on held-back referring domains.
 
     Class weighting distorts probabilities; a sigmoid fitted on rows the booster
     did not see restores them, and stays stable on the small, imbalanced sets
     users retrain on. One booster per model keeps training fast.
+
+    Returns the model and whether its calibration rows were really held back:
+    with too few labels to hold any back, the sigmoid is fitted on the rows the
+    booster learned from, and its probabilities come out overconfident.
     """
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import GroupShuffleSplit
 
     split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
     fit_idx, cal_idx = next(split.split(x, y, groups))
-    if not (_can_fit(y[fit_idx]) and _class_counts(y[cal_idx]).min() >= CALIBRATION_FOLDS):
-        fit_idx = cal_idx = np.arange(len(y))  # too few labels to hold any back
+    held_back = bool(_can_fit(y[fit_idx])
+                     and _class_counts(y[cal_idx]).min() >= CALIBRATION_FOLDS)
+    if not held_back:
+        fit_idx = cal_idx = np.arange(len(y))
     if not _can_fit(y):
         counts = _class_counts(y)
         raise DisavowError(
@@ -284,7 +290,7 @@ def fit_calibrated(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         calibrated.fit(x.iloc[cal_idx], y[cal_idx], sample_weight=weight[cal_idx])
-    return calibrated
+    return calibrated, held_back
 
 
 # CalibratedClassifierCV cross-predicts its calibration rows in this many
@@ -389,8 +395,8 @@ def cross_validate(
         matrix = prepare_matrix(x, columns, categories)
         oof = np.full(len(y), np.nan)
         for train_idx, test_idx in folds:
-            est = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
-                                 weight[train_idx], groups[train_idx])
+            est, _ = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
+                                    weight[train_idx], groups[train_idx])
             oof[test_idx] = est.predict_proba(matrix.iloc[test_idx])[:, 1]
         results[level] = metrics(y, oof) | {"folds": splits, "rows": int(len(y))}
         results[level]["_oof"] = oof
@@ -525,6 +531,39 @@ def fitted_levels(
             for level in LEVELS}
 
 
+CALIBRATED_ON_HELD_BACK = "20% held-back referring domains"
+CALIBRATED_ON_TRAINING = "its own training rows"
+
+
+def calibration_summary(calibrated_on: dict[str, str]) -> str:
+    """What each model's sigmoid was fitted on, in words (metadata's ``calibration``)."""
+    by_place: dict[str, list[str]] = {}
+    for level, where in calibrated_on.items():
+        by_place.setdefault(where, []).append(level)
+    if len(by_place) == 1:
+        return f"sigmoid on {next(iter(by_place))}"
+    return "sigmoid on " + "; on ".join(
+        f"{where} for {', '.join(levels)}" for where, levels in by_place.items())
+
+
+def _calibration_warnings(calibrated_on: dict[str, str]) -> list[str]:
+    on_training = [level for level, where in calibrated_on.items()
+                   if where == CALIBRATED_ON_TRAINING]
+    if not on_training:
+        return []
+    one = len(on_training) == 1
+    names = " and ".join([", ".join(on_training[:-1]), on_training[-1]] if not one
+                         else on_training)
+    return [
+        f"the {names} {'model was' if one else 'models were'} calibrated on the very rows "
+        f"{'it was' if one else 'they were'} fitted on, not on held-back referring domains: "
+        "holding 20% of them back would have left too few of a class on one side (the "
+        f"calibration needs {CALIBRATION_FOLDS} of each). {'Its' if one else 'Their'} "
+        "probabilities are optimistic (too close to 0 and 1); label more referring domains "
+        "and retrain"
+    ]
+
+
 def fit_and_save(
     training: TrainingSet,
     out_dir: Path,
@@ -557,6 +596,7 @@ def fit_and_save(
     cv = cross_validate(training, categories, cv_splits)
     thresholds = choose_thresholds(cv, training)
     estimators = {}
+    calibrated_on: dict[str, str] = {}
     fitted_on = fitted_levels(training, cv, cv_splits)
     needed = min_domains_per_class(cv_splits)
     for level in LEVELS:
@@ -566,7 +606,8 @@ def fit_and_save(
         x, y, groups, weight = training.level(fitted_on[level])
         columns = feature_columns(level)
         matrix = prepare_matrix(x, columns, categories)
-        estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
+        estimators[level], held_back = fit_calibrated(columns, matrix, y, weight, groups)
+        calibrated_on[level] = CALIBRATED_ON_HELD_BACK if held_back else CALIBRATED_ON_TRAINING
     if name_model is not None:
         estimators["names"] = name_model
     packed = io.BytesIO()
@@ -609,11 +650,13 @@ def fit_and_save(
             f"toxic and {ok} ok referring domains (fewer than {needed} of a class): its "
             "metrics rest on a handful of sites and can swing widely; label more and retrain"
             for level, source in fitted_on.items() if source == level
-            for toxic, ok in [domains_per_class(training, level)] if min(toxic, ok) < needed)],
+            for toxic, ok in [domains_per_class(training, level)] if min(toxic, ok) < needed),
+            *_calibration_warnings(calibrated_on)],
         "rows": {level: {"rows": int(len(training.level(level)[1])),
                          "toxic": int(np.nansum(training.level(level)[1]))} for level in LEVELS},
         "hyperparameters": HGB_PARAMS | {
-            "calibration": "sigmoid on 20% held-back referring domains",
+            "calibration": calibration_summary(calibrated_on),
+            "calibrated_on": calibrated_on,
             "class_weight": "balanced", "early_stopping": "10% validation, 15 rounds",
             "monotonic_cst": MONOTONIC},
         "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
