@@ -56,3 +56,13 @@ def test_the_threshold_rule_is_the_one_that_chose_the_thresholds():
     exact = _one_line(render_model_card(_metadata(thresholds_fitted=["domain_disavow"])))
     assert "at most 1% of clean training rows" in exact
 
+
+def test_the_shipped_real_list_note_counts_what_its_table_counts():
+    import re
+
+    from disavow.model import load_model
+
+    block = load_model().metadata["metrics"]["shared_eval"]
+    read = re.search(r"read as (\d+) referring domains \((\d+) toxic\)", block["note"])
+    assert read and (int(read[1]), int(read[2])) == (block["domain"]["n"],
+                                                     block["domain"]["n_toxic"])
