@@ -279,9 +279,10 @@ def evaluate_exports(
     on are recognised by content, from the hashes metadata.json records
     (``training_referring_domains``): how many there are is reported in
     ``training_overlap``, a share of SEEN_SHARE_WARNING or more in a file is
-    warned about, and ``unseen_only`` holds the metrics without them. Where no
-    site is known (Search Console "Top linking sites" has no target URL), the
-    domain alone is compared. Models made before those hashes were recorded (the
+    warned about, and ``unseen_only`` holds the metrics without them. Where the
+    site is unknown on one side (Search Console exports hold no target URL, and
+    --site may be given to one command only), the domain alone is compared.
+    Models made before those hashes were recorded (the
     shipped backlink-gb-v1 among them) fall back to comparing each file's sha256
     with the training files': a re-saved or edited copy of a training file then
     passes unnoticed, which ``training_overlap`` says.
@@ -375,20 +376,31 @@ def evaluate_exports(
     return result
 
 
-def _training_domain_digests(metadata: dict[str, Any]) -> frozenset[str] | None:
-    """The hashed training referring domains metadata.json records; None if it has none."""
+def _training_domain_digests(metadata: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+    """The hashed training referring domains per hashed site that metadata.json
+    records; None if it records none."""
     record = metadata.get("training_referring_domains")
-    if not isinstance(record, dict) or not isinstance(record.get("digests"), list):
+    by_site = record.get("by_site") if isinstance(record, dict) else None
+    if not isinstance(by_site, dict):
         return None
-    return frozenset(str(d) for d in record["digests"])
+    return {str(site): frozenset(str(d) for d in domains)
+            for site, domains in by_site.items() if isinstance(domains, list)}
 
 
-def _seen(site: str, domains: Any, digests: frozenset[str] | None) -> np.ndarray:
-    """Whether the model was trained on each referring domain of ``site`` (all False
-    when the model records none)."""
-    if not digests:
+def _seen(site: str, domains: Any, by_site: dict[str, frozenset[str]] | None) -> np.ndarray:
+    """Whether the model was trained on each referring domain for ``site`` (all False
+    when the model records none).
+
+    An unknown site on either side matches any: the labels may well be that site's.
+    """
+    if not by_site:
         return np.zeros(len(domains), dtype=bool)
-    return np.array([domain_digest(site, str(d)) in digests for d in domains], dtype=bool)
+    unknown = domain_digest("")
+    if site:
+        trained = by_site.get(domain_digest(site), frozenset()) | by_site.get(unknown, frozenset())
+    else:
+        trained = frozenset().union(*by_site.values())
+    return np.array([domain_digest(str(d)) in trained for d in domains], dtype=bool)
 
 
 def _overlap(seen: np.ndarray, checked: bool, per_file: list[dict[str, Any]]

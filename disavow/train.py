@@ -547,27 +547,29 @@ def audited_site(profile: SiteProfile) -> str:
     return host_info(profile.site).domain if profile.site else ""
 
 
-def domain_digest(site: str, domain: str) -> str:
-    """The short hash under which metadata.json records a labelled referring domain.
+def domain_digest(name: str) -> str:
+    """The short hash under which metadata.json records a site or a referring domain.
 
-    Keyed by the audited site too: a spam network links to many sites, so a new
-    site shares some referring domains with the training data, as it will in a
-    real audit; the labels the model saw are those of one site's domains. Hashed
-    to keep the file small and the list out of plain sight; it is no secret:
-    anyone can hash a domain they guess and look it up.
+    Hashed to keep the file small and the names out of plain sight; it is no
+    secret: anyone can hash a name they guess and look it up.
     """
-    key = f"{site}|{domain}".encode()
-    return hashlib.sha256(key).hexdigest()[:DOMAIN_DIGEST_LENGTH]
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:DOMAIN_DIGEST_LENGTH]
 
 
 def training_domains_record(training: TrainingSet) -> dict[str, Any]:
-    """metadata.json's ``training_referring_domains``: what ``evaluate`` checks for leaks."""
-    digests = sorted({domain_digest(str(site), str(domain)) for site, domain
-                      in zip(training.domain_sites, training.domain_names, strict=True)})
-    return {"hash": "sha256 of '<audited site>|<referring domain>' (both registrable "
-                    f"domains; the site empty when unknown), first {DOMAIN_DIGEST_LENGTH} "
-                    "hex digits",
-            "count": len(digests), "digests": digests}
+    """metadata.json's ``training_referring_domains``: what ``evaluate`` checks for leaks.
+
+    Grouped by audited site: a spam network links to many sites, so a new site
+    shares some referring domains with the training data, as it will in a real
+    audit; the labels the model saw are those of one site's domains.
+    """
+    by_site: dict[str, set[str]] = {}
+    for site, domain in zip(training.domain_sites, training.domain_names, strict=True):
+        by_site.setdefault(domain_digest(str(site)), set()).add(domain_digest(str(domain)))
+    return {"hash": f"sha256, first {DOMAIN_DIGEST_LENGTH} hex digits, of the audited site "
+                    "(\"\" when unknown) and of each of its labelled referring domains",
+            "count": sum(len(domains) for domains in by_site.values()),
+            "by_site": {site: sorted(domains) for site, domains in sorted(by_site.items())}}
 
 
 CALIBRATED_ON_HELD_BACK = "20% held-back referring domains"

@@ -299,6 +299,18 @@ def test_evaluate_recognises_training_data_by_content_not_by_bytes(tmp_path):
     assert other["training_overlap"]["seen_in_training"] == 0 and other["warnings"] == []
 
 
+def test_evaluate_finds_training_domains_when_only_training_was_told_the_site(tmp_path):
+    from disavow.retrain import evaluate_exports
+
+    # Search Console's "Latest links" holds no target URL: only --site names the site.
+    resaved = tmp_path / "Latest links.csv"
+    resaved.write_bytes((LOOPORA / "Latest links.csv").read_bytes().replace(b"\n", b"\r\n"))
+    train_from_exports([LOOPORA / "Latest links.csv"], tmp_path / "m", site="loopora.io")
+    result = evaluate_exports([resaved], model_dir=tmp_path / "m")
+    assert result["training_overlap"]["share"] == 1.0
+    assert any("trained on" in w and "not honest" in w for w in result["warnings"])
+
+
 def test_invalid_lines_of_labels_from_are_reported_and_a_file_without_any_is_refused(
         tmp_path):
     labelled = pd.read_csv(name_only_labels(tmp_path, 20), dtype=str, keep_default_na=False)
