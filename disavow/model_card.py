@@ -40,9 +40,76 @@ def metrics_table(block: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _calibration_words(metadata: dict[str, Any]) -> tuple[str, str]:
+    """Where the sigmoids were fitted, and a sentence on what that means (or "").
+
+    Read from ``calibrated_on``, recorded at training time. Models made before it
+    was recorded (the shipped backlink-gb-v1) say held-back referring domains: with
+    thousands of rows of each class at every level, holding 20% back always left
+    enough of both classes to calibrate on.
+    """
+    from disavow.train import CALIBRATED_ON_TRAINING
+
+    calibrated_on = metadata.get("hyperparameters", {}).get("calibrated_on") or {}
+    on_training = [level for level, where in calibrated_on.items()
+                   if where == CALIBRATED_ON_TRAINING]
+    if not on_training:
+        return "fitted on held-back referring domains", ""
+    if len(on_training) == len(calibrated_on):
+        return ("fitted on the rows it was trained on",
+                " There were too few labels to hold any referring domains back for "
+                "calibration, so the probabilities are optimistic (too close to 0 and 1).")
+    which = " and ".join(f"`{level}`" for level in on_training)
+    return (f"fitted on held-back referring domains (the {which} sigmoid on the rows it "
+            "was trained on)",
+            f" For {which} there were too few labels to hold any referring domains back for "
+            "calibration, so its probabilities are optimistic (too close to 0 and 1).")
+
+
+def _threshold_rule(metadata: dict[str, Any]) -> str:
+    """How the default thresholds were chosen, as the code that chose them did it.
+
+    ``thresholds_fitted`` came in with the exact rule, so a model without it (the
+    shipped backlink-gb-v1) had its thresholds set by the rule before: a quantile
+    of the clean rows' scores rounded to 0.001, which can flag a little more than
+    the share (1.001% of clean domains at `domain_disavow` for the shipped model).
+    """
+    rows = "clean training rows (referring domains; links for the link model)"
+    if metadata.get("thresholds_fitted") is None:
+        return (f"`disavow` is the 99th percentile of the scores of {rows}, rounded to 0.001 "
+                "(at least 0.5), so about 1% of them would be flagged (rounding can make it "
+                "slightly more); `review` the 95th percentile (at least 0.3, at most "
+                "`disavow`).")
+    return (f"`disavow` is the lowest score on a 0.001 grid at which at most 1% of {rows} "
+            "would be flagged (at least 0.5); `review` the same at 5% (at least 0.3, at most "
+            "`disavow`).")
+
+
+def _source_line(source: dict[str, Any]) -> str:
+    rows = f"{source['rows']} rows" if source.get("rows") else ""
+    if source.get("labelled_rows") is not None:
+        rows = f"{source.get('rows')} rows ({source['labelled_rows']} with a usable label)"
+    digest = f"sha256 `{source['sha256']}`" if source.get("sha256") else ""
+    facts = ", ".join(part for part in (rows, digest) if part)
+    note = source.get("note") or ""
+    if facts and note:
+        return f"- {source.get('path')}: {facts} ({note})"
+    return f"- {source.get('path')}: {facts or note}"
+
+
+def _as_sentence(warning: str) -> str:
+    """A warning as a bullet sentence: capitalised, unless it starts with a file name,
+    which must stay as the user's file system spells it."""
+    first_word = warning.split(" ", 1)[0]
+    names_a_file = first_word.endswith(":") or any(c in first_word for c in "./\\")
+    start = warning[:1] if names_a_file else warning[:1].upper()
+    return f"{start}{warning[1:].rstrip('.')}."
+
+
 def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
     name = metadata.get("name", "model")
     cv = metadata.get("metrics", {}).get("cross_validation", {})
+    calibrated_where, calibration_caveat = _calibration_words(metadata)
     lines = [
         f"# Model card: {name}",
         "",
@@ -54,11 +121,11 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "",
         f"- Created: {metadata.get('created')} (git {metadata.get('git_commit') or 'unknown'})",
         "- Three scikit-learn `HistGradientBoostingClassifier`s, each calibrated with a sigmoid "
-        "fitted on held-back referring domains (`CalibratedClassifierCV` over a "
+        f"{calibrated_where} (`CalibratedClassifierCV` over a "
         "`FrozenEstimator`): one for referring domains known through links, one for domains "
         "known by name only (Search Console sites), one for single links. A character n-gram "
         "logistic model of domain names feeds all three. Missing values are handled natively; "
-        "no imputation.",
+        f"no imputation.{calibration_caveat}",
         f"- Model file sha256: `{metadata.get('model_sha256')}`",
         f"- Versions: {', '.join(f'{k} {v}' for k, v in metadata.get('versions', {}).items())}",
         f"- Domain features ({len(metadata.get('features', {}).get('domain', []))}): "
@@ -78,8 +145,7 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "## Default decision thresholds",
         "",
         "Chosen on out-of-fold scores of the training data (never on evaluation data): "
-        "`disavow` is the lowest score at which at most 1% of clean training domains would be "
-        "flagged (at least 0.5); `review` the same at 5%.",
+        f"{_threshold_rule(metadata)}",
         "",
     ]
     fitted = metadata.get("thresholds_fitted")  # absent from models made before it existed
@@ -93,13 +159,7 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
         "## Training data",
         "",
     ]
-    for source in metadata.get("training_data", []):
-        rows = f"{source['rows']} rows, " if source.get("rows") else ""
-        if source.get("labelled_rows") is not None:
-            rows = f"{source.get('rows')} rows ({source['labelled_rows']} with a usable label), "
-        digest = f"sha256 `{source['sha256']}`" if source.get("sha256") else ""
-        note = f" ({source['note']})" if source.get("note") else ""
-        lines.append(f"- {source.get('path')}: {rows}{digest}{note}")
+    lines += [_source_line(source) for source in metadata.get("training_data", [])]
     rows = metadata.get("rows", {})
     lines += [
         "",
@@ -110,7 +170,7 @@ def render_model_card(metadata: dict[str, Any], intro: str = "") -> str:
     ]
     if metadata.get("warnings"):
         lines += ["### Warnings about the training data", ""]
-        lines += [f"- {warning[:1].upper()}{warning[1:]}." for warning in metadata["warnings"]]
+        lines += [f"- {_as_sentence(warning)}" for warning in metadata["warnings"]]
         lines.append("")
     lines += [
         "## Evaluation",

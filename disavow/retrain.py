@@ -25,7 +25,9 @@ from disavow.model import CARD_FILE, METADATA_FILE, MODEL_FILE, load_model, sha2
 from disavow.train import (
     TrainingSet,
     at_threshold,
+    audited_site,
     concat_sets,
+    domain_digest,
     fit_and_save,
     is_blank,
     metrics,
@@ -253,6 +255,13 @@ def train_from_exports(
 # wider than the gap between a useful model and a useless one.
 MIN_EVALUATION_DOMAINS = 30
 
+# A referring domain the model was trained on for the same site scores almost
+# perfectly (its label was learned): each tenth of such domains lifted ROC AUC by
+# about 0.02 (a model trained on one generated site, evaluated on another plus
+# some of its own domains), the sampling noise of an evaluation of a few hundred
+# domains. A re-saved copy of a training file has them all, another site none.
+SEEN_SHARE_WARNING = 0.10
+
 
 def evaluate_exports(
     paths: Sequence[Path],
@@ -264,17 +273,34 @@ def evaluate_exports(
     site: str | None = None,
     threshold: float | None = None,
 ) -> dict[str, Any]:
-    """Score labelled exports and measure the result, per level and under the policy."""
+    """Score labelled exports and measure the result, per level and under the policy.
+
+    Referring domains whose label for the same audited site the model was trained
+    on are recognised by content, from the hashes metadata.json records
+    (``training_referring_domains``): how many there are is reported in
+    ``training_overlap``, a share of SEEN_SHARE_WARNING or more in a file is
+    warned about, and ``unseen_only`` holds the metrics without them. Where the
+    site is unknown on one side (Search Console exports hold no target URL, and
+    --site may be given to one command only), the domain alone is compared.
+    Models made before those hashes were recorded (the
+    shipped backlink-gb-v1 among them) fall back to comparing each file's sha256
+    with the training files': a re-saved or edited copy of a training file then
+    passes unnoticed, which ``training_overlap`` says.
+    """
     model = load_model(model_dir, trust=trust_model)
     policy = Policy.from_thresholds(model.thresholds, threshold=threshold)
     domain_y, domain_p, domain_decisions, link_y, link_p = [], [], [], [], []
     domain_only: list[np.ndarray] = []
+    domain_seen: list[np.ndarray] = []
+    link_seen: list[np.ndarray] = []
     notes: list[str] = []
     trained_on = {str(src.get("sha256")): src.get("path")
                   for src in model.metadata.get("training_data") or [] if isinstance(src, dict)}
+    seen_domains = _training_domain_digests(model.metadata)
+    per_file: list[dict[str, Any]] = []
     for path, table in labelled_tables(paths, labels_from=labels_from, whitelist=whitelist,
                                        notes=notes):
-        if (digest := sha256_file(path)) in trained_on:
+        if seen_domains is None and (digest := sha256_file(path)) in trained_on:
             notes.append(
                 f"{path} is one of the files {model.name} was trained on (same sha256 as "
                 f"{trained_on[digest]}); its metrics are not honest: the model has "
@@ -294,11 +320,28 @@ def evaluate_exports(
         decided = decide_domains(feats.domains.assign(score=scores), site_policy)
         domain_decisions.append(decided[s.DECISION].to_numpy())
         domain_only.append(feats.domains["n_pages"].isna().to_numpy())
+        seen = _seen(audited_site(profile), feats.domains.index, seen_domains)
+        domain_seen.append(seen)
+        per_file.append({"path": str(path), "referring_domains": int(len(seen)),
+                         "seen_in_training": int(seen.sum())})
+        if seen_domains is not None and len(seen) and seen.mean() >= SEEN_SHARE_WARNING:
+            notes.append(
+                f"{path}: all {len(seen)} of its referring domains are ones {model.name} was "
+                "trained on for this site (is it a copy of a training file?); its metrics are "
+                "not honest: the model has seen these labels. Evaluate on labelled data it "
+                "was not trained on" if seen.all() else
+                f"{path}: {int(seen.sum())} of its {len(seen)} referring domains "
+                f"({seen.mean():.0%}) are ones {model.name} was trained on for this site; "
+                "metrics over them are not honest: the model has seen their labels. "
+                "'unseen_only' measures the others; better, evaluate on labelled data it was "
+                "not trained on"
+            )
         is_link = usable[s.ROW_KIND].fillna("link").eq("link").to_numpy()
         if is_link.any():
+            link_domains = usable[s.DOMAIN].astype(str)[is_link]
             link_y.append(usable[s.LABEL].to_numpy()[is_link])
-            link_p.append(model.score(feats.links[is_link], "link",
-                                      domains=usable[s.DOMAIN].astype(str)[is_link]))
+            link_p.append(model.score(feats.links[is_link], "link", domains=link_domains))
+            link_seen.append(_seen(audited_site(profile), link_domains, seen_domains))
     result: dict[str, Any] = {"model": model.name, "thresholds": {
         "domain_disavow": policy.domain_disavow, "domain_review": policy.domain_review,
         "domain_only_disavow": policy.domain_only_disavow,
@@ -308,6 +351,79 @@ def evaluate_exports(
     p = np.concatenate(domain_p)
     decisions = np.concatenate(domain_decisions)
     only = np.concatenate(domain_only)
+    seen = np.concatenate(domain_seen)
+    ly = np.concatenate(link_y) if link_y else np.zeros(0)
+    lp = np.concatenate(link_p) if link_p else np.zeros(0)
+    link_was_seen = np.concatenate(link_seen) if link_seen else np.zeros(0, dtype=bool)
+    result |= _measured(policy, y, p, decisions, only, np.ones(len(y), dtype=bool),
+                        (ly, lp, np.ones(len(ly), dtype=bool)))
+    if "domain" not in result and "link" not in result:
+        raise DisavowError("Evaluation needs both toxic and ok labels in the data.")
+    result["training_overlap"] = _overlap(seen, seen_domains is not None, per_file)
+    if seen.any():
+        unseen = _measured(policy, y, p, decisions, only, ~seen, (ly, lp, ~link_was_seen))
+        result["unseen_only"] = unseen or {
+            "note": f"the {int((~seen).sum())} referring domains the model was not trained on "
+                    "do not hold both toxic and ok labels, so they cannot be measured alone"}
+    toxic, ok = int((y == 1).sum()), int((y == 0).sum())
+    if min(toxic, ok) < MIN_EVALUATION_DOMAINS:
+        notes.append(
+            f"only {toxic} toxic and {ok} ok referring domains were evaluated; with fewer "
+            f"than {MIN_EVALUATION_DOMAINS} of each class the metrics are mostly chance "
+            "(an AUC of 1.0 on three domains means little)"
+        )
+    result["warnings"] = notes
+    return result
+
+
+def _training_domain_digests(metadata: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+    """The hashed training referring domains per hashed site that metadata.json
+    records; None if it records none."""
+    record = metadata.get("training_referring_domains")
+    by_site = record.get("by_site") if isinstance(record, dict) else None
+    if not isinstance(by_site, dict):
+        return None
+    return {str(site): frozenset(str(d) for d in domains)
+            for site, domains in by_site.items() if isinstance(domains, list)}
+
+
+def _seen(site: str, domains: Any, by_site: dict[str, frozenset[str]] | None) -> np.ndarray:
+    """Whether the model was trained on each referring domain for ``site`` (all False
+    when the model records none).
+
+    An unknown site on either side matches any: the labels may well be that site's.
+    """
+    if not by_site:
+        return np.zeros(len(domains), dtype=bool)
+    unknown = domain_digest("")
+    if site:
+        trained = by_site.get(domain_digest(site), frozenset()) | by_site.get(unknown, frozenset())
+    else:
+        trained = frozenset().union(*by_site.values())
+    return np.array([domain_digest(str(d)) in trained for d in domains], dtype=bool)
+
+
+def _overlap(seen: np.ndarray, checked: bool, per_file: list[dict[str, Any]]
+             ) -> dict[str, Any]:
+    if not checked:
+        return {"checked_by": "file sha256", "note": (
+            "this model's metadata.json records no training referring domains (it was made "
+            "before they were recorded), so only a byte-identical copy of a training file "
+            "is recognised; a re-saved copy is not")}
+    return {"checked_by": "referring domains of the same site", "referring_domains": int(len(seen)),
+            "seen_in_training": int(seen.sum()),
+            "share": float(seen.mean()) if len(seen) else 0.0,
+            "warning_from_share": SEEN_SHARE_WARNING, "files": per_file}
+
+
+def _measured(
+    policy: Policy, y: np.ndarray, p: np.ndarray, decisions: np.ndarray, only: np.ndarray,
+    keep: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> dict[str, Any]:
+    """Domain and link metrics over the ``keep`` domains and the links ``links`` keeps
+    (labels, scores, keep)."""
+    result: dict[str, Any] = {}
+    y, p, decisions, only = y[keep], p[keep], decisions[keep], only[keep]
     if len(np.unique(y)) == 2:
         result["domain"] = metrics(y, p) | {
             # Each domain against the threshold the policy reads it with, so that these
@@ -327,21 +443,11 @@ def evaluate_exports(
             if len(np.unique(y[mask])) == 2:
                 result["domain"][regime] = {
                     "n": int(mask.sum()), "roc_auc": metrics(y[mask], p[mask])["roc_auc"]}
-    if link_y:
-        ly, lp = np.concatenate(link_y), np.concatenate(link_p)
-        if len(np.unique(ly)) == 2:
-            result["link"] = metrics(ly, lp) | {
-                "at_threshold": at_threshold(ly, lp, policy.link_disavow)}
-    if "domain" not in result and "link" not in result:
-        raise DisavowError("Evaluation needs both toxic and ok labels in the data.")
-    toxic, ok = int((y == 1).sum()), int((y == 0).sum())
-    if min(toxic, ok) < MIN_EVALUATION_DOMAINS:
-        notes.append(
-            f"only {toxic} toxic and {ok} ok referring domains were evaluated; with fewer "
-            f"than {MIN_EVALUATION_DOMAINS} of each class the metrics are mostly chance "
-            "(an AUC of 1.0 on three domains means little)"
-        )
-    result["warnings"] = notes
+    link_y, link_p, link_keep = links
+    link_y, link_p = link_y[link_keep], link_p[link_keep]
+    if len(np.unique(link_y)) == 2:
+        result["link"] = metrics(link_y, link_p) | {
+            "at_threshold": at_threshold(link_y, link_p, policy.link_disavow)}
     return result
 
 

@@ -47,6 +47,7 @@ from disavow.model import (
 )
 from disavow.normalize import to_label
 from disavow.strict_json import dumps
+from disavow.urls import host_info
 
 N_TLD_CATEGORIES = 80
 # Features whose direction is never in doubt. nofollow/ugc/sponsored links pass
@@ -105,6 +106,7 @@ class TrainingSet:
     link_groups: np.ndarray
     domain_names: np.ndarray  # the referring domain of each domain row
     link_domains: np.ndarray  # the referring domain of each link row
+    domain_sites: np.ndarray  # the audited site of each domain row ("" if unknown)
     sources: list[dict[str, Any]] = field(default_factory=list)
 
     def fill_name_scores(self, scorer: Any, known: dict[str, float] | None = None) -> None:
@@ -181,6 +183,7 @@ def profile_rows(
         link_groups=link_groups,
         domain_names=np.array(list(feats.domains.index), dtype=object),
         link_domains=link_domains,
+        domain_sites=np.full(len(domain_y), audited_site(profile), dtype=object),
     )
 
 
@@ -197,6 +200,7 @@ def concat_sets(sets: list[TrainingSet]) -> TrainingSet:
         link_groups=np.concatenate([t.link_groups for t in sets]),
         domain_names=np.concatenate([t.domain_names for t in sets]),
         link_domains=np.concatenate([t.link_domains for t in sets]),
+        domain_sites=np.concatenate([t.domain_sites for t in sets]),
         sources=[src for t in sets for src in t.sources],
     )
 
@@ -259,20 +263,26 @@ def make_booster(columns: list[str]) -> HistGradientBoostingClassifier:
 
 def fit_calibrated(
     columns: list[str], x: pd.DataFrame, y: np.ndarray, weight: np.ndarray, groups: np.ndarray
-) -> CalibratedClassifierCV:
+) -> tuple[CalibratedClassifierCV, bool]:
     """Fit the booster on most rows, then calibrate it on held-back referring domains.
 
     Class weighting distorts probabilities; a sigmoid fitted on rows the booster
     did not see restores them, and stays stable on the small, imbalanced sets
     users retrain on. One booster per model keeps training fast.
+
+    Returns the model and whether its calibration rows were really held back:
+    with too few labels to hold any back, the sigmoid is fitted on the rows the
+    booster learned from, and its probabilities come out overconfident.
     """
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import GroupShuffleSplit
 
     split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
     fit_idx, cal_idx = next(split.split(x, y, groups))
-    if not (_can_fit(y[fit_idx]) and _class_counts(y[cal_idx]).min() >= CALIBRATION_FOLDS):
-        fit_idx = cal_idx = np.arange(len(y))  # too few labels to hold any back
+    held_back = bool(_can_fit(y[fit_idx])
+                     and _class_counts(y[cal_idx]).min() >= CALIBRATION_FOLDS)
+    if not held_back:
+        fit_idx = cal_idx = np.arange(len(y))
     if not _can_fit(y):
         counts = _class_counts(y)
         raise DisavowError(
@@ -284,7 +294,7 @@ def fit_calibrated(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         calibrated.fit(x.iloc[cal_idx], y[cal_idx], sample_weight=weight[cal_idx])
-    return calibrated
+    return calibrated, held_back
 
 
 # CalibratedClassifierCV cross-predicts its calibration rows in this many
@@ -389,8 +399,8 @@ def cross_validate(
         matrix = prepare_matrix(x, columns, categories)
         oof = np.full(len(y), np.nan)
         for train_idx, test_idx in folds:
-            est = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
-                                 weight[train_idx], groups[train_idx])
+            est, _ = fit_calibrated(columns, matrix.iloc[train_idx], y[train_idx],
+                                    weight[train_idx], groups[train_idx])
             oof[test_idx] = est.predict_proba(matrix.iloc[test_idx])[:, 1]
         results[level] = metrics(y, oof) | {"folds": splits, "rows": int(len(y))}
         results[level]["_oof"] = oof
@@ -525,6 +535,76 @@ def fitted_levels(
             for level in LEVELS}
 
 
+# Enough of sha256 that two different domains practically never share it (48 bits:
+# about one false match in a billion for 50,000 training and 10,000 evaluated
+# domains), short enough that a model's metadata.json stays small.
+DOMAIN_DIGEST_LENGTH = 12
+
+
+def audited_site(profile: SiteProfile) -> str:
+    """The audited site as its registrable domain, "" when neither --site nor the
+    exports' target URLs name it (a Search Console "Top linking sites" export)."""
+    return host_info(profile.site).domain if profile.site else ""
+
+
+def domain_digest(name: str) -> str:
+    """The short hash under which metadata.json records a site or a referring domain.
+
+    Hashed to keep the file small and the names out of plain sight; it is no
+    secret: anyone can hash a name they guess and look it up.
+    """
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:DOMAIN_DIGEST_LENGTH]
+
+
+def training_domains_record(training: TrainingSet) -> dict[str, Any]:
+    """metadata.json's ``training_referring_domains``: what ``evaluate`` checks for leaks.
+
+    Grouped by audited site: a spam network links to many sites, so a new site
+    shares some referring domains with the training data, as it will in a real
+    audit; the labels the model saw are those of one site's domains.
+    """
+    by_site: dict[str, set[str]] = {}
+    for site, domain in zip(training.domain_sites, training.domain_names, strict=True):
+        by_site.setdefault(domain_digest(str(site)), set()).add(domain_digest(str(domain)))
+    return {"hash": f"sha256, first {DOMAIN_DIGEST_LENGTH} hex digits, of the audited site "
+                    "(\"\" when unknown) and of each of its labelled referring domains",
+            "count": sum(len(domains) for domains in by_site.values()),
+            "by_site": {site: sorted(domains) for site, domains in sorted(by_site.items())}}
+
+
+CALIBRATED_ON_HELD_BACK = "20% held-back referring domains"
+CALIBRATED_ON_TRAINING = "its own training rows"
+
+
+def calibration_summary(calibrated_on: dict[str, str]) -> str:
+    """What each model's sigmoid was fitted on, in words (metadata's ``calibration``)."""
+    by_place: dict[str, list[str]] = {}
+    for level, where in calibrated_on.items():
+        by_place.setdefault(where, []).append(level)
+    if len(by_place) == 1:
+        return f"sigmoid on {next(iter(by_place))}"
+    return "sigmoid on " + "; on ".join(
+        f"{where} for {', '.join(levels)}" for where, levels in by_place.items())
+
+
+def _calibration_warnings(calibrated_on: dict[str, str]) -> list[str]:
+    on_training = [level for level, where in calibrated_on.items()
+                   if where == CALIBRATED_ON_TRAINING]
+    if not on_training:
+        return []
+    one = len(on_training) == 1
+    names = " and ".join([", ".join(on_training[:-1]), on_training[-1]] if not one
+                         else on_training)
+    return [
+        f"the {names} {'model was' if one else 'models were'} calibrated on the very rows "
+        f"{'it was' if one else 'they were'} fitted on, not on held-back referring domains: "
+        "holding 20% of them back would have left too few of a class on one side (the "
+        f"calibration needs {CALIBRATION_FOLDS} of each). {'Its' if one else 'Their'} "
+        "probabilities are optimistic (too close to 0 and 1); label more referring domains "
+        "and retrain"
+    ]
+
+
 def fit_and_save(
     training: TrainingSet,
     out_dir: Path,
@@ -557,6 +637,7 @@ def fit_and_save(
     cv = cross_validate(training, categories, cv_splits)
     thresholds = choose_thresholds(cv, training)
     estimators = {}
+    calibrated_on: dict[str, str] = {}
     fitted_on = fitted_levels(training, cv, cv_splits)
     needed = min_domains_per_class(cv_splits)
     for level in LEVELS:
@@ -566,7 +647,8 @@ def fit_and_save(
         x, y, groups, weight = training.level(fitted_on[level])
         columns = feature_columns(level)
         matrix = prepare_matrix(x, columns, categories)
-        estimators[level] = fit_calibrated(columns, matrix, y, weight, groups)
+        estimators[level], held_back = fit_calibrated(columns, matrix, y, weight, groups)
+        calibrated_on[level] = CALIBRATED_ON_HELD_BACK if held_back else CALIBRATED_ON_TRAINING
     if name_model is not None:
         estimators["names"] = name_model
     packed = io.BytesIO()
@@ -609,15 +691,20 @@ def fit_and_save(
             f"toxic and {ok} ok referring domains (fewer than {needed} of a class): its "
             "metrics rest on a handful of sites and can swing widely; label more and retrain"
             for level, source in fitted_on.items() if source == level
-            for toxic, ok in [domains_per_class(training, level)] if min(toxic, ok) < needed)],
+            for toxic, ok in [domains_per_class(training, level)] if min(toxic, ok) < needed),
+            *_calibration_warnings(calibrated_on)],
         "rows": {level: {"rows": int(len(training.level(level)[1])),
                          "toxic": int(np.nansum(training.level(level)[1]))} for level in LEVELS},
         "hyperparameters": HGB_PARAMS | {
-            "calibration": "sigmoid on 20% held-back referring domains",
+            "calibration": calibration_summary(calibrated_on),
+            "calibrated_on": calibrated_on,
             "class_weight": "balanced", "early_stopping": "10% validation, 15 rounds",
             "monotonic_cst": MONOTONIC},
         "metrics": {"cross_validation": metrics_out} | (extra_metrics or {}),
         "versions": _versions(sklearn.__version__),
+        # Last, being long. By content, not by file: evaluate must recognise a
+        # re-saved copy of a training file as data the model has seen.
+        "training_referring_domains": training_domains_record(training),
     }
     # The model, its metadata (which holds the model's sha256) and its card appear
     # together: an interrupted run leaves the folder as it was.

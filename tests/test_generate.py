@@ -307,3 +307,38 @@ def test_demo_is_reproducible_and_unlabelled(tmp_path):
     assert any(line.startswith(b"#") for line in lines)
     assert any(line.startswith(b"domain:") for line in lines)
     assert any(line.startswith(b"http") and line != line.lower() for line in lines)
+
+
+DATASHEET = REPO / "training_data" / "DATASHEET.md"
+
+
+def test_the_datasheet_counts_are_the_stats_output(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    assert gen.main(["--stats", "training_data/generated"]) == 0
+    command = "$ python training_data/generate.py --stats training_data/generated\n"
+    sheet = DATASHEET.read_text("utf-8")
+    start = sheet.index(command) + len(command)
+    assert sheet[start:sheet.index("```", start)] == capsys.readouterr().out
+
+
+def test_the_datasheet_prose_agrees_with_the_committed_data():
+    import re
+
+    manifest = committed_manifest()
+    sheet = " ".join(DATASHEET.read_text("utf-8").split())
+    sites = sheet[sheet.index("**The sites.**"):sheet.index("Each site has a brand")]
+    drawn = sites.split("; the generator can also draw")[0]
+    assert set(re.findall(r"`\.([a-z.]+)`", drawn)) == {
+        site["site"].split(".", 1)[1] for site in manifest["sites"]}
+    totals = manifest["totals"]
+    assert (f"{totals['label_flips']} of the {totals['referring_domains']:,} site-domain pairs "
+            f"({totals['label_flips'] / totals['referring_domains']:.1%}".replace("%", " %")
+            in sheet)
+    for fmt, claim in (("semrush_backlinks", "UTF-8 with BOM (every committed file has one)"),
+                       ("moz_link_explorer", "UTF-8 without BOM (no committed file has one)")):
+        row = next(line for line in DATASHEET.read_text("utf-8").splitlines()
+                   if line.startswith(f"| `{fmt}` |"))
+        assert claim in row
+        heads = {(COMMITTED / e["path"]).read_bytes()[:3] == b"\xef\xbb\xbf"
+                 for site in manifest["sites"] for e in site["exports"] if e["format"] == fmt}
+        assert heads == {"with BOM" in claim and "without" not in claim}

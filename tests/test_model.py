@@ -483,3 +483,15 @@ def test_the_scoring_hash_of_training_is_the_one_read_back_from_the_file():
             "thresholds": {"domain_disavow": np.float64(0.1) + np.float64(0.2), "link_review": 1}}
     assert scoring_sha256(meta) == scoring_sha256(json.loads(dumps(meta)))
     assert scoring_sha256(meta) != scoring_sha256({**meta, "thresholds": {"link_review": 1}})
+
+
+def test_the_changelog_has_an_entry_for_each_shipped_model(model):
+    folder = default_model_dir()
+    changelog = (folder.parent / "CHANGELOG.md").read_text("utf-8")
+    shipped = json.loads((folder.parent.parent / "disavow" / "shipped_models.json").read_text())
+    assert model.name in shipped
+    for name in shipped:
+        created = json.loads((folder.parent / name / "metadata.json").read_text("utf-8"))
+        assert f"## {name} ({created['created'][:10]})" in changelog
+    cv = model.metadata["metrics"]["cross_validation"]["domain"]
+    assert f"domain {cv['roc_auc']:.3f}" in changelog

@@ -151,12 +151,13 @@ def test_an_export_passed_as_labels_from_is_refused(tmp_path):
 LOOPORA = GENERATED / "site-06-loopora.io"
 
 
-def name_only_labels(tmp_path: Path, per_class: int) -> Path:
-    """A labelled Search Console 'Top linking sites' export: domains known by name only."""
+def name_only_labels(tmp_path: Path, per_class: int, skip: int = 0) -> Path:
+    """A labelled Search Console 'Top linking sites' export: domains known by name only
+    (``per_class`` of each class, after the first ``skip``)."""
     rows = pd.read_csv(LOOPORA / "Top linking sites.csv", dtype=str, keep_default_na=False)
-    part = pd.concat([rows[rows["label"] == "1"].head(per_class),
-                      rows[rows["label"] == "0"].head(per_class)])
-    path = tmp_path / f"top_linking_sites_{per_class}.csv"
+    part = pd.concat([rows[rows["label"] == "1"].iloc[skip:skip + per_class],
+                      rows[rows["label"] == "0"].iloc[skip:skip + per_class]])
+    path = tmp_path / f"top_linking_sites_{skip}_{per_class}.csv"
     part.to_csv(path, index=False)
     return path
 
@@ -253,10 +254,61 @@ def test_evaluate_warns_on_training_files_and_on_few_domains(tmp_path):
     assert any(f"fewer than {MIN_EVALUATION_DOMAINS} of each class" in w for w in warnings)
     assert "not honest" in " ".join(result.stderr.split())
 
-    unseen = name_only_labels(tmp_path, MIN_EVALUATION_DOMAINS)
+    unseen = name_only_labels(tmp_path, MIN_EVALUATION_DOMAINS, skip=8)
     result = runner.invoke(app, ["evaluate", str(unseen), "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_evaluate_recognises_training_data_by_content_not_by_bytes(tmp_path):
+    from disavow.retrain import evaluate_exports
+
+    source = GENERATED / "site-02-victoriainn.ca" / "victoriainn.ca-backlinks.csv"
+    rows = pd.read_csv(source, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    site = rows["Source url"].str.extract(r"//([^/]+)", expand=False)
+    hosts = pd.unique(site)
+    trained, later = hosts[:120], hosts[90:]  # a later export: 30 of its domains were trained on
+    labelled = tmp_path / "labelled.csv"
+    rows[site.isin(trained)].to_csv(labelled, index=False)
+    train_from_exports([labelled], tmp_path / "m")
+
+    resaved = tmp_path / "resaved.csv"  # the same rows, as a Windows editor saves them
+    resaved.write_bytes(labelled.read_bytes().replace(b"\n", b"\r\n"))
+    copy = evaluate_exports([resaved], model_dir=tmp_path / "m")
+    assert any("trained on" in w and "not honest" in w for w in copy["warnings"])
+    assert copy["training_overlap"]["share"] == 1.0
+
+    later_export = tmp_path / "later.csv"
+    rows[site.isin(later)].to_csv(later_export, index=False)
+    result = evaluate_exports([later_export], model_dir=tmp_path / "m")
+    overlap = result["training_overlap"]
+    assert overlap["seen_in_training"] == 30 and overlap["referring_domains"] == len(later)
+    from disavow.retrain import SEEN_SHARE_WARNING
+
+    assert overlap["share"] >= SEEN_SHARE_WARNING
+    assert any(f"30 of its {len(later)} referring domains" in w for w in result["warnings"])
+    unseen = result["unseen_only"]["domain"]
+    assert unseen["n"] == len(later) - 30 < result["domain"]["n"]
+
+    # Another site shares spam networks with this one, as real sites do; the model
+    # never saw their labels for that site, so that is no leak.
+    other_site = GENERATED / "site-04-copperleaf.co.uk" / "inbound-links-copperleaf.co.uk.csv"
+    labels = pd.read_csv(GENERATED / "site-04-copperleaf.co.uk" / "domain_labels.csv")
+    assert labels["domain"].isin(site.str.removeprefix("www.")[site.isin(trained)]).any()
+    other = evaluate_exports([other_site], model_dir=tmp_path / "m")
+    assert other["training_overlap"]["seen_in_training"] == 0 and other["warnings"] == []
+
+
+def test_evaluate_finds_training_domains_when_only_training_was_told_the_site(tmp_path):
+    from disavow.retrain import evaluate_exports
+
+    # Search Console's "Latest links" holds no target URL: only --site names the site.
+    resaved = tmp_path / "Latest links.csv"
+    resaved.write_bytes((LOOPORA / "Latest links.csv").read_bytes().replace(b"\n", b"\r\n"))
+    train_from_exports([LOOPORA / "Latest links.csv"], tmp_path / "m", site="loopora.io")
+    result = evaluate_exports([resaved], model_dir=tmp_path / "m")
+    assert result["training_overlap"]["share"] == 1.0
+    assert any("trained on" in w and "not honest" in w for w in result["warnings"])
 
 
 def test_invalid_lines_of_labels_from_are_reported_and_a_file_without_any_is_refused(

@@ -198,9 +198,16 @@ def shared_eval(shared: Path, model_dir: Path, training_domains: set[str]) -> di
         unseen_path.parent.mkdir()
         unseen.to_csv(unseen_path, index=False)
         out_unseen = evaluate_exports([unseen_path], model_dir=model_dir)
+    read = out["domain"]
     out["note"] = (
-        f"{len(frame)} domains ({int(frame['label'].sum())} disavowed by site owners). "
-        f"Excluding the {len(frame) - len(unseen)} domains that also appear in the training "
+        f"{len(frame)} listed names ({int(frame['label'].sum())} disavowed by site owners; "
+        "a name listed twice is left out), "
+        f"read as {read['n']} referring domains ({read['n_toxic']} toxic), the rows of the "
+        "table below" + (
+            ": names of one registrable domain (a subdomain or www. form of it) count once, "
+            "and a name that is no valid host name is skipped. "
+            if read["n"] != len(frame) else ". ")
+        + f"Excluding the {len(frame) - len(unseen)} domains that also appear in the training "
         f"lists: domain ROC AUC {out_unseen['domain']['roc_auc']:.3f}, PR AUC "
         f"{out_unseen['domain']['pr_auc']:.3f}, clean disavowed "
         f"{out_unseen['domain']['policy']['disavowed_share_of_clean']:.1%}."
