@@ -464,6 +464,7 @@ def evaluate(
                                   "are ok even if listed.")
     ] = None,
     site: SiteOption = None,
+    keywords: KeywordsOption = None,
     threshold: Annotated[
         float | None,
         typer.Option("--threshold", min=0.0, max=1.0,
@@ -472,7 +473,10 @@ def evaluate(
                           "for domains known by name only too."),
     ] = None,
 ) -> None:
-    """Measure a model on labelled data it has not seen; prints JSON metrics.
+    """Measure a model on labelled data; prints JSON metrics.
+
+    Referring domains it was trained on for the same site are counted in
+    training_overlap, warned about from 10% of a file, and left out of unseen_only.
 
     Example: disavow evaluate heldout.csv --model models/mine
     """
@@ -481,7 +485,7 @@ def evaluate(
     with reported_errors():
         result = evaluate_exports(
             inputs, model_dir=model, trust_model=trust_model, labels_from=labels_from,
-            whitelist=whitelist, site=site, threshold=threshold,
+            whitelist=whitelist, site=site, threshold=threshold, keywords=_keywords(keywords),
         )
     typer.echo(dumps(result))
     for warning in result["warnings"]:

@@ -272,8 +272,12 @@ def evaluate_exports(
     whitelist: Path | None = None,
     site: str | None = None,
     threshold: float | None = None,
+    keywords: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Score labelled exports and measure the result, per level and under the policy.
+
+    ``keywords`` are the site's money keywords, as ``train`` and ``audit`` take
+    them: a model trained with them is measured on the signals it will see.
 
     Referring domains whose label for the same audited site the model was trained
     on are recognised by content, from the hashes metadata.json records
@@ -306,7 +310,7 @@ def evaluate_exports(
                 f"{trained_on[digest]}); its metrics are not honest: the model has "
                 "seen these labels. Evaluate on labelled data it was not trained on"
             )
-        profile = SiteProfile.infer(table, site)
+        profile = SiteProfile.infer(table, site, tuple(keywords))
         ok = table[s.STATUS].fillna("ok").eq(s.RowStatus.OK)
         usable = table[ok].copy()
         usable[s.LABEL] = parse_labels(usable[s.LABEL])

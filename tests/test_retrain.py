@@ -413,3 +413,23 @@ def test_the_order_of_the_labelled_files_does_not_change_the_model(tmp_path):
     assert (tmp_path / "ab" / "model.joblib").read_bytes() == (
         tmp_path / "ba" / "model.joblib").read_bytes()
     assert first["thresholds"] == second["thresholds"]
+
+
+def test_evaluate_reads_the_keywords_train_and_audit_take(tmp_path, monkeypatch):
+    # A model trained with --keywords was measured without them: on other signals.
+    import disavow.retrain as retrain
+
+    seen = []
+    infer = retrain.SiteProfile.infer
+
+    def recording(table, site=None, keywords=()):
+        seen.append(tuple(keywords))
+        return infer(table, site, keywords)
+
+    monkeypatch.setattr(retrain.SiteProfile, "infer", recording)
+    keywords = tmp_path / "keywords.txt"
+    keywords.write_text("# money words\nboiler repair\nemergency plumber\n", "utf-8")
+    result = runner.invoke(app, ["evaluate", str(ahrefs_export(1)), "--keywords", str(keywords)],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert seen == [("boiler repair", "emergency plumber")]
