@@ -220,12 +220,13 @@ def inspect(inputs: Inputs) -> None:
 
     Example: disavow inspect ahrefs.csv gsc-links.zip
     """
-    from disavow.read import read_export
+    from disavow.normalize import read_exports
 
     with reported_errors():
         for path in inputs:
-            _frame, reports = read_export(path)
-            for report in reports:
+            # Read as every other command reads it, so that the rows it skips (no URL, no
+            # valid host name) are counted here too, not only the malformed ones.
+            for report in read_exports([path]).reports:
                 err.print(f"[bold]{escape(str(report.path))}[/]", markup=True, highlight=False)
                 lines = [
                     f"  format     {report.format}",

@@ -184,6 +184,7 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
         value = RowKind.LINK.value if has_url or s.DOMAIN not in frame else RowKind.DOMAIN.value
         kind = pd.Series(np.full(n, value, dtype=object), dtype=TEXT_DTYPE)
     kind = _text(kind)
+    kind = _named_by_domain_only(kind, col(s.SOURCE_URL), col(s.DOMAIN))
     is_domain_row = (kind == RowKind.DOMAIN.value).to_numpy()
 
     url, host, domain, problem = _urls(col(s.SOURCE_URL), n)
@@ -233,6 +234,24 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
         out[s.LABEL] = to_label(col(s.LABEL), n)
     table = pd.DataFrame(out, index=index, copy=False)
     return table, notes
+
+
+def _named_by_domain_only(kind: pd.Series, urls: pd.Series | None,
+                          domains: pd.Series | None) -> pd.Series:
+    """``kind`` with the link rows that give no linking page but a domain made domain rows.
+
+    In a table with both a URL and a Domain column, such a row still names a referring
+    domain, as every row of a Domain-only table does: dropped as "empty URL", the
+    domain was lost. Only generic tables map both columns, so vendor exports pay nothing.
+    """
+    if urls is None or domains is None:
+        return kind
+    named_only = (kind == RowKind.LINK.value).to_numpy() & _text(urls).isna().to_numpy()
+    if named_only.any():
+        named_only &= _text(domains).notna().to_numpy()
+    if not named_only.any():
+        return kind
+    return kind.mask(named_only, RowKind.DOMAIN.value)
 
 
 _TEXT = set(s.TEXT_COLUMNS)

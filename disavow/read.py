@@ -133,14 +133,16 @@ _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 class FileReport:
     """What ``disavow inspect`` prints about one input file (or zip member / sheet).
 
-    ``rows_read`` counts the data rows that made it into the table. Malformed
-    rows (more fields than the header, an unclosed quote) are not in the table
-    and are counted in ``rows_skipped``; a row with fewer fields is kept, its
-    missing cells empty (exports often drop trailing empty fields).
+    ``rows_read`` counts every data row the reader came to, the skipped ones
+    included, and ``rows_skipped`` those of them that cannot be used, so
+    ``rows_read - rows_skipped`` rows are usable. Malformed rows (more fields
+    than the header, the row opening a quote never closed) are skipped here and
+    are not in the table; a row with fewer fields is kept, its missing cells
+    empty (exports often drop trailing empty fields).
     :func:`disavow.normalize.read_exports` also counts in ``rows_skipped`` the
-    rows kept with ``status="skipped"`` (an unusable URL or domain). ``skipped``
-    holds at most :data:`MAX_EXAMPLES` examples as (1-based data row, reason);
-    the count is always exact.
+    rows kept with ``status="skipped"`` (an unusable URL or domain), which are
+    in the table. ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
+    (1-based data row, reason); the count is always exact.
     """
 
     path: str
@@ -1262,7 +1264,8 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     if dialect.replaced:
         report.warnings.append(_replaced_note(frame, bad_rows, dialect))
     out = _canonical(frame, plan, report, source, bad_rows, unread)
-    report.rows_read = len(out)
+    # The rows skipped so far are malformed ones, which are not in the table.
+    report.rows_read = len(out) + report.rows_skipped
     return out, report
 
 

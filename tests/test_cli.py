@@ -54,6 +54,16 @@ def test_inspect_every_fixture():
         assert "Traceback" not in result.output
 
 
+def test_inspect_counts_the_rows_the_other_commands_skip(tmp_path):
+    # inspect said "0 skipped" for rows that audit then skipped (no valid host name).
+    export = tmp_path / "mixed.csv"
+    export.write_text("URL,Anchor\nhttps://www.good-news.co.uk/a,x\nnot a url,y\n,z\n", "utf-8")
+    result = runner.invoke(app, ["inspect", str(export)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "rows       3 read, 2 skipped" in result.stderr
+    assert "no valid host name in URL" in result.stderr and "empty URL" in result.stderr
+
+
 def test_normalize_writes_the_canonical_table(tmp_path):
     out = tmp_path / "links.csv"
     result = runner.invoke(app, ["normalize", *map(str, sorted(EXAMPLES.glob("*.csv"))),

@@ -466,6 +466,21 @@ def test_read_exports_of_nothing():
     assert list(result.links.columns) == list(s.LINK_COLUMNS)
 
 
+def test_a_row_naming_only_its_domain_in_a_url_and_domain_table_is_a_domain_row(tmp_path):
+    # It was dropped as "empty URL", though a Domain-only table's rows are kept.
+    path = tmp_path / "mixed.csv"
+    path.write_text("URL,Domain\nhttps://www.good-news.co.uk/a,good-news.co.uk\n"
+                    ",WWW.Zol-Links-07.xyz\nnot a url,\n,\n")
+    result = read_exports([path])
+    links = result.links
+    assert links[s.ROW_KIND].tolist() == ["link", "domain", "link", "link"]
+    assert links[s.STATUS].tolist() == ["ok", "ok", "skipped", "skipped"]
+    assert links.loc[1, s.DOMAIN] == "zol-links-07.xyz" and pd.isna(links.loc[1, s.SOURCE_URL])
+    assert links.loc[3, s.PROBLEM] == "empty URL"  # neither a URL nor a domain
+    (report,) = result.reports
+    assert (report.rows_read, report.rows_skipped) == (4, 2)
+
+
 def test_report_counts_unusable_rows():
     result = read_exports([EXPORTS / "generic_hostile.csv"])
     (report,) = result.reports

@@ -163,6 +163,17 @@ def test_rows_skipped_counts_malformed_rows_and_unusable_ones(tmp_path: Path, mo
     assert counts["links"] == 1 and counts["links_skipped"] == 1 and counts["rows_skipped"] == 2
 
 
+def test_rows_read_counts_the_skipped_rows_whatever_skipped_them(tmp_path: Path, model):
+    # rows_read counted a row that had no valid URL, but not a malformed one.
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor\nhttps://a.example.com/,a\njavascript:alert(1),b\n"
+                      "https://c.example.com/,c,extra\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
+    (read,) = result.summary["inputs"]
+    assert (read["rows_read"], read["rows_skipped"]) == (3, 2)
+    assert read["rows_read"] - read["rows_skipped"] == result.summary["counts"]["links"]
+
+
 def test_repeated_anchor_is_each_domains_most_shared_money_anchor():
     from disavow.pipeline import _repeated_anchor
 

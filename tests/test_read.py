@@ -121,8 +121,8 @@ EXPECTED: dict[str, tuple] = {
         Format.GSC_TOP_SITES, "utf-8", ",", 2, 0,
         {0: {s.DOMAIN: "exemplo.com.br", s.LINK_COUNT: 3100.0}},
     ),
-    "majestic_backlinks.csv": (
-        Format.MAJESTIC, "utf-8", ",", 3, 1,
+    "majestic_backlinks.csv": (  # 4 rows read: the malformed one is read and skipped
+        Format.MAJESTIC, "utf-8", ",", 4, 1,
         {0: {s.SOURCE_URL: "http://links.example.ru/dir/page.html", s.NOFOLLOW: True,
              s.MAJESTIC_TRUST_FLOW: 3.0, s.MAJESTIC_CITATION_FLOW: 12.0,
              s.PAGE_CATEGORY: "Health/Pharmacy", s.FIRST_SEEN: T("2023-01-15"),
@@ -217,7 +217,9 @@ def test_fixture(path: Path):
     assert report.rows_skipped == skipped
     assert len(report.skipped) == skipped
     links = result.links
-    assert len(links) == rows
+    # Malformed rows are read and skipped; rows skipped for their URL stay in the table.
+    malformed = sum(why.startswith("malformed") for _, why in report.skipped)
+    assert len(links) == rows - malformed
     assert set(links[s.SOURCE_FORMAT]) == {fmt.value}
     assert set(links[s.SOURCE_FILE]) == {path.name}
     for row, values in checks.items():
@@ -233,7 +235,8 @@ def test_fixture_raw_frame_has_canonical_names(path: Path):
     assert set(frame.columns) <= allowed
     assert {s.ROW_KIND, s.SOURCE_FORMAT, s.SOURCE_FILE, s.SOURCE_ROW} <= set(frame.columns)
     assert set(reports[0].mapped_columns) <= allowed
-    assert reports[0].rows_read == len(frame)
+    # Rows read, less the malformed ones skipped, are the table's rows.
+    assert reports[0].rows_read - reports[0].rows_skipped == len(frame)
 
 
 def test_real_moz_sample_reads_correctly():
@@ -315,7 +318,8 @@ def test_an_unclosed_quote_is_reported_at_the_data_row_that_opens_it(tmp_path: P
                     "https://c.example.com/,x\n")
     result = read_exports([path])
     report = result.reports[0]
-    assert len(result.links) == report.rows_read == read  # the rows before it are kept
+    assert len(result.links) == read  # the rows before it are kept
+    assert report.rows_read == read + 1  # and the row that opens it is read, and skipped
     assert report.rows_skipped == 1 and report.skipped[0][0] == read + 1
     assert "never closed" in report.skipped[0][1]
     assert f"row {read + 1} opens a quote" in " ".join(report.warnings)
