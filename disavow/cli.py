@@ -235,7 +235,7 @@ def inspect(inputs: Inputs) -> None:
                     f"  rows       {report.rows_read} read, {report.rows_skipped} skipped",
                 ]
                 for row, why in report.skipped[:10]:
-                    lines.append(f"    skipped row {row}: {why}")
+                    lines.append(f"    skipped spreadsheet row {row}: {why}")
                 # Column names and warnings are the export's text: one line each.
                 mapped = ", ".join(f"{one_line(orig)} -> {canon}"
                                    for canon, orig in report.mapped_columns.items())

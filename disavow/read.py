@@ -141,8 +141,11 @@ class FileReport:
     empty (exports often drop trailing empty fields).
     :func:`disavow.normalize.read_exports` also counts in ``rows_skipped`` the
     rows kept with ``status="skipped"`` (an unusable URL or domain), which are
-    in the table. ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
-    (1-based data row, reason); the count is always exact.
+    in the table. Blank rows, and rows of empty cells, are no data rows: neither
+    read nor skipped. ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
+    (row, reason), the row numbered as a spreadsheet numbers the file's rows (the
+    header and the lines above it counted, a cell with a line break one row), the
+    number a user can find; the count is always exact.
     """
 
     path: str
@@ -730,6 +733,10 @@ class _Plan:
     list_mode: bool = False
     pasted: bool = False
     notes: list[str] = field(default_factory=list)
+    # Records (spreadsheet rows, blank ones included) above the header, or above the
+    # first row of a list without one: ``skiprows`` counts lines, which a cell with a
+    # line break makes more.
+    rows_above: int = 0
 
 
 def _vendor_headers(records: dict[str, list[tuple[list[str], int]]]
@@ -766,6 +773,14 @@ def export_layout(path: str | Path) -> str | None:
 
 
 def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
+    plan = _plan_table(records, source)
+    # A one-column list is read with quotes meaning nothing: its records are lines.
+    plan.rows_above = plan.skiprows if plan.delimiter is None else sum(
+        1 for _, line in records[plan.delimiter] if line <= plan.skiprows)
+    return plan
+
+
+def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
     # 1. A known vendor header, possibly below a preamble.
     for delimiter, i, header, pasted, layout in _vendor_headers(records):
         recs = records[delimiter]
@@ -1150,7 +1165,14 @@ def _map_columns(header: list[str], columns: tuple[v.Column, ...],
 
 
 def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
-           unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
+           unread: frozenset[str], origin: np.ndarray | None = None
+           ) -> tuple[pd.DataFrame, FileReport]:
+    """Read one table with pandas into canonical columns, and report on it.
+
+    Rows are numbered as a spreadsheet numbers the file's rows (the header and
+    every line above it counted, a cell with line breaks one row). ``origin``
+    maps the rows of a repaired text to those of the file it was made from.
+    """
     width = len(plan.header)
     names = [f"c{i}" for i in range(width)]
     numeric = {i for c, i in plan.mapping if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
@@ -1193,7 +1215,9 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         "keep_default_na": False,
         "na_values": na_values,
         "skiprows": plan.skiprows,
-        "skip_blank_lines": True,
+        # Blank lines are read as rows, to be counted, then dropped: a spreadsheet
+        # shows them as rows, and pandas numbers the malformed rows counting them.
+        "skip_blank_lines": False,
         "on_bad_lines": "warn",
         "engine": "c",
         "decimal": dialect.decimal,
@@ -1243,30 +1267,97 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     header_rows = plan.skiprows + (1 if plan.has_header else 0)
     if extra:
         frame, bad = _drop_wide_rows(frame, width, names[width:], bad, header_rows)
+    # pandas numbers a record by the records after the lines it skipped: a data row's
+    # spreadsheet row also counts the records above the header, and the header.
+    above = plan.rows_above + (1 if plan.has_header else 0)
+
+    def spreadsheet_row(data_row: int) -> int:
+        row = data_row + above
+        return int(origin[row]) if origin is not None else row
+
     bad_rows = []
     for line, reason in bad:
         row = max(1, line - header_rows)
         bad_rows.append(row)
-        report.add_skipped(row, f"malformed row: {reason}")
+        report.add_skipped(spreadsheet_row(row), f"malformed row: {reason}")
     if cut is not None:
-        row = cut - header_rows + 1  # pandas counts lines from 0
+        row = spreadsheet_row(cut - header_rows + 1)  # pandas counts lines from 0
         report.add_skipped(row, "a quote opened in this row is never closed; the rest of the "
                                 "file after it could not be split into rows")
         report.warnings.append(
-            f"row {row} opens a quote that is never closed; rows from there on were not read. "
-            "Fix or remove the stray quote and read the file again."
+            f"spreadsheet row {row} opens a quote that is never closed; rows from there on "
+            "were not read. Fix or remove the stray quote and read the file again."
         )
     if bad:
         report.warnings.append(
             f"{len(bad)} malformed row(s) with more fields than the header were skipped "
-            f"(first at row {bad_rows[0]})."
+            f"(first at spreadsheet row {spreadsheet_row(bad_rows[0])})."
         )
+    rows = _data_rows(len(frame), bad_rows) + above
+    blank = _blank_rows(frame, plan)
+    if blank is not None:
+        frame, rows = _without_rows(frame, blank), rows[~blank]
+    if origin is not None:
+        rows = origin[rows.astype(np.int64)].astype(np.float64)
     if dialect.replaced:
-        report.warnings.append(_replaced_note(frame, bad_rows, dialect))
-    out = _canonical(frame, plan, report, source, bad_rows, unread)
+        report.warnings.append(_replaced_note(frame, rows, dialect))
+    out = _canonical(frame, plan, report, source, rows, unread)
     # The rows skipped so far are malformed ones, which are not in the table.
     report.rows_read = len(out) + report.rows_skipped
     return out, report
+
+
+def _blank_rows(frame: pd.DataFrame, plan: _Plan) -> np.ndarray | None:
+    """Which rows are blank lines or rows of empty cells; None when there is none.
+
+    Neither is a data row, and pandas reads the two alike; a line of spaces only
+    lands in the first column. Real rows fill the column of linking pages or
+    domains, so that one column is looked at first: a million-row export pays for
+    one test of missing cells.
+    """
+    names = list(frame.columns)
+    if not len(frame) or not names:
+        return None
+    first, rest = names[0], names[1:]
+    if rest:
+        keys = [f"c{i}" for c, i in plan.mapping
+                if c.canonical in (s.SOURCE_URL, s.DOMAIN) and f"c{i}" in rest]
+        maybe = _empty_cells(frame[keys[0] if keys else rest[0]])
+    else:
+        maybe = _empty_cells(frame[first], spaces=True)
+    if not maybe.any():
+        return None
+    at = np.flatnonzero(maybe)
+    part = frame.iloc[at]
+    blank = _empty_cells(part[first], spaces=True)
+    for name in rest:
+        blank = blank & _empty_cells(part[name])
+    if not blank.any():
+        return None
+    rows = np.zeros(len(frame), dtype=bool)
+    rows[at[blank]] = True
+    return rows
+
+
+def _empty_cells(column: pd.Series, *, spaces: bool = False) -> np.ndarray:
+    """Missing cells (and, with ``spaces``, cells of whitespace only)."""
+    values = column.to_numpy()
+    if column.dtype.kind == "S":  # left unconverted: only the cell's first byte is kept
+        empty = values == b""
+        return empty | (values == b" ") | (values == b"\t") if spaces else empty
+    empty = column.isna().to_numpy()
+    if spaces and not empty.all():
+        spaces_only = (isinstance(v, str) and v.isspace() for v in values)
+        empty = empty | np.fromiter(spaces_only, dtype=bool, count=len(values))
+    return empty
+
+
+def _without_rows(frame: pd.DataFrame, drop: np.ndarray) -> pd.DataFrame:
+    keep = ~drop
+    n = int(keep.sum())
+    if keep[:n].all():
+        return frame.iloc[:n]  # blank lines at the end only: no copy of the rows
+    return frame.loc[keep].reset_index(drop=True)
 
 
 # At most this many fields beyond the header's are read into columns of their own:
@@ -1505,7 +1596,7 @@ def _fallback_note(source: _Source, dialect: _Dialect) -> str:
     )
 
 
-def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) -> str:
+def _replaced_note(frame: pd.DataFrame, rows: np.ndarray, dialect: _Dialect) -> str:
     """Where the characters that could not be decoded are (only on that rare path)."""
     hit = np.zeros(len(frame), dtype=bool)
     for name in frame.columns:
@@ -1513,11 +1604,11 @@ def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) 
         if isinstance(column.dtype, pd.StringDtype) or (
                 column.dtype == object and pd.api.types.infer_dtype(column) == "string"):
             hit |= column.str.contains("\ufffd", regex=False, na=False).to_numpy()
-    rows = _data_rows(len(frame), bad_rows)[hit].astype(int).tolist()
+    hit_rows = rows[hit].astype(int).tolist()
     where = ""
-    if rows:
-        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-        where = f" (row{'s' if len(rows) > 1 else ''} {shown})"
+    if hit_rows:
+        shown = ", ".join(map(str, hit_rows[:10])) + (" ..." if len(hit_rows) > 10 else "")
+        where = f" (spreadsheet row{'s' if len(hit_rows) > 1 else ''} {shown})"
     return (
         f"the file is not valid {dialect.shown.split(' ')[0].upper()} throughout: it ends in "
         "the middle of a character (as a download cut short does) or holds a lone "
@@ -1534,7 +1625,7 @@ def _no_rows(names: object) -> pd.DataFrame:
 
 
 def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _Source,
-               bad_rows: list[int], unread: frozenset[str]) -> pd.DataFrame:
+               rows: np.ndarray, unread: frozenset[str]) -> pd.DataFrame:
     n = len(frame)
     cols: dict[str, object] = {}
     flags: list[tuple[str, pd.Series]] = []
@@ -1579,7 +1670,7 @@ def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _So
         cols[s.ROW_KIND] = _constant(row_kind.value, n)
     cols[s.SOURCE_FORMAT] = _constant(plan.format.value, n)
     cols[s.SOURCE_FILE] = _constant(source.name, n)
-    cols[s.SOURCE_ROW] = _data_rows(n, bad_rows)
+    cols[s.SOURCE_ROW] = rows
     return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
 
 
@@ -1588,7 +1679,8 @@ def _constant(value: str, n: int) -> pd.Series:
 
 
 def _data_rows(n: int, bad_rows: list[int]) -> np.ndarray:
-    """1-based data row numbers of the rows read, counting the skipped ones."""
+    """1-based data row numbers of the rows read, counting the skipped ones (and the
+    blank ones, which are rows of the frame until they are dropped)."""
     rows = np.arange(1, n + 1, dtype=np.float64)
     if bad_rows:
         bad = np.sort(np.asarray(bad_rows, dtype=np.int64))
@@ -1717,11 +1809,15 @@ def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[st
     body = rows[data_start or 0 :]
     lead_empty = header[0].strip() != ""
     fixed: list[list[str]] = []
+    # The file's row of each row kept (rows[i] is spreadsheet row i + 1): the repaired
+    # text's rows are renumbered to them, for the user looks for a row in the file.
+    origin = [0, data_start or 1]
     shifted = 0
     key_pos = next(i for c, i in plan.mapping if c.canonical == plan.layout.key_column)
-    for row in body:
+    for at, row in enumerate(body, start=(data_start or 0) + 1):
         if not any(c.strip() for c in row):
             continue
+        origin.append(at)
         if lead_empty and row and row[0] == "" and len(row) > 1:
             row = row[1:]
         while len(row) > width and row[-1] == "":
@@ -1769,7 +1865,8 @@ def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[st
     repaired = _Source(source.label, source.name, buffer.getvalue())
     new_plan = _plan(_head_records(repaired.data, repaired), repaired)
     new_dialect = _Dialect("", dialect.shown, ",", 0)
-    frame, report = _parse(repaired, new_plan, new_dialect, notes, unread)
+    frame, report = _parse(repaired, new_plan, new_dialect, notes, unread,
+                           origin=np.array(origin, dtype=np.int64))
     report.delimiter = _delimiter_name(plan.delimiter)
     return frame, report
 

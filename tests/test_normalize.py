@@ -385,7 +385,7 @@ def test_same_link_in_two_files_is_merged(tmp_path: Path):
     assert merged[s.SOURCE_FORMAT] == "ahrefs_backlinks; semrush_backlinks"
     assert merged[s.AHREFS_DOMAIN_RATING] == 5.0 and merged[s.SEMRUSH_PAGE_ASCORE] == 4.0
     assert merged[s.ANCHOR] == "x" and merged[s.NOFOLLOW]
-    assert merged[s.SOURCE_ROW] == 1.0
+    assert merged[s.SOURCE_ROW] == 2.0  # ahrefs.csv's row 2, right below its header
     _check_dtypes(links)
     assert [r.rows_read for r in result.reports] == [2, 2]
 
@@ -469,8 +469,8 @@ def test_read_exports_of_nothing():
 def test_a_row_naming_only_its_domain_in_a_url_and_domain_table_is_a_domain_row(tmp_path):
     # It was dropped as "empty URL", though a Domain-only table's rows are kept.
     path = tmp_path / "mixed.csv"
-    path.write_text("URL,Domain\nhttps://www.good-news.co.uk/a,good-news.co.uk\n"
-                    ",WWW.Zol-Links-07.xyz\nnot a url,\n,\n")
+    path.write_text("URL,Domain,Anchor\nhttps://www.good-news.co.uk/a,good-news.co.uk,a\n"
+                    ",WWW.Zol-Links-07.xyz,\nnot a url,,b\n,,c\n")
     result = read_exports([path])
     links = result.links
     assert links[s.ROW_KIND].tolist() == ["link", "domain", "link", "link"]
@@ -485,7 +485,8 @@ def test_report_counts_unusable_rows():
     result = read_exports([EXPORTS / "generic_hostile.csv"])
     (report,) = result.reports
     assert report.rows_read == 5 and report.rows_skipped == 2
-    assert report.skipped == [(3, "not a web address (javascript:)"), (5, "empty URL")]
+    # Spreadsheet rows: the first row below the header holds a line break (lines 2-3).
+    assert report.skipped == [(4, "not a web address (javascript:)"), (6, "empty URL")]
 
 
 # --- the URL fast path must equal parse_url ------------------------------------------
