@@ -572,7 +572,7 @@ class _Dialect:
     encoding: str  # Python codec name given to pandas ("" for text sources)
     shown: str  # what the report says
     delimiter: str | None  # None: one column, whole lines
-    skiprows: int  # physical lines before the header
+    skiprows: int  # records before the header (see _Plan)
     decimal: str = "."
     replaced: bool = False  # undecodable bytes were read as U+FFFD
     # No thousands separator by default: pandas would drop any comma, turning the
@@ -678,8 +678,8 @@ def _decode_head(head: bytes, encoding: str) -> str:
 def _head_records(text: str, source: _Source) -> dict[str, list[tuple[list[str], int]]]:
     """The first records of the head for every candidate delimiter.
 
-    Each record comes with the physical line number where it ends, so a header
-    below a preamble can be given to pandas as ``skiprows``.
+    Each record comes with the physical line number where it ends (for messages
+    naming a line, and to tell the records above a header).
     """
     complete = isinstance(source.data, str) or source.complete_head
     out: dict[str, list[tuple[list[str], int]]] = {}
@@ -724,6 +724,8 @@ class _Plan:
     format: Format
     row_kind: RowKind
     delimiter: str | None
+    # Records above the header (above the first row of a list without one), blank ones
+    # included: spreadsheet rows, which lines outnumber where a cell holds a line break.
     skiprows: int
     has_header: bool
     header: list[str]
@@ -733,10 +735,6 @@ class _Plan:
     list_mode: bool = False
     pasted: bool = False
     notes: list[str] = field(default_factory=list)
-    # Records (spreadsheet rows, blank ones included) above the header, or above the
-    # first row of a list without one: ``skiprows`` counts lines, which a cell with a
-    # line break makes more.
-    rows_above: int = 0
 
 
 def _vendor_headers(records: dict[str, list[tuple[list[str], int]]]
@@ -774,9 +772,11 @@ def export_layout(path: str | Path) -> str | None:
 
 def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
     plan = _plan_table(records, source)
-    # A one-column list is read with quotes meaning nothing: its records are lines.
-    plan.rows_above = plan.skiprows if plan.delimiter is None else sum(
-        1 for _, line in records[plan.delimiter] if line <= plan.skiprows)
+    if plan.delimiter is not None:
+        # pandas skips records, not lines: counted in lines, a title cell with a line
+        # break above the header made pandas take the first data row for the header.
+        # (A one-column list is read with quotes meaning nothing: its records are lines.)
+        plan.skiprows = sum(1 for _, line in records[plan.delimiter] if line <= plan.skiprows)
     return plan
 
 
@@ -1267,12 +1267,8 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     header_rows = plan.skiprows + (1 if plan.has_header else 0)
     if extra:
         frame, bad = _drop_wide_rows(frame, width, names[width:], bad, header_rows)
-    # pandas numbers a record by the records after the lines it skipped: a data row's
-    # spreadsheet row also counts the records above the header, and the header.
-    above = plan.rows_above + (1 if plan.has_header else 0)
-
     def spreadsheet_row(data_row: int) -> int:
-        row = data_row + above
+        row = data_row + header_rows  # the records above the header, and the header
         return int(origin[row]) if origin is not None else row
 
     bad_rows = []
@@ -1293,7 +1289,7 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
             f"{len(bad)} malformed row(s) with more fields than the header were skipped "
             f"(first at spreadsheet row {spreadsheet_row(bad_rows[0])})."
         )
-    rows = _data_rows(len(frame), bad_rows) + above
+    rows = _data_rows(len(frame), bad_rows) + header_rows
     blank = _blank_rows(frame, plan)
     if blank is not None:
         frame, rows = _without_rows(frame, blank), rows[~blank]

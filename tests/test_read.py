@@ -308,6 +308,24 @@ def test_rows_are_numbered_as_a_spreadsheet_numbers_them(tmp_path: Path):
     assert (report.rows_read, report.rows_skipped) == (5, 2)  # blank rows are no data rows
 
 
+def test_a_title_cell_with_a_line_break_above_the_header_costs_no_row(tmp_path: Path):
+    # pandas skips records, and was told the lines above the header: one more than the
+    # records, so the first data row became the header and was lost.
+    path = tmp_path / "links.csv"
+    path.write_text('"Backlinks of\nexample.com",exported 2024-05-01\n\n'  # rows 1 and 2
+                    "Source url,Target url,Anchor\n"  # row 3 (line 4)
+                    "https://a1.example.com/,https://example.com/,x\n"
+                    "https://a2.example.com/,https://example.com/,y,EXTRA\n"
+                    "https://a3.example.com/,https://example.com/,z\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a1.example.com/",
+                                                   "https://a3.example.com/"]
+    assert result.links[s.ANCHOR].tolist() == ["x", "z"]
+    assert result.links[s.SOURCE_ROW].tolist() == [4.0, 6.0]
+    assert report.skipped == [(5, "malformed row: expected 3 fields, saw 4")]
+
+
 def test_rows_of_a_repaired_pasted_table_keep_the_files_numbers():
     # Rows 2 and 3 of the file are blank and row 1 is the header pasted twice.
     result = read_exports([EXPORTS / "pasted_ahrefs_referring_domains.csv"])
