@@ -255,6 +255,8 @@ def normalize(
 ) -> None:
     """Read exports into one canonical link table (CSV, UTF-8).
 
+    score, audit and train read the table back as it was written.
+
     Example: disavow normalize ahrefs.csv semrush.csv --out links.csv
     """
     from disavow.normalize import read_exports

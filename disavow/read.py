@@ -46,6 +46,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
+from disavow.tables import restore_cell
 from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, from_os, one_line
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
@@ -1664,10 +1665,27 @@ def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _So
             cols[s.ROW_KIND] = pd.Series(kinds, dtype="str")
     if s.ROW_KIND not in cols:
         cols[s.ROW_KIND] = _constant(row_kind.value, n)
-    cols[s.SOURCE_FORMAT] = _constant(plan.format.value, n)
+    if plan.format is Format.CANONICAL:
+        for name in s.TEXT_COLUMNS:
+            if name in cols:
+                cols[name] = _formula_prefix_removed(cols[name])
+    # Only the canonical table has a source_format of its own: the exports it was
+    # made from, which the table keeps.
+    given = cols.get(s.SOURCE_FORMAT)
+    cols[s.SOURCE_FORMAT] = (_constant(plan.format.value, n) if given is None
+                             else given.fillna(plan.format.value))
     cols[s.SOURCE_FILE] = _constant(source.name, n)
     cols[s.SOURCE_ROW] = rows
     return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+
+
+def _formula_prefix_removed(values: pd.Series) -> pd.Series:
+    """Text cells of a table this tool wrote, without the apostrophe its writer puts
+    before a cell a spreadsheet could run as a formula (an anchor "-50% off")."""
+    marked = values.str.startswith("'", na=False)
+    if not marked.any():
+        return values
+    return values.mask(marked, values[marked].map(restore_cell))
 
 
 def _constant(value: str, n: int) -> pd.Series:

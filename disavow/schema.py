@@ -152,3 +152,5 @@ class Format(StrEnum):
     MOZ_LINK_EXPLORER = "moz_link_explorer"
     MOZ_OSE = "moz_open_site_explorer"
     GENERIC = "generic"
+    # The canonical link table `disavow normalize` writes, read back column for column.
+    CANONICAL = "canonical"

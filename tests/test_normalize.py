@@ -61,6 +61,33 @@ def test_every_fixture_gives_the_canonical_table(path: Path):
     assert ok_links[[s.SOURCE_URL, s.SOURCE_HOST, s.DOMAIN]].notna().all().all()
 
 
+@pytest.mark.parametrize(
+    "path", sorted(p for p in EXPORTS.glob("*") if p.suffix != ".md"), ids=lambda p: p.name
+)
+def test_the_canonical_table_reads_back_as_it_was_written(tmp_path: Path, path: Path):
+    # It was read as a generic CSV: vendor metrics ignored, domain rows dropped as
+    # "empty URL", formula-guarded anchors kept with their apostrophe.
+    from disavow.tables import write_csv
+
+    written = read_exports([path]).links
+    table = tmp_path / "links.csv"
+    write_csv(written, table)
+    result = read_exports([table])
+    (report,) = result.reports
+    assert report.format is s.Format.CANONICAL
+    assert report.ignored_columns == [s.SOURCE_FILE, s.SOURCE_ROW]
+    back = result.links
+    # The table's own name and row: where the row is found in it.
+    assert set(back[s.SOURCE_FILE]) == {"links.csv"}
+    assert back[s.SOURCE_ROW].tolist() == [float(row) for row in range(2, len(back) + 2)]
+    _check_dtypes(back)
+    # The CSV writer turns a CR into a line break (a spreadsheet starts a row at a CR).
+    titles = written[s.SOURCE_TITLE].str.replace("\r\n", "\n").str.replace("\r", "\n")
+    expected = written.assign(**{s.SOURCE_TITLE: titles})
+    same = [c for c in written.columns if c not in (s.SOURCE_FILE, s.SOURCE_ROW)]
+    pd.testing.assert_frame_equal(back[same], expected[same])
+
+
 def test_normalize_links_on_a_plain_frame():
     frame = pd.DataFrame({
         s.SOURCE_URL: ["HTTP://WWW.Spam.COM/x", "javascript:void(0)", "", None, "spam.net/p"],
