@@ -220,12 +220,13 @@ def inspect(inputs: Inputs) -> None:
 
     Example: disavow inspect ahrefs.csv gsc-links.zip
     """
-    from disavow.read import read_export
+    from disavow.normalize import read_exports
 
     with reported_errors():
         for path in inputs:
-            _frame, reports = read_export(path)
-            for report in reports:
+            # Read as every other command reads it, so that the rows it skips (no URL, no
+            # valid host name) are counted here too, not only the malformed ones.
+            for report in read_exports([path]).reports:
                 err.print(f"[bold]{escape(str(report.path))}[/]", markup=True, highlight=False)
                 lines = [
                     f"  format     {report.format}",
@@ -234,7 +235,7 @@ def inspect(inputs: Inputs) -> None:
                     f"  rows       {report.rows_read} read, {report.rows_skipped} skipped",
                 ]
                 for row, why in report.skipped[:10]:
-                    lines.append(f"    skipped row {row}: {why}")
+                    lines.append(f"    skipped spreadsheet row {row}: {why}")
                 # Column names and warnings are the export's text: one line each.
                 mapped = ", ".join(f"{one_line(orig)} -> {canon}"
                                    for canon, orig in report.mapped_columns.items())
@@ -253,6 +254,8 @@ def normalize(
     quiet: QuietOption = False,
 ) -> None:
     """Read exports into one canonical link table (CSV, UTF-8).
+
+    score, audit and train read the table back as it was written.
 
     Example: disavow normalize ahrefs.csv semrush.csv --out links.csv
     """

@@ -184,15 +184,18 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
         value = RowKind.LINK.value if has_url or s.DOMAIN not in frame else RowKind.DOMAIN.value
         kind = pd.Series(np.full(n, value, dtype=object), dtype=TEXT_DTYPE)
     kind = _text(kind)
+    kind = _named_by_domain_only(kind, col(s.SOURCE_URL), col(s.DOMAIN))
     is_domain_row = (kind == RowKind.DOMAIN.value).to_numpy()
 
     url, host, domain, problem = _urls(col(s.SOURCE_URL), n)
     if is_domain_row.any():
-        d_host, d_domain, d_problem = _domain_hosts(col(s.DOMAIN), n)
+        d_host, d_domain, d_problem = _domain_hosts(_named_hosts(col(s.SOURCE_HOST),
+                                                                 col(s.DOMAIN)), n)
         url = np.where(is_domain_row, None, url)
         host = np.where(is_domain_row, d_host, host)
         domain = np.where(is_domain_row, d_domain, domain)
         problem = np.where(is_domain_row, d_problem, problem)
+    problem = _earlier_verdicts(problem, col(s.STATUS), col(s.PROBLEM))
     status = np.where(pd.isna(problem), RowStatus.OK.value, RowStatus.SKIPPED.value)
     empty_text = _text(None, n)  # shared by every absent text column (copy-on-write)
     empty_number = pd.Series(np.full(n, np.nan))
@@ -233,6 +236,49 @@ def _normalize(frame: pd.DataFrame, clean_text: bool = True, unread: frozenset[s
         out[s.LABEL] = to_label(col(s.LABEL), n)
     table = pd.DataFrame(out, index=index, copy=False)
     return table, notes
+
+
+def _named_by_domain_only(kind: pd.Series, urls: pd.Series | None,
+                          domains: pd.Series | None) -> pd.Series:
+    """``kind`` with the link rows that give no linking page but a domain made domain rows.
+
+    In a table with both a URL and a Domain column, such a row still names a referring
+    domain, as every row of a Domain-only table does: dropped as "empty URL", the
+    domain was lost. Only generic tables map both columns, so vendor exports pay nothing.
+    """
+    if urls is None or domains is None:
+        return kind
+    named_only = (kind == RowKind.LINK.value).to_numpy() & _text(urls).isna().to_numpy()
+    if named_only.any():
+        named_only &= _text(domains).notna().to_numpy()
+    if not named_only.any():
+        return kind
+    return kind.mask(named_only, RowKind.DOMAIN.value)
+
+
+def _named_hosts(hosts: pd.Series | None, domains: pd.Series | None) -> pd.Series | None:
+    """What names the site of each domain row: its host where a table gives one (the
+    canonical table read back: a Search Console site www.x.com or blog.x.com), else
+    its domain. Exports give a domain only."""
+    if hosts is None:
+        return domains
+    hosts = _text(hosts)
+    return hosts if domains is None else hosts.fillna(_text(domains))
+
+
+def _earlier_verdicts(problem: np.ndarray, status: pd.Series | None,
+                      given: pd.Series | None) -> np.ndarray:
+    """``problem``, with the problem a table gives for each row it marks skipped.
+
+    Only the canonical table has these columns: the URL it could not use is not in
+    it, so read back, the row would be skipped as "empty URL" instead of why.
+    """
+    if status is None or given is None:
+        return problem
+    kept = (_text(status) == RowStatus.SKIPPED.value).to_numpy() & _text(given).notna().to_numpy()
+    if not kept.any():
+        return problem
+    return np.where(kept, _text(given).to_numpy(dtype=object), problem)
 
 
 _TEXT = set(s.TEXT_COLUMNS)

@@ -46,6 +46,7 @@ from disavow import schema as s
 from disavow import vendors as v
 from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
+from disavow.tables import restore_cell
 from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, from_os, one_line
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
@@ -133,14 +134,19 @@ _SPAM_BADGE = re.compile(r"^(.+\.[a-z0-9-]*[a-z])SPAM$")
 class FileReport:
     """What ``disavow inspect`` prints about one input file (or zip member / sheet).
 
-    ``rows_read`` counts the data rows that made it into the table. Malformed
-    rows (more fields than the header, an unclosed quote) are not in the table
-    and are counted in ``rows_skipped``; a row with fewer fields is kept, its
-    missing cells empty (exports often drop trailing empty fields).
+    ``rows_read`` counts every data row the reader came to, the skipped ones
+    included, and ``rows_skipped`` those of them that cannot be used, so
+    ``rows_read - rows_skipped`` rows are usable. Malformed rows (more fields
+    than the header, the row opening a quote never closed) are skipped here and
+    are not in the table; a row with fewer fields is kept, its missing cells
+    empty (exports often drop trailing empty fields).
     :func:`disavow.normalize.read_exports` also counts in ``rows_skipped`` the
-    rows kept with ``status="skipped"`` (an unusable URL or domain). ``skipped``
-    holds at most :data:`MAX_EXAMPLES` examples as (1-based data row, reason);
-    the count is always exact.
+    rows kept with ``status="skipped"`` (an unusable URL or domain), which are
+    in the table. Blank rows, and rows of empty cells, are no data rows: neither
+    read nor skipped. ``skipped`` holds at most :data:`MAX_EXAMPLES` examples as
+    (row, reason), the row numbered as a spreadsheet numbers the file's rows (the
+    header and the lines above it counted, a cell with a line break one row), the
+    number a user can find; the count is always exact.
     """
 
     path: str
@@ -567,7 +573,7 @@ class _Dialect:
     encoding: str  # Python codec name given to pandas ("" for text sources)
     shown: str  # what the report says
     delimiter: str | None  # None: one column, whole lines
-    skiprows: int  # physical lines before the header
+    skiprows: int  # records before the header (see _Plan)
     decimal: str = "."
     replaced: bool = False  # undecodable bytes were read as U+FFFD
     # No thousands separator by default: pandas would drop any comma, turning the
@@ -673,8 +679,8 @@ def _decode_head(head: bytes, encoding: str) -> str:
 def _head_records(text: str, source: _Source) -> dict[str, list[tuple[list[str], int]]]:
     """The first records of the head for every candidate delimiter.
 
-    Each record comes with the physical line number where it ends, so a header
-    below a preamble can be given to pandas as ``skiprows``.
+    Each record comes with the physical line number where it ends (for messages
+    naming a line, and to tell the records above a header).
     """
     complete = isinstance(source.data, str) or source.complete_head
     out: dict[str, list[tuple[list[str], int]]] = {}
@@ -719,6 +725,8 @@ class _Plan:
     format: Format
     row_kind: RowKind
     delimiter: str | None
+    # Records above the header (above the first row of a list without one), blank ones
+    # included: spreadsheet rows, which lines outnumber where a cell holds a line break.
     skiprows: int
     has_header: bool
     header: list[str]
@@ -764,6 +772,16 @@ def export_layout(path: str | Path) -> str | None:
 
 
 def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
+    plan = _plan_table(records, source)
+    if plan.delimiter is not None:
+        # pandas skips records, not lines: counted in lines, a title cell with a line
+        # break above the header made pandas take the first data row for the header.
+        # (A one-column list is read with quotes meaning nothing: its records are lines.)
+        plan.skiprows = sum(1 for _, line in records[plan.delimiter] if line <= plan.skiprows)
+    return plan
+
+
+def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
     # 1. A known vendor header, possibly below a preamble.
     for delimiter, i, header, pasted, layout in _vendor_headers(records):
         recs = records[delimiter]
@@ -1148,7 +1166,14 @@ def _map_columns(header: list[str], columns: tuple[v.Column, ...],
 
 
 def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
-           unread: frozenset[str]) -> tuple[pd.DataFrame, FileReport]:
+           unread: frozenset[str], origin: np.ndarray | None = None
+           ) -> tuple[pd.DataFrame, FileReport]:
+    """Read one table with pandas into canonical columns, and report on it.
+
+    Rows are numbered as a spreadsheet numbers the file's rows (the header and
+    every line above it counted, a cell with line breaks one row). ``origin``
+    maps the rows of a repaired text to those of the file it was made from.
+    """
     width = len(plan.header)
     names = [f"c{i}" for i in range(width)]
     numeric = {i for c, i in plan.mapping if c.canonical in _NUMBER_COLUMNS and c.kind == v.VALUE}
@@ -1191,7 +1216,9 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
         "keep_default_na": False,
         "na_values": na_values,
         "skiprows": plan.skiprows,
-        "skip_blank_lines": True,
+        # Blank lines are read as rows, to be counted, then dropped: a spreadsheet
+        # shows them as rows, and pandas numbers the malformed rows counting them.
+        "skip_blank_lines": False,
         "on_bad_lines": "warn",
         "engine": "c",
         "decimal": dialect.decimal,
@@ -1241,29 +1268,93 @@ def _parse(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[str],
     header_rows = plan.skiprows + (1 if plan.has_header else 0)
     if extra:
         frame, bad = _drop_wide_rows(frame, width, names[width:], bad, header_rows)
+    def spreadsheet_row(data_row: int) -> int:
+        row = data_row + header_rows  # the records above the header, and the header
+        return int(origin[row]) if origin is not None else row
+
     bad_rows = []
     for line, reason in bad:
         row = max(1, line - header_rows)
         bad_rows.append(row)
-        report.add_skipped(row, f"malformed row: {reason}")
+        report.add_skipped(spreadsheet_row(row), f"malformed row: {reason}")
     if cut is not None:
-        row = cut - header_rows + 1  # pandas counts lines from 0
+        row = spreadsheet_row(cut - header_rows + 1)  # pandas counts lines from 0
         report.add_skipped(row, "a quote opened in this row is never closed; the rest of the "
                                 "file after it could not be split into rows")
         report.warnings.append(
-            f"row {row} opens a quote that is never closed; rows from there on were not read. "
-            "Fix or remove the stray quote and read the file again."
+            f"spreadsheet row {row} opens a quote that is never closed; rows from there on "
+            "were not read. Fix or remove the stray quote and read the file again."
         )
     if bad:
         report.warnings.append(
             f"{len(bad)} malformed row(s) with more fields than the header were skipped "
-            f"(first at row {bad_rows[0]})."
+            f"(first at spreadsheet row {spreadsheet_row(bad_rows[0])})."
         )
+    rows = _data_rows(len(frame), bad_rows) + header_rows
+    blank = _blank_rows(frame, plan)
+    if blank is not None:
+        frame, rows = _without_rows(frame, blank), rows[~blank]
+    if origin is not None:
+        rows = origin[rows.astype(np.int64)].astype(np.float64)
     if dialect.replaced:
-        report.warnings.append(_replaced_note(frame, bad_rows, dialect))
-    out = _canonical(frame, plan, report, source, bad_rows, unread)
-    report.rows_read = len(out)
+        report.warnings.append(_replaced_note(frame, rows, dialect))
+    out = _canonical(frame, plan, report, source, rows, unread)
+    # The rows skipped so far are malformed ones, which are not in the table.
+    report.rows_read = len(out) + report.rows_skipped
     return out, report
+
+
+def _blank_rows(frame: pd.DataFrame, plan: _Plan) -> np.ndarray | None:
+    """Which rows are blank lines or rows of empty cells; None when there is none.
+
+    Neither is a data row, and pandas reads the two alike; a line of spaces only
+    lands in the first column. Real rows fill the column of linking pages or
+    domains, so that one column is looked at first: a million-row export pays for
+    one test of missing cells.
+    """
+    names = list(frame.columns)
+    if not len(frame) or not names:
+        return None
+    first, rest = names[0], names[1:]
+    if rest:
+        keys = [f"c{i}" for c, i in plan.mapping
+                if c.canonical in (s.SOURCE_URL, s.DOMAIN) and f"c{i}" in rest]
+        maybe = _empty_cells(frame[keys[0] if keys else rest[0]])
+    else:
+        maybe = _empty_cells(frame[first], spaces=True)
+    if not maybe.any():
+        return None
+    at = np.flatnonzero(maybe)
+    part = frame.iloc[at]
+    blank = _empty_cells(part[first], spaces=True)
+    for name in rest:
+        blank = blank & _empty_cells(part[name])
+    if not blank.any():
+        return None
+    rows = np.zeros(len(frame), dtype=bool)
+    rows[at[blank]] = True
+    return rows
+
+
+def _empty_cells(column: pd.Series, *, spaces: bool = False) -> np.ndarray:
+    """Missing cells (and, with ``spaces``, cells of whitespace only)."""
+    values = column.to_numpy()
+    if column.dtype.kind == "S":  # left unconverted: only the cell's first byte is kept
+        empty = values == b""
+        return empty | (values == b" ") | (values == b"\t") if spaces else empty
+    empty = column.isna().to_numpy()
+    if spaces and not empty.all():
+        spaces_only = (isinstance(v, str) and v.isspace() for v in values)
+        empty = empty | np.fromiter(spaces_only, dtype=bool, count=len(values))
+    return empty
+
+
+def _without_rows(frame: pd.DataFrame, drop: np.ndarray) -> pd.DataFrame:
+    keep = ~drop
+    n = int(keep.sum())
+    if keep[:n].all():
+        return frame.iloc[:n]  # blank lines at the end only: no copy of the rows
+    return frame.loc[keep].reset_index(drop=True)
 
 
 # At most this many fields beyond the header's are read into columns of their own:
@@ -1502,7 +1593,7 @@ def _fallback_note(source: _Source, dialect: _Dialect) -> str:
     )
 
 
-def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) -> str:
+def _replaced_note(frame: pd.DataFrame, rows: np.ndarray, dialect: _Dialect) -> str:
     """Where the characters that could not be decoded are (only on that rare path)."""
     hit = np.zeros(len(frame), dtype=bool)
     for name in frame.columns:
@@ -1510,11 +1601,11 @@ def _replaced_note(frame: pd.DataFrame, bad_rows: list[int], dialect: _Dialect) 
         if isinstance(column.dtype, pd.StringDtype) or (
                 column.dtype == object and pd.api.types.infer_dtype(column) == "string"):
             hit |= column.str.contains("\ufffd", regex=False, na=False).to_numpy()
-    rows = _data_rows(len(frame), bad_rows)[hit].astype(int).tolist()
+    hit_rows = rows[hit].astype(int).tolist()
     where = ""
-    if rows:
-        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-        where = f" (row{'s' if len(rows) > 1 else ''} {shown})"
+    if hit_rows:
+        shown = ", ".join(map(str, hit_rows[:10])) + (" ..." if len(hit_rows) > 10 else "")
+        where = f" (spreadsheet row{'s' if len(hit_rows) > 1 else ''} {shown})"
     return (
         f"the file is not valid {dialect.shown.split(' ')[0].upper()} throughout: it ends in "
         "the middle of a character (as a download cut short does) or holds a lone "
@@ -1531,7 +1622,7 @@ def _no_rows(names: object) -> pd.DataFrame:
 
 
 def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _Source,
-               bad_rows: list[int], unread: frozenset[str]) -> pd.DataFrame:
+               rows: np.ndarray, unread: frozenset[str]) -> pd.DataFrame:
     n = len(frame)
     cols: dict[str, object] = {}
     flags: list[tuple[str, pd.Series]] = []
@@ -1574,10 +1665,27 @@ def _canonical(frame: pd.DataFrame, plan: _Plan, report: FileReport, source: _So
             cols[s.ROW_KIND] = pd.Series(kinds, dtype="str")
     if s.ROW_KIND not in cols:
         cols[s.ROW_KIND] = _constant(row_kind.value, n)
-    cols[s.SOURCE_FORMAT] = _constant(plan.format.value, n)
+    if plan.format is Format.CANONICAL:
+        for name in s.TEXT_COLUMNS:
+            if name in cols:
+                cols[name] = _formula_prefix_removed(cols[name])
+    # Only the canonical table has a source_format of its own: the exports it was
+    # made from, which the table keeps.
+    given = cols.get(s.SOURCE_FORMAT)
+    cols[s.SOURCE_FORMAT] = (_constant(plan.format.value, n) if given is None
+                             else given.fillna(plan.format.value))
     cols[s.SOURCE_FILE] = _constant(source.name, n)
-    cols[s.SOURCE_ROW] = _data_rows(n, bad_rows)
+    cols[s.SOURCE_ROW] = rows
     return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+
+
+def _formula_prefix_removed(values: pd.Series) -> pd.Series:
+    """Text cells of a table this tool wrote, without the apostrophe its writer puts
+    before a cell a spreadsheet could run as a formula (an anchor "-50% off")."""
+    marked = values.str.startswith("'", na=False)
+    if not marked.any():
+        return values
+    return values.mask(marked, values[marked].map(restore_cell))
 
 
 def _constant(value: str, n: int) -> pd.Series:
@@ -1585,7 +1693,8 @@ def _constant(value: str, n: int) -> pd.Series:
 
 
 def _data_rows(n: int, bad_rows: list[int]) -> np.ndarray:
-    """1-based data row numbers of the rows read, counting the skipped ones."""
+    """1-based data row numbers of the rows read, counting the skipped ones (and the
+    blank ones, which are rows of the frame until they are dropped)."""
     rows = np.arange(1, n + 1, dtype=np.float64)
     if bad_rows:
         bad = np.sort(np.asarray(bad_rows, dtype=np.int64))
@@ -1714,11 +1823,15 @@ def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[st
     body = rows[data_start or 0 :]
     lead_empty = header[0].strip() != ""
     fixed: list[list[str]] = []
+    # The file's row of each row kept (rows[i] is spreadsheet row i + 1): the repaired
+    # text's rows are renumbered to them, for the user looks for a row in the file.
+    origin = [0, data_start or 1]
     shifted = 0
     key_pos = next(i for c, i in plan.mapping if c.canonical == plan.layout.key_column)
-    for row in body:
+    for at, row in enumerate(body, start=(data_start or 0) + 1):
         if not any(c.strip() for c in row):
             continue
+        origin.append(at)
         if lead_empty and row and row[0] == "" and len(row) > 1:
             row = row[1:]
         while len(row) > width and row[-1] == "":
@@ -1766,7 +1879,8 @@ def _read_pasted(source: _Source, plan: _Plan, dialect: _Dialect, notes: list[st
     repaired = _Source(source.label, source.name, buffer.getvalue())
     new_plan = _plan(_head_records(repaired.data, repaired), repaired)
     new_dialect = _Dialect("", dialect.shown, ",", 0)
-    frame, report = _parse(repaired, new_plan, new_dialect, notes, unread)
+    frame, report = _parse(repaired, new_plan, new_dialect, notes, unread,
+                           origin=np.array(origin, dtype=np.int64))
     report.delimiter = _delimiter_name(plan.delimiter)
     return frame, report
 

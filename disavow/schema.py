@@ -66,7 +66,9 @@ LOST = "lost"  # bool: the vendor reports the link as gone
 # --- provenance and row status ------------------------------------------------
 SOURCE_FORMAT = "source_format"  # one of Format values; "; "-joined after a merge
 SOURCE_FILE = "source_file"  # "; "-joined when several files reported the link
-SOURCE_ROW = "source_row"  # 1-based data row in the first file that reported it
+# The row of the first file that reported it, as a spreadsheet numbers the file's rows:
+# the header and any lines above it count, and a cell with a line break stays one row.
+SOURCE_ROW = "source_row"
 STATUS = "status"  # RowStatus value
 PROBLEM = "problem"  # plain words, for rows that could not be used
 
@@ -150,3 +152,5 @@ class Format(StrEnum):
     MOZ_LINK_EXPLORER = "moz_link_explorer"
     MOZ_OSE = "moz_open_site_explorer"
     GENERIC = "generic"
+    # The canonical link table `disavow normalize` writes, read back column for column.
+    CANONICAL = "canonical"

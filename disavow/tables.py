@@ -67,6 +67,22 @@ def neutralize_cell(value: object) -> object:
     return value
 
 
+def restore_cell(value: str) -> str:
+    """The text a cell written by :func:`neutralize_cell` held, its apostrophe removed.
+
+    Only an apostrophe that :func:`neutralize_cell` would have put there goes: a
+    cell that starts with one of its own stays as it is, unless what follows it
+    starts like a formula (it then reads as the formula, the one case the two
+    cannot be told apart).
+
+    >>> restore_cell(neutralize_cell("=HYPERLINK(x)")), restore_cell("'90s hits")
+    ('=HYPERLINK(x)', "'90s hits")
+    """
+    if value.startswith("'") and neutralize_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as formulas."""
     out = frame.copy()

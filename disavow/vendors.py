@@ -148,8 +148,20 @@ GSC_SITE = ("Site", "Sitio", "אתר")
 GSC_LINKING_PAGES = ("Linking pages", "Páginas que enlazan", "Páginas enlazadas", "דפים מקשרים")
 GSC_TARGET_PAGES = ("Target pages", "Páginas de destino", "דפי יעד")
 
+# The canonical link table (disavow normalize): every column under its own name.
+# source_file and source_row are not read back: they become the table's own name and
+# row, so that a row can be found in it, and the table's rows, merged already, are
+# not merged again as rows of different files.
+_CANONICAL_COLUMNS = tuple(_c(name, name) for name in s.LINK_COLUMNS
+                           if name not in (s.SOURCE_FILE, s.SOURCE_ROW))
+
 # Test order matters: the first layout whose signature matches wins.
 LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        Format.CANONICAL, "disavow link table (disavow normalize)", RowKind.LINK,
+        ((s.ROW_KIND,), (s.SOURCE_URL,), (s.SOURCE_FORMAT,), (s.STATUS,)),
+        _CANONICAL_COLUMNS,
+    ),
     Layout(
         Format.SEMRUSH_AUDIT, "Semrush Backlink Audit", RowKind.LINK,
         (("Toxicity Score", "Toxic Score", "Toxicity"), ("Source url",)),

@@ -54,6 +54,26 @@ def test_inspect_every_fixture():
         assert "Traceback" not in result.output
 
 
+def test_inspect_counts_the_rows_the_other_commands_skip(tmp_path):
+    # inspect said "0 skipped" for rows that audit then skipped (no valid host name).
+    export = tmp_path / "mixed.csv"
+    export.write_text("URL,Anchor\nhttps://www.good-news.co.uk/a,x\nnot a url,y\n,z\n", "utf-8")
+    result = runner.invoke(app, ["inspect", str(export)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "rows       3 read, 2 skipped" in result.stderr
+    assert "no valid host name in URL" in result.stderr and "empty URL" in result.stderr
+
+
+def test_inspect_names_the_row_a_spreadsheet_shows(tmp_path):
+    # "skipped row 3" was the third row after the header: the row above the bad one.
+    export = tmp_path / "r.csv"
+    export.write_text("Source url,Target url,Anchor\nhttps://a1.com/,https://example.com/,x\n"
+                      "https://a2.com/,https://example.com/,x\n"
+                      "https://BAD.com/,https://example.com/,x,EXTRA\n", "utf-8")
+    result = runner.invoke(app, ["inspect", str(export)], catch_exceptions=False)
+    assert "skipped spreadsheet row 4: malformed row: expected 3 fields, saw 4" in result.stderr
+
+
 def test_normalize_writes_the_canonical_table(tmp_path):
     out = tmp_path / "links.csv"
     result = runner.invoke(app, ["normalize", *map(str, sorted(EXAMPLES.glob("*.csv"))),
@@ -71,7 +91,7 @@ def test_normalize_says_each_inputs_warnings_even_when_quiet(tmp_path):
                                  "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"Warning: {export}: 1 malformed row(s)" in result.stderr
-    assert "row 2" in result.stderr and not result.stdout
+    assert "spreadsheet row 3" in result.stderr and not result.stdout  # the header is row 1
 
 
 def test_normalize_neutralises_every_formula_start(tmp_path):
@@ -113,7 +133,8 @@ def test_audit_warns_even_when_quiet_that_an_empty_disavow_file_must_not_be_uplo
 
 
 def _export_with_a_malformed_row(tmp_path, *, row_after: bool = False):
-    """A small export whose row 2 has two fields too many (and a good row 3 if ``row_after``)."""
+    """A small export whose row 3 (as a spreadsheet numbers it, the header being row 1) has
+    two fields too many (and a good row 4 if ``row_after``)."""
     export = tmp_path / "export.csv"
     export.write_text("Source URL,Target URL,Anchor\n"
                       "https://a-blog.example/p1,https://example.com/,Example\n"
@@ -130,7 +151,7 @@ def test_audit_says_which_input_was_only_partly_read_even_when_quiet(tmp_path, c
                                  str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"Warning: {export}: 1 malformed row(s)" in result.stderr
-    assert "row 2" in result.stderr
+    assert "spreadsheet row 3" in result.stderr
 
 
 def test_audit_validate_and_diff_agree_on_an_old_file_with_bare_cr_endings(tmp_path):

@@ -98,7 +98,9 @@ def read_or_refuse(path: Path, *, normalise: bool = True) -> None:
                 assert report.rows_read >= 0 and report.rows_skipped >= 0
         else:
             frame, reports = read_export(path)
-            assert len(reports) >= 1 and len(frame) == sum(r.rows_read for r in reports)
+            # The rows read, less those the reader skipped (malformed), are the table's.
+            assert len(reports) >= 1 and len(frame) == sum(r.rows_read - r.rows_skipped
+                                                           for r in reports)
     except DisavowError as exc:
         assert str(path) in str(exc), f"the message does not name the file: {exc}"
 

@@ -61,6 +61,33 @@ def test_every_fixture_gives_the_canonical_table(path: Path):
     assert ok_links[[s.SOURCE_URL, s.SOURCE_HOST, s.DOMAIN]].notna().all().all()
 
 
+@pytest.mark.parametrize(
+    "path", sorted(p for p in EXPORTS.glob("*") if p.suffix != ".md"), ids=lambda p: p.name
+)
+def test_the_canonical_table_reads_back_as_it_was_written(tmp_path: Path, path: Path):
+    # It was read as a generic CSV: vendor metrics ignored, domain rows dropped as
+    # "empty URL", formula-guarded anchors kept with their apostrophe.
+    from disavow.tables import write_csv
+
+    written = read_exports([path]).links
+    table = tmp_path / "links.csv"
+    write_csv(written, table)
+    result = read_exports([table])
+    (report,) = result.reports
+    assert report.format is s.Format.CANONICAL
+    assert report.ignored_columns == [s.SOURCE_FILE, s.SOURCE_ROW]
+    back = result.links
+    # The table's own name and row: where the row is found in it.
+    assert set(back[s.SOURCE_FILE]) == {"links.csv"}
+    assert back[s.SOURCE_ROW].tolist() == [float(row) for row in range(2, len(back) + 2)]
+    _check_dtypes(back)
+    # The CSV writer turns a CR into a line break (a spreadsheet starts a row at a CR).
+    titles = written[s.SOURCE_TITLE].str.replace("\r\n", "\n").str.replace("\r", "\n")
+    expected = written.assign(**{s.SOURCE_TITLE: titles})
+    same = [c for c in written.columns if c not in (s.SOURCE_FILE, s.SOURCE_ROW)]
+    pd.testing.assert_frame_equal(back[same], expected[same])
+
+
 def test_normalize_links_on_a_plain_frame():
     frame = pd.DataFrame({
         s.SOURCE_URL: ["HTTP://WWW.Spam.COM/x", "javascript:void(0)", "", None, "spam.net/p"],
@@ -385,7 +412,7 @@ def test_same_link_in_two_files_is_merged(tmp_path: Path):
     assert merged[s.SOURCE_FORMAT] == "ahrefs_backlinks; semrush_backlinks"
     assert merged[s.AHREFS_DOMAIN_RATING] == 5.0 and merged[s.SEMRUSH_PAGE_ASCORE] == 4.0
     assert merged[s.ANCHOR] == "x" and merged[s.NOFOLLOW]
-    assert merged[s.SOURCE_ROW] == 1.0
+    assert merged[s.SOURCE_ROW] == 2.0  # ahrefs.csv's row 2, right below its header
     _check_dtypes(links)
     assert [r.rows_read for r in result.reports] == [2, 2]
 
@@ -466,11 +493,27 @@ def test_read_exports_of_nothing():
     assert list(result.links.columns) == list(s.LINK_COLUMNS)
 
 
+def test_a_row_naming_only_its_domain_in_a_url_and_domain_table_is_a_domain_row(tmp_path):
+    # It was dropped as "empty URL", though a Domain-only table's rows are kept.
+    path = tmp_path / "mixed.csv"
+    path.write_text("URL,Domain,Anchor\nhttps://www.good-news.co.uk/a,good-news.co.uk,a\n"
+                    ",WWW.Zol-Links-07.xyz,\nnot a url,,b\n,,c\n")
+    result = read_exports([path])
+    links = result.links
+    assert links[s.ROW_KIND].tolist() == ["link", "domain", "link", "link"]
+    assert links[s.STATUS].tolist() == ["ok", "ok", "skipped", "skipped"]
+    assert links.loc[1, s.DOMAIN] == "zol-links-07.xyz" and pd.isna(links.loc[1, s.SOURCE_URL])
+    assert links.loc[3, s.PROBLEM] == "empty URL"  # neither a URL nor a domain
+    (report,) = result.reports
+    assert (report.rows_read, report.rows_skipped) == (4, 2)
+
+
 def test_report_counts_unusable_rows():
     result = read_exports([EXPORTS / "generic_hostile.csv"])
     (report,) = result.reports
     assert report.rows_read == 5 and report.rows_skipped == 2
-    assert report.skipped == [(3, "not a web address (javascript:)"), (5, "empty URL")]
+    # Spreadsheet rows: the first row below the header holds a line break (lines 2-3).
+    assert report.skipped == [(4, "not a web address (javascript:)"), (6, "empty URL")]
 
 
 # --- the URL fast path must equal parse_url ------------------------------------------

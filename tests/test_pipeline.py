@@ -220,6 +220,46 @@ def test_rows_skipped_counts_malformed_rows_and_unusable_ones(tmp_path: Path, mo
     assert counts["links"] == 1 and counts["links_skipped"] == 1 and counts["rows_skipped"] == 2
 
 
+def test_rows_read_counts_the_skipped_rows_whatever_skipped_them(tmp_path: Path, model):
+    # rows_read counted a row that had no valid URL, but not a malformed one.
+    export = tmp_path / "export.csv"
+    export.write_text("URL,Anchor\nhttps://a.example.com/,a\njavascript:alert(1),b\n"
+                      "https://c.example.com/,c,extra\n")
+    result = audit([export], site="example.com", out_dir=tmp_path / "out", model=model)
+    (read,) = result.summary["inputs"]
+    assert (read["rows_read"], read["rows_skipped"]) == (3, 2)
+    assert read["rows_read"] - read["rows_skipped"] == result.summary["counts"]["links"]
+
+
+def test_auditing_the_table_normalize_wrote_decides_as_auditing_the_exports(tmp_path: Path,
+                                                                           model):
+    # Read as a generic CSV, the table lost every vendor metric and its Search Console
+    # domain rows: 156 referring domains instead of 164, and other decisions.
+    from disavow.normalize import read_exports
+    from disavow.tables import write_csv
+
+    exports = sorted(EXAMPLES.glob("*.csv"))
+    table = tmp_path / "links.csv"
+    write_csv(read_exports(exports).links, table)
+    options = {"site": SITE, "keywords_file": EXAMPLES / "keywords.txt", "model": model,
+               "now": pd.Timestamp("2026-11-25").to_pydatetime()}
+    direct = audit(exports, out_dir=tmp_path / "direct", **options)
+    again = audit([table], out_dir=tmp_path / "again", **options)
+    assert [r["format"] for r in again.summary["inputs"]] == ["canonical"]
+    assert again.summary["counts"]["rows_skipped"] == direct.summary["counts"]["rows_skipped"]
+    decided = {name: pd.read_csv(result.out_dir / "domains.csv").set_index(s.DOMAIN)
+               for name, result in (("direct", direct), ("again", again))}
+    assert len(decided["direct"]) == 164
+    assert set(decided["again"].index) == set(decided["direct"].index)
+    pd.testing.assert_series_equal(decided["again"][s.DECISION].sort_index(),
+                                   decided["direct"][s.DECISION].sort_index())
+    pd.testing.assert_series_equal(decided["again"][s.REASONS].sort_index(),
+                                   decided["direct"][s.REASONS].sort_index())
+    entries = [[line for line in (result.out_dir / "disavow.txt").read_text().splitlines()
+                if not line.startswith("#")] for result in (direct, again)]
+    assert entries[0] == entries[1] and entries[0]
+
+
 def test_repeated_anchor_is_each_domains_most_shared_money_anchor():
     from disavow.pipeline import _repeated_anchor
 

@@ -121,14 +121,14 @@ EXPECTED: dict[str, tuple] = {
         Format.GSC_TOP_SITES, "utf-8", ",", 2, 0,
         {0: {s.DOMAIN: "exemplo.com.br", s.LINK_COUNT: 3100.0}},
     ),
-    "majestic_backlinks.csv": (
-        Format.MAJESTIC, "utf-8", ",", 3, 1,
+    "majestic_backlinks.csv": (  # 4 rows read: the malformed one is read and skipped
+        Format.MAJESTIC, "utf-8", ",", 4, 1,
         {0: {s.SOURCE_URL: "http://links.example.ru/dir/page.html", s.NOFOLLOW: True,
              s.MAJESTIC_TRUST_FLOW: 3.0, s.MAJESTIC_CITATION_FLOW: 12.0,
              s.PAGE_CATEGORY: "Health/Pharmacy", s.FIRST_SEEN: T("2023-01-15"),
-             s.LAST_SEEN: T("2024-03-01"), s.SOURCE_ROW: 1.0},
+             s.LAST_SEEN: T("2024-03-01"), s.SOURCE_ROW: 2.0},  # the header is row 1
          1: {s.NOFOLLOW: False, s.LINK_TYPE: "image, alt text"},
-         2: {s.SOURCE_ROW: 4.0, s.LINK_TYPE: "redirect"}},  # row 3 was malformed
+         2: {s.SOURCE_ROW: 5.0, s.LINK_TYPE: "redirect"}},  # row 4 was malformed
     ),
     "moz_link_explorer_a.csv": (
         Format.MOZ_LINK_EXPLORER, "utf-8", ",", 3, 0,
@@ -217,7 +217,9 @@ def test_fixture(path: Path):
     assert report.rows_skipped == skipped
     assert len(report.skipped) == skipped
     links = result.links
-    assert len(links) == rows
+    # Malformed rows are read and skipped; rows skipped for their URL stay in the table.
+    malformed = sum(why.startswith("malformed") for _, why in report.skipped)
+    assert len(links) == rows - malformed
     assert set(links[s.SOURCE_FORMAT]) == {fmt.value}
     assert set(links[s.SOURCE_FILE]) == {path.name}
     for row, values in checks.items():
@@ -233,7 +235,8 @@ def test_fixture_raw_frame_has_canonical_names(path: Path):
     assert set(frame.columns) <= allowed
     assert {s.ROW_KIND, s.SOURCE_FORMAT, s.SOURCE_FILE, s.SOURCE_ROW} <= set(frame.columns)
     assert set(reports[0].mapped_columns) <= allowed
-    assert reports[0].rows_read == len(frame)
+    # Rows read, less the malformed ones skipped, are the table's rows.
+    assert reports[0].rows_read - reports[0].rows_skipped == len(frame)
 
 
 def test_real_moz_sample_reads_correctly():
@@ -243,7 +246,8 @@ def test_real_moz_sample_reads_correctly():
     links = result.links
     assert report.format is Format.MOZ_LINK_EXPLORER
     assert report.rows_read == 8 and report.rows_skipped == 0
-    assert links[s.SOURCE_ROW].tolist() == [float(i) for i in range(1, 9)]
+    # Spreadsheet rows 2 to 9 (lines 2 to 13: two titles hold line breaks).
+    assert links[s.SOURCE_ROW].tolist() == [float(i) for i in range(2, 10)]
     assert links.loc[0, s.SOURCE_URL] == "https://www.zoominfo.com/p/Abbas-Ali/2487880147"
     assert links.loc[0, s.DOMAIN] == "zoominfo.com"
     title = links.loc[3, s.SOURCE_TITLE]
@@ -266,7 +270,7 @@ def test_ahrefs_reports_mapped_and_ignored_columns():
 def test_majestic_bad_row_is_reported_and_rest_read():
     _, (report,) = read_export(EXPORTS / "majestic_backlinks.csv")
     assert report.rows_skipped == 1
-    assert report.skipped == [(3, "malformed row: expected 20 fields, saw 21")]
+    assert report.skipped == [(4, "malformed row: expected 20 fields, saw 21")]  # line 4 too
     assert any("malformed" in w for w in report.warnings)
 
 
@@ -279,6 +283,63 @@ def test_pasted_table_is_repaired_with_a_warning():
     _, (report,) = read_export(EXPORTS / "pasted_ahrefs_referring_domains.csv")
     text = " ".join(report.warnings)
     assert "copied from a web page" in text and "SPAM" in text and "thousands" in text
+
+
+def test_rows_are_numbered_as_a_spreadsheet_numbers_them(tmp_path: Path):
+    # They were data rows after the header, blank lines left out: every number pointed
+    # at least one row above the row meant, more below a title and blank lines.
+    path = tmp_path / "links.csv"
+    path.write_text("Backlinks of example.com\n"  # row 1
+                    "Exported 2024-05-01\n"  # row 2
+                    "\n"  # row 3
+                    "Source url,Target url,Anchor\n"  # row 4
+                    "https://a1.example.com/,https://example.com/,x\n"  # row 5
+                    "\n"  # row 6
+                    'https://a2.example.com/,https://example.com/,"two\nlines"\n'  # row 7
+                    "https://bad.example.com/,https://example.com/,x,EXTRA\n"  # row 8 (line 9)
+                    "javascript:alert(1),https://example.com/,y\n"  # row 9 (line 10)
+                    "https://a3.example.com/,https://example.com/,z\n\n")  # row 10
+    result = read_exports([path])
+    (report,) = result.reports
+    assert result.links[s.SOURCE_ROW].tolist() == [5.0, 7.0, 9.0, 10.0]
+    assert report.skipped == [(8, "malformed row: expected 3 fields, saw 4"),
+                              (9, "not a web address (javascript:)")]
+    assert "(first at spreadsheet row 8)" in " ".join(report.warnings)
+    assert (report.rows_read, report.rows_skipped) == (5, 2)  # blank rows are no data rows
+
+
+def test_a_title_cell_with_a_line_break_above_the_header_costs_no_row(tmp_path: Path):
+    # pandas skips records, and was told the lines above the header: one more than the
+    # records, so the first data row became the header and was lost.
+    path = tmp_path / "links.csv"
+    path.write_text('"Backlinks of\nexample.com",exported 2024-05-01\n\n'  # rows 1 and 2
+                    "Source url,Target url,Anchor\n"  # row 3 (line 4)
+                    "https://a1.example.com/,https://example.com/,x\n"
+                    "https://a2.example.com/,https://example.com/,y,EXTRA\n"
+                    "https://a3.example.com/,https://example.com/,z\n")
+    result = read_exports([path])
+    (report,) = result.reports
+    assert result.links[s.SOURCE_URL].tolist() == ["https://a1.example.com/",
+                                                   "https://a3.example.com/"]
+    assert result.links[s.ANCHOR].tolist() == ["x", "z"]
+    assert result.links[s.SOURCE_ROW].tolist() == [4.0, 6.0]
+    assert report.skipped == [(5, "malformed row: expected 3 fields, saw 4")]
+
+
+def test_rows_of_a_repaired_pasted_table_keep_the_files_numbers():
+    # Rows 2 and 3 of the file are blank and row 1 is the header pasted twice.
+    result = read_exports([EXPORTS / "pasted_ahrefs_referring_domains.csv"])
+    assert result.links[s.SOURCE_ROW].tolist() == [4.0, 5.0, 6.0, 7.0]
+
+
+def test_rows_of_a_sheet_are_its_row_numbers(tmp_path: Path):
+    path = _write_xlsx(tmp_path / "links.xlsx", {"Links": [
+        ["Backlinks of example.com"], [], ["URL", "Anchor"], ["https://a.example.com/", "a"],
+        [], ["javascript:x", "b"], ["https://c.example.com/", "two\nlines"],
+        ["https://d.example.com/", "d"]]})
+    result = read_exports([path])
+    assert result.links[s.SOURCE_ROW].tolist() == [4.0, 6.0, 7.0, 8.0]
+    assert result.reports[0].skipped == [(6, "not a web address (javascript:)")]
 
 
 def test_utf8_without_bom_and_utf16_be(tmp_path: Path):
@@ -303,22 +364,25 @@ def test_utf8_error_after_the_sniffed_head_falls_back(tmp_path: Path):
     assert any("Windows-1252" in w for w in result.reports[0].warnings)
 
 
-@pytest.mark.parametrize("before, read", [
-    ("", 0),  # the first data row opens it
-    ("https://a.example.com/,ok\n", 1),
-    ('https://a.example.com/,"two\nlines"\nhttps://b.example.com/,b\n', 2),
+@pytest.mark.parametrize("before, read, row", [
+    ("", 0, 2),  # the first data row opens it: row 2, below the header
+    ("https://a.example.com/,ok\n", 1, 3),
+    ('https://a.example.com/,"two\nlines"\nhttps://b.example.com/,b\n', 2, 4),  # line 5
+    # Blank rows count, as a spreadsheet shows them (the file could not be read at all).
+    ("\nhttps://a.example.com/,ok\n\n", 1, 5),
 ])
-def test_an_unclosed_quote_is_reported_at_the_data_row_that_opens_it(tmp_path: Path, before,
-                                                                      read):
+def test_an_unclosed_quote_is_reported_at_the_row_that_opens_it(tmp_path: Path, before,
+                                                                 read, row):
     path = tmp_path / "quote.csv"
     path.write_text(f'URL,Anchor\n{before}https://x.example.com/,"broken\n'
                     "https://c.example.com/,x\n")
     result = read_exports([path])
     report = result.reports[0]
-    assert len(result.links) == report.rows_read == read  # the rows before it are kept
-    assert report.rows_skipped == 1 and report.skipped[0][0] == read + 1
+    assert len(result.links) == read  # the rows before it are kept
+    assert report.rows_read == read + 1  # and the row that opens it is read, and skipped
+    assert report.rows_skipped == 1 and report.skipped[0][0] == row
     assert "never closed" in report.skipped[0][1]
-    assert f"row {read + 1} opens a quote" in " ".join(report.warnings)
+    assert f"spreadsheet row {row} opens a quote" in " ".join(report.warnings)
 
 
 def test_skipped_examples_are_capped_but_counted(tmp_path: Path):
@@ -330,7 +394,7 @@ def test_skipped_examples_are_capped_but_counted(tmp_path: Path):
     _, (report,) = read_export(path)
     assert report.rows_skipped == 60
     assert len(report.skipped) == MAX_EXAMPLES
-    assert report.skipped[0] == (2, "malformed row: expected 2 fields, saw 3")
+    assert report.skipped[0] == (3, "malformed row: expected 2 fields, saw 3")
 
 
 # --- containers -------------------------------------------------------------------
@@ -894,13 +958,13 @@ def test_extra_fields_in_unmapped_columns_are_still_malformed(tmp_path: Path):
                     "https://e.example.com/,e,n,m\n")
     result = read_exports([path])
     (report,) = result.reports
-    # Extra fields that are all empty (row 4) are ordinary CSV: that row is read.
-    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5")]
+    # Extra fields that are all empty (row 5) are ordinary CSV: that row is read.
+    assert report.skipped == [(3, "malformed row: expected 4 fields, saw 5")]
     links = result.links
     assert links[s.SOURCE_URL].tolist() == [
         "https://a.example.com/", "https://c.example.com/", "https://d.example.com/",
         "https://e.example.com/"]
-    assert links[s.SOURCE_ROW].tolist() == [1.0, 3.0, 4.0, 5.0]
+    assert links[s.SOURCE_ROW].tolist() == [2.0, 4.0, 5.0, 6.0]
 
 
 def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
@@ -914,7 +978,7 @@ def test_short_rows_missing_only_unmapped_columns_are_read(tmp_path: Path):
                     "https://d.example.com/,n,d,m,extra\n" + full)
     result = read_exports([path])
     assert result.reports[0].delimiter == ","
-    assert result.reports[0].skipped == [(4, "malformed row: expected 4 fields, saw 5")]
+    assert result.reports[0].skipped == [(5, "malformed row: expected 4 fields, saw 5")]
     assert result.links[s.ANCHOR].tolist() == ["a", "b", np.nan, "e", "f", "g", "h"]
 
 
@@ -955,7 +1019,7 @@ def test_a_header_ending_with_a_delimiter_its_rows_lack_is_a_table(tmp_path: Pat
 def test_text_beyond_the_header_is_malformed_beside_rows_padded_with_empty_fields(
         tmp_path: Path):
     # The first data row is the wider one: pandas took its width for every row and
-    # silently dropped the cells beyond the header, the text of row 1 and 3 too.
+    # silently dropped the cells beyond the header, the text of rows 2 and 4 too.
     path = tmp_path / "links.csv"
     path.write_text("URL,Anchor,Notes\n"
                     "http://a.example.com/,a,n,stray\n"
@@ -965,12 +1029,12 @@ def test_text_beyond_the_header_is_malformed_beside_rows_padded_with_empty_field
                     "http://e.example.com/,e\n")
     result = read_exports([path])
     (report,) = result.reports
-    assert report.skipped == [(1, "malformed row: expected 3 fields, saw 4"),
-                              (3, "malformed row: expected 3 fields, saw 5")]
+    assert report.skipped == [(2, "malformed row: expected 3 fields, saw 4"),
+                              (4, "malformed row: expected 3 fields, saw 5")]
     links = result.links
     assert links[s.SOURCE_URL].tolist() == [
         "http://b.example.com/", "http://d.example.com/", "http://e.example.com/"]
-    assert links[s.SOURCE_ROW].tolist() == [2.0, 4.0, 5.0]
+    assert links[s.SOURCE_ROW].tolist() == [3.0, 5.0, 6.0]
     assert links[s.ANCHOR].tolist() == ["b", "d", "e"]
 
 
@@ -999,9 +1063,10 @@ def test_malformed_rows_below_a_preamble_keep_their_numbers(tmp_path: Path):
     result = read_exports([path])
     (report,) = result.reports
     assert report.format is Format.MAJESTIC
-    assert report.skipped == [(2, "malformed row: expected 4 fields, saw 5")]
+    # Rows 1 to 3 are the title, the date and a blank line; the header is row 4.
+    assert report.skipped == [(6, "malformed row: expected 4 fields, saw 5")]
     assert result.links[s.MAJESTIC_TRUST_FLOW].tolist() == [3.0, 5.0]
-    assert result.links[s.SOURCE_ROW].tolist() == [1.0, 3.0]
+    assert result.links[s.SOURCE_ROW].tolist() == [5.0, 7.0]
 
 
 def test_unclosed_quote_in_an_unmapped_column_keeps_rows_before_it(tmp_path: Path):
@@ -1106,10 +1171,10 @@ def test_malformed_rows_keep_their_numbers_when_columns_are_unread(tmp_path: Pat
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
     full = read_exports([path])
     part = read_exports([path], unread_columns=CONTEXT)
-    expected = [(3, "malformed row: expected 4 fields, saw 5"),
-                (7, "malformed row: expected 4 fields, saw 5")]
+    expected = [(4, "malformed row: expected 4 fields, saw 5"),
+                (8, "malformed row: expected 4 fields, saw 5")]
     assert full.reports[0].skipped == part.reports[0].skipped == expected
-    assert part.links[s.SOURCE_ROW].tolist() == [1.0, 2.0, 4.0, 5.0, 6.0, 8.0]
+    assert part.links[s.SOURCE_ROW].tolist() == [2.0, 3.0, 5.0, 6.0, 7.0, 9.0]
     assert part.links[s.ANCHOR].tolist() == [f"anchor {i}" for i in (1, 2, 4, 5, 6, 8)]
 
 
@@ -1310,13 +1375,15 @@ def test_utf16_cut_at_an_odd_byte_or_with_a_lone_surrogate_is_read(tmp_path: Pat
     assert result.links[s.SOURCE_URL].tolist() == ["https://a.example.com/1",
                                                    "https://b.example.com/2"]
     assert result.links[s.ANCHOR].tolist() == ["x", "A\ufffd"]
-    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+    assert any("could not be decoded" in w and "spreadsheet row 3" in w
+               for w in result.reports[0].warnings)
     lone = tmp_path / "lone.csv"
     at = rows.index("AB".encode("utf-16-le"))
     lone.write_bytes(rows[:at] + b"\x00\xd8" + rows[at:])  # an unpaired high surrogate
     result = read_exports([lone])
     assert result.links[s.ANCHOR].tolist() == ["x", "\ufffdAB"]
-    assert any("could not be decoded" in w and "row 2" in w for w in result.reports[0].warnings)
+    assert any("could not be decoded" in w and "spreadsheet row 3" in w
+               for w in result.reports[0].warnings)
 
 
 def test_one_stray_cp1252_byte_leaves_the_valid_utf8_around_it(tmp_path: Path):
