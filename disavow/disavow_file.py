@@ -790,7 +790,7 @@ def validate(file: DisavowFile, *, limits: Limits = GOOGLE_LIMITS) -> list[Issue
     covered by a ``domain:`` line, ``domain:`` lines covered by a parent one and
     ``domain:`` lines on a whole established platform (youtube.com).
 
-    >>> f = parse_disavow("domain:x.com\\nhttp://www.x.com/a\\ndomain:x.com\\n")
+    >>> f = parse_disavow("domain:xy.com\\nhttp://www.xy.com/a\\ndomain:xy.com\\n")
     >>> [i.code for i in validate(f)]
     ['covered-by-domain', 'duplicate']
     """
