@@ -725,6 +725,8 @@ def _day_order(cells: list[str | None]) -> _DayOrder:
         if match is None:
             continue
         first, second = int(match.group(1)), int(match.group(2))
+        if not (0 < first <= 31 and 0 < second <= 31):
+            continue  # no date (Excel's zero date 1/0/1900): proves no order
         # Dotted dates (28.09.2026) are day-first wherever they are written.
         if first > 12 or match.group(0)[len(match.group(1))] == ".":
             day_proof = day_proof or cell
@@ -805,9 +807,12 @@ def _file_dates(columns: dict[str, pd.Series | None], file: str,
         if guessed:
             cell = guessed[0][1]
             as_read = _mixed(pd.Series([cell], dtype=TEXT_DTYPE))[0].iloc[0]
+            # A cell of date shape may still be no date (a time of 25:00): it is then
+            # among the values left empty, said below, and shows no reading here.
+            shown = f" ({as_read:%Y-%m-%d})" if not pd.isna(as_read) else ""
             notes.append((file, f"the dates in {', '.join(name for name, _ in guessed)} "
                           "could be day/month or month/day (no day above 12, as in "
-                          f"{cell}); they were read month first ({as_read:%Y-%m-%d}). If the "
+                          f"{cell}); they were read month first{shown}. If the "
                           "export writes the day first, save it with YYYY-MM-DD dates and "
                           "read it again."))
     out = {}

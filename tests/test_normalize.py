@@ -348,6 +348,20 @@ def test_dates_that_read_either_way_are_read_month_first_with_a_warning(tmp_path
         assert not any("day" in w for w in read_exports([export]).reports[0].warnings), name
 
 
+@pytest.mark.parametrize("first", ["1/0/1900", "00/05/2026", "03/04/2026 25:00"])
+def test_a_date_shaped_cell_that_is_no_date_is_left_empty_not_a_crash(tmp_path: Path, first):
+    # Excel's zero date (an empty date formula) on top of a file of ambiguous dates: the
+    # warning formatted its reading, NaT, and the run ended in a traceback.
+    export = tmp_path / "zero.csv"
+    export.write_text(f"URL,First seen,Last seen\nhttps://a.example.com/,{first},03/04/2026\n"
+                      "https://b.example.com/,05/06/2026,07/08/2026\n")
+    result = read_exports([export])
+    assert result.links[s.FIRST_SEEN].isna().tolist() == [True, False]
+    warnings = result.reports[0].warnings
+    assert any("1 value(s) in first_seen are not dates" in w for w in warnings)
+    assert any("read month first" in w for w in warnings)
+
+
 def test_the_day_order_of_one_zip_member_does_not_decide_another(tmp_path: Path):
     import zipfile
     archive = tmp_path / "exports.zip"
