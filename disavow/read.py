@@ -32,6 +32,7 @@ import threading
 import warnings
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -915,7 +916,7 @@ def _table_header(records: dict[str, list[tuple[list[str], int]]]) -> tuple[str 
         data_at = next((i for i, r in enumerate(rows) if _is_data_row(r)), 0)
         if data_at == 0:
             continue
-        header_at = data_at - 1
+        header_at = _header_above(rows, data_at)
         header = rows[header_at]
         score = _split_score(rows[header_at : header_at + 20])
         if not score and _names_link_columns(header) > 1:
@@ -925,6 +926,29 @@ def _table_header(records: dict[str, list[tuple[list[str], int]]]) -> tuple[str 
     if best is not None:
         return best[2], -best[1]
     return top, 0
+
+
+def _header_above(rows: list[list[str]], data_at: int) -> int:
+    """The row naming the columns above the first row with a link or domain: the
+    nearest row above it that looks like column names. Rows between the two are
+    data a link test misses (an empty URL, an IP address, a URL with a space) and
+    stay data, to be read or reported as skipped."""
+    return next((i for i in range(data_at - 1, -1, -1) if _looks_like_header(rows[i])),
+                data_at - 1)
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    """Two or more names, side by side from the first cell, none of them a value (a
+    link, domain, number, date or IP address)."""
+    cells = [c.strip() for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return len(cells) >= 2 and all(cells) and not any(
+        _URLISH.match(c) or _BARE_DOMAIN.match(c) or _NUMBER_CELL.match(c)
+        or _DATEISH.match(c) or _IP_CELL.match(c) for c in cells)
+
+
+_IP_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$|^\[?[0-9a-f:]+:[0-9a-f:]*\]?$", re.IGNORECASE)
 
 
 def _is_data_row(row: list[str]) -> bool:
@@ -1042,9 +1066,18 @@ def _glued_row(records: dict[str, list[tuple[list[str], int]]]
             continue
         above = [r for r, _ in recs[: next(i for i, (r, _) in enumerate(recs)
                                            if _is_data_row(r))]]
-        named = bool(above) and sum(bool(c.strip()) for c in above[-1]) > 1
+        # A header above names a known column or as many fields as the rows hold: a
+        # title with a comma ("Backlinks for x.com, November 2026") over URLs with
+        # commas is no header.
+        widths = Counter(len(r) for r, _ in split)
+        named = bool(above) and _looks_like_header(above[-1]) and (
+            bool(_map_columns(above[-1], v.GENERIC_COLUMNS))
+            or len(above[-1]) == widths.most_common(1)[0][0])
         tails = [c.strip() for r, _ in split for c in r[1:] if c.strip()]
-        table_like = any(_DATEISH.match(c) or any(ch.isspace() for ch in c) for c in tails)
+        # A date, text with a space or a second URL is a cell of its own: a URL holds
+        # none of them after a comma.
+        table_like = any(_DATEISH.match(c) or _URLISH.match(c) or any(ch.isspace() for ch in c)
+                         for c in tails)
         if delimiter == "\t" or named or table_like:
             row, line = split[0]
             return delimiter, line, delimiter.join(row)

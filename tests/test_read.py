@@ -845,12 +845,46 @@ def test_a_table_that_cannot_be_split_is_refused_not_read_as_glued_urls(tmp_path
     assert "several fields" in message and "one URL" in message and "'URL'" in message
 
 
-def test_urls_with_commas_in_their_path_are_still_a_list(tmp_path: Path):
+@pytest.mark.parametrize("title", ["URL", "Backlinks for example.com, November 2026"])
+def test_urls_with_commas_in_their_path_are_still_a_list(tmp_path: Path, title: str):
+    # A title with a comma above them was taken for a header, and the list refused.
     path = tmp_path / "sample_links.csv"
     urls = [f"https://wiadomosci.gazeta.example/wiadomosci/7,114884,2712345{i},title.html"
             for i in range(5)]
-    path.write_text("URL\n" + "\n".join(urls) + "\n", "utf-8")
+    path.write_text(f"{title}\n" + "\n".join(urls) + "\n", "utf-8")
     assert read_exports([path]).links[s.SOURCE_URL].tolist() == urls
+
+
+def test_a_title_above_headerless_url_and_target_columns_is_refused_not_glued(tmp_path: Path):
+    path = tmp_path / "links.csv"
+    path.write_text("Title only\nhttps://spam.example/a.html,https://example.com/\n"
+                    "https://spam2.example/b.html,https://example.com/x\n", "utf-8")
+    assert "several fields" in _error(path)
+
+
+@pytest.mark.parametrize("first_row", [",2026-10-01", ",2026-10-01,"])
+def test_a_first_data_row_without_a_readable_link_is_no_header(tmp_path: Path, first_row: str):
+    # The row above the first link was taken for the header: every date lost, and the
+    # row itself gone without a count.
+    path = tmp_path / "links.csv"
+    path.write_text("Strona linkujaca,Ostatnie indeksowanie\n" + first_row + "\n"
+                    "https://spam.example/a.html,2026-10-03\n"
+                    "https://spam2.example/b.html,2026-10-04\n", "utf-8")
+    result = read_exports([path])
+    assert result.reports[0].format is Format.GSC_LATEST_LINKS
+    assert result.links[s.LAST_SEEN].tolist()[-2:] == [T("2026-10-03"), T("2026-10-04")]
+    assert result.links[s.STATUS].tolist() == ["skipped", "ok", "ok"]
+
+
+def test_a_title_and_a_header_above_a_first_row_without_a_url(tmp_path: Path):
+    path = tmp_path / "links.csv"
+    path.write_text("Backlinks report\nURL,Anchor,Nofollow,First seen\n"
+                    ",no url,false,2026-10-01\nhttps://spam.example/a.html,kup teraz,true,"
+                    "2026-10-03\nhttps://spam2.example/b.html,casino,false,2026-10-04\n")
+    links = read_exports([path]).links
+    assert links[s.ANCHOR].tolist() == ["no url", "kup teraz", "casino"]
+    assert links[s.NOFOLLOW].tolist()[1:] == [True, False]
+    assert links[s.STATUS].tolist() == ["skipped", "ok", "ok"]
 
 
 def test_generic_domain_column(tmp_path: Path):
