@@ -97,6 +97,15 @@ def read_exports(paths: Iterable[str | Path], *, unread_columns: Collection[str]
             report = by_name.get(name) or file_reports[0]
             report.warnings.append(note)
         _count_unusable(normal, by_name, file_reports[0])
+        for report in file_reports:
+            if report.rows_read and report.rows_skipped >= report.rows_read:
+                # Beside a good export, a file that gave nothing otherwise vanished
+                # into the skipped-rows count.
+                report.warnings.append(
+                    f"every one of its {report.rows_read:,} rows was skipped, so it adds "
+                    "nothing to the audit; check that it is a backlink export ('disavow "
+                    "inspect' shows why its rows were skipped)."
+                )
         frames.append((Path(path), normal))
         reports.extend(file_reports)
     if not frames:

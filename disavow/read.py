@@ -830,6 +830,14 @@ def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source
         if v.header_key(header[url_at]) in _COUNT_NAMES and \
                 not any(c.canonical == s.LINK_COUNT for c, _ in mapping):
             mapping.append((v.Column(s.LINK_COUNT, (header[url_at],)), url_at))
+    domain_at = next((i for c, i in mapping if c.canonical == s.DOMAIN), None)
+    counts_at = None
+    if domain_at is not None and _share([r[domain_at] for r in data if len(r) > domain_at],
+                                        _NUMBER_CELL) >= 0.8:
+        # "Referring domains" or "Domains" is a count in anchors, referring IPs and
+        # topics reports: taken for domain names, every row was skipped.
+        mapping = [(c, i) for c, i in mapping if i != domain_at]
+        counts_at = domain_at
     mapped = {c.canonical for c, _ in mapping}
     if s.SOURCE_URL not in mapped:
         url_col = _content_column(data, width, _URLISH)
@@ -849,6 +857,15 @@ def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source
         return _Plan(None, Format.GENERIC, RowKind.DOMAIN, delimiter, skip, True, header,
                      mapping, data)
     shown = ", ".join(repr(h) for h in header[:12]) + (" ..." if len(header) > 12 else "")
+    if counts_at is not None:
+        raise _NotBacklinks(
+            f"{source.label}: no column of linking pages or domains was found. Its "
+            f"'{header[counts_at]}' column holds numbers (a count of domains), not domain "
+            f"names: its header is {shown}, which looks like an anchors, referring IPs or "
+            "topics table, not a list of the pages or domains linking to your site. Expected "
+            f"{_expected_short()}. Export Backlinks or Referring domains instead.",
+            "an anchors, referring IPs or topics table (its domain column holds counts)",
+        )
     looked = ", ".join(f"'{n}'" for n in v.GENERIC_COLUMNS[0].names[:8])
     raise InputFormatError(
         f"{source.label}: no column of linking pages or domains was found. Its header is "

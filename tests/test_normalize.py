@@ -603,3 +603,14 @@ def test_a_link_in_two_exports_is_first_seen_by_either_and_last_seen_by_either(t
         assert (str(getattr(link, s.FIRST_SEEN))[:10], str(getattr(link, s.LAST_SEEN))[:10]) == (
             "2024-01-05", "2025-02-02")
         assert getattr(link, s.SOURCE_FILE) == "a.csv; b.csv"
+
+
+def test_a_file_whose_every_row_is_skipped_is_named_in_a_warning(tmp_path: Path):
+    # Beside a good export it used to vanish into the skipped-rows count, unnamed.
+    good = tmp_path / "good.txt"
+    good.write_text("https://a.example.org/page\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("URL,Note\nhttps://,x\nnot a url,y\n")
+    reports = {Path(r.path).name: r for r in read_exports([good, bad]).reports}
+    assert reports["good.txt"].warnings == []
+    assert any("every one of its 2 rows was skipped" in w for w in reports["bad.csv"].warnings)

@@ -1565,3 +1565,32 @@ def test_a_workbook_under_the_zip_limits_is_read(tmp_path: Path, monkeypatch):
     path = _write_xlsx(tmp_path / "links.xlsx", {"Links": [["Source url", "Anchor"]] + [
         [f"http://a{i}.com/x", "anchor"] for i in range(2_000)]})
     assert len(read_exports([path]).links) == 2_000
+
+
+@pytest.mark.parametrize(("name", "text", "column"), [
+    ("ahrefs_anchors.csv",
+     "Anchor\tReferring domains\tDofollow referring domains\tLinks to target\tFirst seen\n"
+     "click here\t12\t9\t40\t2025-01-10\nalder finch\t3\t3\t7\t2025-01-10\n",
+     "Referring domains"),
+    ("semrush_referring_ips.csv",
+     "IP,Country,Domains,Backlinks,First seen\n185.22.1.10,RU,14,200,2025-01-10\n"
+     "185.22.2.10,RU,1,3,2025-01-10\n",
+     "Domains"),
+])
+def test_a_domain_column_of_counts_is_refused_as_an_anchors_or_ips_table(
+        tmp_path: Path, name: str, text: str, column: str):
+    # Taken for domain names, the counts made every row "not a domain name" and the
+    # file vanished without a word beside a real export.
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    message = _error(path)
+    assert f"{name}: no column of linking pages or domains" in message
+    assert f"'{column}' column holds numbers" in message
+    assert "anchors, referring IPs or topics table" in message
+    assert "Export Backlinks or Referring domains instead" in message
+
+
+def test_a_domain_column_with_a_few_numbers_is_still_read(tmp_path: Path):
+    path = tmp_path / "domains.csv"
+    path.write_text("Domain,Links\n" + "".join(f"site{i}.com,{i}\n" for i in range(9)) + "12,1\n")
+    assert len(read_exports([path]).links) == 10
