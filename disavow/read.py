@@ -787,11 +787,11 @@ def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source
     for delimiter, i, header, pasted, layout in _vendor_headers(records):
         recs = records[delimiter]
         if not layout.usable:
+            article = "an" if layout.name[0] in "AEIOU" else "a"
             raise _NotBacklinks(
-                f"{source.label} is a {layout.name} table: {layout.why_unusable}. Expected "
-                f"{_expected_short()}. In Search Console, export 'Latest links', 'More "
-                "sample links' or 'Top linking sites' instead.",
-                f"a {layout.name} table: {layout.why_unusable}",
+                f"{source.label} is {article} {layout.name} table: {layout.why_unusable}. "
+                f"Expected {_expected_short()}. {layout.export_instead}",
+                f"{article} {layout.name} table: {layout.why_unusable}",
             )
         skip = recs[i - 1][1] if i else 0
         data = [r for r, _ in recs[i + 1 :]]

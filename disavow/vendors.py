@@ -80,6 +80,7 @@ class Layout:
     key_column: str = s.SOURCE_URL  # the column a row cannot do without
     usable: bool = True  # False: recognised, but holds no linking pages or domains
     why_unusable: str = ""
+    export_instead: str = ""  # for an unusable layout: which report to export in its place
     signature_keys: tuple[frozenset[str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -148,6 +149,9 @@ GSC_SITE = ("Site", "Sitio", "אתר")
 GSC_LINKING_PAGES = ("Linking pages", "Páginas que enlazan", "Páginas enlazadas", "דפים מקשרים")
 GSC_TARGET_PAGES = ("Target pages", "Páginas de destino", "דפי יעד")
 
+GSC_INSTEAD = ("In Search Console, export 'Latest links', 'More sample links' or 'Top linking "
+               "sites' instead.")
+
 # The canonical link table (disavow normalize): every column under its own name.
 # source_file and source_row are not read back: they become the table's own name and
 # row, so that a row can be found in it, and the table's rows, merged already, are
@@ -170,6 +174,15 @@ LAYOUTS: tuple[Layout, ...] = (
             _c(s.SEMRUSH_TOXICITY, "Toxicity Score", "Toxic Score", "Toxicity"),
             _c(s.SEMRUSH_TOXIC_MARKERS, "Toxic markers"),
         ),
+    ),
+    # Before Referring domains: Linked domains has its two signature columns too.
+    Layout(
+        Format.GENERIC, "Ahrefs Linked domains (outgoing links)", RowKind.DOMAIN,
+        (("Links from target", "Linked pages"),),
+        (),
+        usable=False,
+        why_unusable="it lists the sites your site links to, not the sites linking to it",
+        export_instead="In Ahrefs Site Explorer, export Backlinks or Referring domains instead.",
     ),
     Layout(
         Format.AHREFS_REFDOMAINS, "Ahrefs Referring domains", RowKind.DOMAIN,
@@ -339,6 +352,7 @@ LAYOUTS: tuple[Layout, ...] = (
         (),
         usable=False,
         why_unusable="it lists pages of your own site, not the pages that link to it",
+        export_instead=GSC_INSTEAD,
     ),
     Layout(
         Format.GENERIC, "Search Console Top linking text", RowKind.LINK,
@@ -346,6 +360,7 @@ LAYOUTS: tuple[Layout, ...] = (
         (),
         usable=False,
         why_unusable="it lists anchor texts, not the pages that link to your site",
+        export_instead=GSC_INSTEAD,
     ),
 )
 

@@ -1594,3 +1594,21 @@ def test_a_domain_column_with_a_few_numbers_is_still_read(tmp_path: Path):
     path = tmp_path / "domains.csv"
     path.write_text("Domain,Links\n" + "".join(f"site{i}.com,{i}\n" for i in range(9)) + "12,1\n")
     assert len(read_exports([path]).links) == 10
+
+
+@pytest.mark.parametrize("header", [
+    "#\tDomain\tIs spam\tDR\tDofollow ref. domains\tDofollow linked domains\tTraffic \t"
+    "Links from target\tDofollow links\tFirst seen\tLost",
+    "Domain\tDR\tDomain traffic\tLinked pages\tLinks from target\tDofollow links\tFirst seen",
+])
+def test_ahrefs_linked_domains_is_refused(tmp_path: Path, header: str):
+    # Read as Referring domains (or a domain list), the sites linked TO were disavowed.
+    width = header.count("\t") + 1
+    path = tmp_path / "ahrefs_linked_domains.csv"
+    row = "\t".join(["casino-bonus-wins.xyz" if n == "Domain" else "3"
+                     for n in header.split("\t")][:width])
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    message = _error(path)
+    assert "is an Ahrefs Linked domains (outgoing links) table" in message
+    assert "sites your site links to" in message
+    assert "export Backlinks or Referring domains instead" in message

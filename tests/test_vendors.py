@@ -18,3 +18,13 @@ def test_the_scored_links_csv_is_no_canonical_table():
     # audit's links.csv holds source_url and source_file too, but no row kinds or status.
     layout = v.find_layout({v.header_key(name) for name in LINK_OUTPUT_COLUMNS})
     assert layout is None or layout.format is not Format.CANONICAL
+
+
+def test_ahrefs_linked_domains_is_no_referring_domains_table():
+    # Its 'Dofollow ref. domains' and 'Dofollow linked domains' made it Referring domains:
+    # the sites the audited site links to were disavowed.
+    header = ["#", "Domain", "Is spam", "DR", "Dofollow ref. domains", "Dofollow linked domains",
+              "Traffic ", "Keywords ", "Links from target", "Dofollow links", "First seen", "Lost"]
+    layout = v.find_layout({v.header_key(name) for name in header})
+    assert layout is not None and not layout.usable
+    assert "Linked domains" in layout.name and "Backlinks" in layout.export_instead
