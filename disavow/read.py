@@ -49,6 +49,7 @@ from disavow.errors import InputFormatError
 from disavow.schema import Format, RowKind
 from disavow.tables import restore_cell
 from disavow.text import CP1252_FALLBACK, count_cp1252_bytes, from_os, one_line
+from disavow.urls import host_info, parse_host
 
 MAX_EXAMPLES = 50  # skipped-row examples kept per file; the count stays exact
 _HEAD_BYTES = 256 * 1024  # how much of a file is decoded to sniff its dialect
@@ -785,6 +786,7 @@ def _plan(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _
 def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source) -> _Plan:
     # 1. A known vendor header, possibly below a preamble.
     for delimiter, i, header, pasted, layout in _vendor_headers(records):
+        _refuse_comparison(header, source)
         recs = records[delimiter]
         if not layout.usable:
             article = "an" if layout.name[0] in "AEIOU" else "a"
@@ -816,6 +818,9 @@ def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source
     if delimiter is None:
         return _plan_single_column(rows, skip, source, records)
     header, data = rows[0], rows[1:]
+    named = {c.canonical for c, _ in _map_columns(header, v.GENERIC_COLUMNS)}
+    if s.SOURCE_URL in named or s.DOMAIN in named:
+        _refuse_comparison(header, source)  # only a row naming columns is a header
     width = len(header)
     content = _plan_by_content(header, data, delimiter, skip, source)
     if content is not None:
@@ -873,6 +878,30 @@ def _plan_table(records: dict[str, list[tuple[list[str], int]]], source: _Source
         "'Referring page URL', 'Source url', 'Linking page', 'Domain' and 'Site', or a column "
         "whose cells are URLs. Rename the column holding the linking pages to 'URL' (or the "
         "domains to 'Domain') and try again."
+    )
+
+
+def _refuse_comparison(header: list[str], source: _Source) -> None:
+    """Refuse a table comparing sites (Ahrefs Link Intersect, Semrush Backlink Gap).
+
+    No export of a site's backlinks names a column after a site; these name one
+    per compared site, and list the domains linking to the others, often not to
+    you. A URL names a site surely; bare names must be two with a known suffix,
+    as a re-headed 'ref.domains' or 'first.date' is one name with a real TLD.
+    """
+    urls = [c.strip() for c in header if c.strip() and _URLISH.match(c)]
+    bare = [c.strip() for c in header if c.strip() and _BARE_DOMAIN.match(c)
+            and not host_info(parse_host(c) or "").unknown_suffix]
+    if not urls and len(bare) < 2:
+        return
+    sites = ", ".join(f"'{c}'" for c in (urls + bare)[:5])
+    raise _NotBacklinks(
+        f"{source.label} looks like a Link Intersect or Backlink Gap comparison: its header "
+        f"names sites ({sites}), one column per site compared. It lists the domains linking "
+        "to the other sites, not the domains linking to yours, and disavowing them would "
+        f"audit someone else's profile. Expected {_expected_short()}. Export Backlinks or "
+        "Referring domains of your own site instead.",
+        "what looks like a Link Intersect or Backlink Gap comparison of sites",
     )
 
 

@@ -1612,3 +1612,28 @@ def test_ahrefs_linked_domains_is_refused(tmp_path: Path, header: str):
     assert "is an Ahrefs Linked domains (outgoing links) table" in message
     assert "sites your site links to" in message
     assert "export Backlinks or Referring domains instead" in message
+
+
+@pytest.mark.parametrize(("name", "header"), [
+    ("semrush_backlink_gap.csv",
+     "Domain,Domain ascore,Matches,alderfinchplumbing.co.uk,competitorplumbers.co.uk"),
+    ("ahrefs_link_intersect.csv",
+     "Domain,DR,Domain traffic,Intersect,https://www.competitorplumbers.co.uk/,"
+     "https://www.alderfinchplumbing.co.uk/"),
+])
+def test_a_comparison_of_sites_is_refused(tmp_path: Path, name: str, header: str):
+    # Read as referring domains, a competitor's prospects were disavowed as yours.
+    path = tmp_path / name
+    width = header.count(",") + 1
+    path.write_text(f"{header}\ncasino-bonus-wins.xyz{',3' * (width - 1)}\n", encoding="utf-8")
+    message = _error(path)
+    assert "looks like a Link Intersect or Backlink Gap comparison" in message
+    assert "competitorplumbers.co.uk" in message
+    assert "Referring domains of your own site instead" in message
+
+
+def test_dotted_column_names_are_no_sites(tmp_path: Path):
+    # A re-headed export ('source.url', 'ref.domains': .domains is a real TLD) is read.
+    path = tmp_path / "links.csv"
+    path.write_text("source.url,url,ref.domains\nhttps://a.example.org/x,https://a.example.org/x,4\n")
+    assert len(read_exports([path]).links) == 1
