@@ -393,10 +393,61 @@ def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:
         )
     if usable.empty:
         out.append("No usable backlinks were found in the inputs.")
-    elsewhere = _targets_elsewhere(usable, profile.site)
+    own_pages = _from_the_site(usable, profile.site)
+    out += _own_pages_warnings(usable, own_pages, profile.site)
+    elsewhere = _targets_elsewhere(usable if own_pages is None else usable[~own_pages],
+                                   profile.site)
     if elsewhere:
         out.append(elsewhere)
     return out
+
+
+# Share of a file's linking pages on the audited site itself from which the file is
+# taken for a report of the site's own pages: a backlink export has next to none.
+OWN_PAGES_SHARE = 0.9
+
+
+def _from_the_site(links: pd.DataFrame, site: str | None) -> np.ndarray | None:
+    """Which link rows have their linking page on ``site`` itself; None when none has
+    (the usual case, answered by one comparison of the domain column)."""
+    if site is None or links.empty:
+        return None
+    own = links[s.DOMAIN].to_numpy() == host_info(site).domain
+    if not own.any():
+        return None
+    if s.ROW_KIND in links:
+        own &= links[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
+    return own if own.any() else None
+
+
+def _own_pages_warnings(links: pd.DataFrame, own: np.ndarray | None,
+                        site: str | None) -> list[str]:
+    """A warning per file whose linking pages are (nearly) all on the audited site: a
+    report of its own pages (Top pages, a crawl, internal or outgoing links) read as
+    backlinks gives "1 referring domain, keep" and looks like a success."""
+    if own is None or site is None:
+        return []
+    is_link = links[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy() \
+        if s.ROW_KIND in links else np.ones(len(links), dtype=bool)
+    counts = pd.DataFrame({"file": links[s.SOURCE_FILE].astype(str).to_numpy()[is_link],
+                           "own": own[is_link]}).groupby("file", sort=False)["own"].agg(
+                               ["sum", "size"])
+    per_file: dict[str, list[int]] = {}
+    for names, (n_own, n_all) in zip(counts.index, counts.to_numpy(), strict=True):
+        for name in names.split("; "):  # a link several files reported (merge_links)
+            total = per_file.setdefault(name, [0, 0])
+            total[0] += int(n_own)
+            total[1] += int(n_all)
+    site = host_info(site).domain
+    return [
+        f"{name}: {'all' if n_own == n_all else f'{n_own:,} of'} its {n_all:,} linking pages "
+        f"are on {site} itself. This looks "
+        "like a report of your own pages (Top pages, organic keywords, a site crawl, internal "
+        "or outgoing links), not of the pages linking to you, so it says nothing about your "
+        "backlinks. Export Backlinks (or Referring domains) instead."
+        for name, (n_own, n_all) in per_file.items()
+        if n_all and n_own >= OWN_PAGES_SHARE * n_all
+    ]
 
 
 def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
@@ -419,11 +470,21 @@ def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
     own, total = int(domains.get(site, 0)), int(domains.sum())
     if own * 2 >= total:
         return None
-    top = str(domains.index[0])
+    others = domains.drop(site, errors="ignore")
+    most = int(others.iloc[0])
+    # A tie has no one site to name: the first in order would be an arbitrary one.
+    tied = [str(d) for d in others.index[others.to_numpy() == most]]
+    if len(tied) == 1:
+        where = f"{most:,} point to {tied[0]}"
+    elif len(tied) <= 3:
+        where = f"{most:,} each point to {', '.join(tied[:-1])} and {tied[-1]}"
+    else:
+        where = (f"no other site stands out: {len(tied):,} sites get {most:,} each "
+                 f"({', '.join(tied[:3])} ...)")
     return (
         f"Only {own:,} of the {total:,} links with a target URL in the exports point to "
-        f"{site}; {int(domains.iloc[0]):,} point to {top}. Check --site, and that the "
-        "exports are this site's: anchors are read as branded or exact-match against --site."
+        f"{site}; {where}. Check --site, and that the exports are this site's: anchors are "
+        "read as branded or exact-match against --site."
     )
 
 

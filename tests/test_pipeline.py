@@ -559,3 +559,53 @@ def test_domains_the_writer_refuses_are_said_and_not_counted_in_the_header(tmp_p
     assert sorted(not_listed) == ["-evil5.com", "evil14-.com"]
     assert any(w.startswith("2 value(s) decided Disavow cannot be written")
                for w in result.summary["warnings"])
+
+
+def _links_of(files: dict[str, list[tuple[str, str]]]) -> pd.DataFrame:
+    """A usable link table: per file, (linking domain, target URL) rows."""
+    rows = [(name, domain, f"https://{domain}/p", target)
+            for name, links in files.items() for domain, target in links]
+    return pd.DataFrame(rows, columns=[s.SOURCE_FILE, s.DOMAIN, s.SOURCE_URL, s.TARGET_URL]
+                        ).assign(**{s.ROW_KIND: s.RowKind.LINK.value})
+
+
+def test_a_report_of_the_sites_own_pages_is_named_in_a_warning():
+    # Top pages, a crawl or outgoing links were audited as "1 referring domain, keep".
+    from disavow.features import SiteProfile
+    from disavow.pipeline import _profile_warnings
+
+    site = "alderfinchplumbing.co.uk"
+    links = _links_of({
+        "ahrefs_outgoing.csv": [(site, f"https://{d}/") for d in ("bbc.co.uk", "yell.com")],
+        "backlinks.csv": [("leedsforum.co.uk", f"https://www.{site}/")] * 3,
+    })
+    warnings = _profile_warnings(links, SiteProfile(site=site))
+    assert len(warnings) == 1  # and no "Check --site": its links come from the site
+    assert warnings[0].startswith("ahrefs_outgoing.csv: all its 2 linking pages are on "
+                                  f"{site} itself. This looks like a report of your own pages")
+    assert "Export Backlinks" in warnings[0]
+
+
+def test_a_few_internal_links_in_a_backlink_export_are_no_report_of_own_pages():
+    from disavow.features import SiteProfile
+    from disavow.pipeline import _profile_warnings
+
+    site = "alderfinchplumbing.co.uk"
+    links = _links_of({"b.csv": [(site, f"https://{site}/")] + [("a.com", f"https://{site}/")] * 9})
+    assert _profile_warnings(links, SiteProfile(site=site)) == []
+
+
+@pytest.mark.parametrize(("targets", "named"), [
+    (["a.com", "b.com"], "; 1 each point to a.com and b.com."),
+    (["a.com", "b.com", "c.com", "d.com"], "; no other site stands out: 4 sites get 1 each "
+                                           "(a.com, b.com, c.com ...)."),
+    (["brightsmile.co.uk"] * 4 + ["a.com"] * 3 + ["b.com"] * 3, "; 3 each point to a.com and "
+                                                                 "b.com."),
+])
+def test_a_tie_of_other_sites_names_no_arbitrary_one(targets, named):
+    # The first in alphabetical order was named as if most links went there (or --site).
+    from disavow.pipeline import _targets_elsewhere
+
+    links = pd.DataFrame({s.TARGET_URL: pd.Series([f"https://{t}/" for t in targets],
+                                                  dtype="str")})
+    assert named in _targets_elsewhere(links, "brightsmile.co.uk")
