@@ -395,10 +395,16 @@ def _profile_warnings(usable: pd.DataFrame, profile: SiteProfile) -> list[str]:
         out.append("No usable backlinks were found in the inputs.")
     own_pages = _from_the_site(usable, profile.site)
     out += _own_pages_warnings(usable, own_pages, profile.site)
-    elsewhere = _targets_elsewhere(usable if own_pages is None else usable[~own_pages],
-                                   profile.site)
+    backlinks = usable if own_pages is None else usable[~own_pages]
+    targets = _target_domains(backlinks) if profile.site is not None else None
+    elsewhere = _targets_elsewhere(backlinks, profile.site, targets)
     if elsewhere:
         out.append(elsewhere)
+    else:
+        # Under the 50% line, a second site's links still bring domains of their own.
+        linking_elsewhere = _domains_linking_elsewhere(backlinks, profile.site, targets)
+        if linking_elsewhere:
+            out.append(linking_elsewhere)
     return out
 
 
@@ -450,41 +456,103 @@ def _own_pages_warnings(links: pd.DataFrame, own: np.ndarray | None,
     ]
 
 
-def _targets_elsewhere(links: pd.DataFrame, site: str | None) -> str | None:
-    """A warning when most target URLs are on another site than ``site``: the export of
-    another site, or a mistyped --site, would have its anchors misread."""
-    if site is None or s.TARGET_URL not in links:
+def _target_domains(links: pd.DataFrame) -> tuple[pd.Series, np.ndarray] | None:
+    """Links per distinct target URL, and each target's registrable domain ("" when
+    it has no host name). Hosts are parsed once per distinct target (a few per site),
+    never per row."""
+    if s.TARGET_URL not in links:
         return None
-    # Targets are counted by registrable domain: so is --site (www.example.com).
-    site = host_info(site).domain
-    targets = links[s.TARGET_URL].value_counts()  # a few distinct targets per site
+    targets = links[s.TARGET_URL].value_counts()
     raw_hosts = pd.Series(targets.index.astype(str)).str.extract(
         r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@\s]+)", expand=False)
     hosts = [parse_host(h) if isinstance(h, str) else None for h in raw_hosts]
-    known = np.array([h is not None for h in hosts], dtype=bool)
-    if not known.any():
+    domains = np.array([host_info(h).domain if h is not None else "" for h in hosts],
+                       dtype=object)
+    return targets, domains
+
+
+def _most_linked(counts: pd.Series) -> str:
+    """Where most of these links go, ``counts`` by site, most first: a tie has no one
+    site to name, and the first in order would be an arbitrary one."""
+    most = int(counts.iloc[0])
+    tied = [str(d) for d in counts.index[counts.to_numpy() == most]]
+    if len(tied) == 1:
+        return f"{most:,} point to {tied[0]}"
+    if len(tied) <= 3:
+        return f"{most:,} each point to {', '.join(tied[:-1])} and {tied[-1]}"
+    return (f"no other site stands out: {len(tied):,} sites get {most:,} each "
+            f"({', '.join(tied[:3])} ...)")
+
+
+def _by_site(counts: np.ndarray, domains: np.ndarray) -> pd.Series:
+    """Links per target site (registrable domain), most first, ties alphabetical;
+    ``counts`` and ``domains`` per distinct target."""
+    known = (domains != "") & (counts > 0)
+    by_site = pd.Series(counts[known], index=domains[known]).groupby(level=0).sum()
+    return by_site.sort_values(ascending=False, kind="stable")
+
+
+def _targets_elsewhere(links: pd.DataFrame, site: str | None,
+                       targets: tuple[pd.Series, np.ndarray] | None = None) -> str | None:
+    """A warning when most target URLs are on another site than ``site``: the export of
+    another site, or a mistyped --site, would have its anchors misread."""
+    if site is None:
         return None
-    domains = pd.Series(targets.to_numpy()[known],
-                        index=[host_info(h).domain for h in hosts if h is not None])
-    domains = domains.groupby(level=0).sum().sort_values(ascending=False, kind="stable")
+    targets = targets if targets is not None else _target_domains(links)
+    if targets is None:
+        return None
+    # Targets are counted by registrable domain: so is --site (www.example.com).
+    site = host_info(site).domain
+    domains = _by_site(targets[0].to_numpy(), targets[1])
+    if domains.empty:
+        return None
     own, total = int(domains.get(site, 0)), int(domains.sum())
     if own * 2 >= total:
         return None
-    others = domains.drop(site, errors="ignore")
-    most = int(others.iloc[0])
-    # A tie has no one site to name: the first in order would be an arbitrary one.
-    tied = [str(d) for d in others.index[others.to_numpy() == most]]
-    if len(tied) == 1:
-        where = f"{most:,} point to {tied[0]}"
-    elif len(tied) <= 3:
-        where = f"{most:,} each point to {', '.join(tied[:-1])} and {tied[-1]}"
-    else:
-        where = (f"no other site stands out: {len(tied):,} sites get {most:,} each "
-                 f"({', '.join(tied[:3])} ...)")
     return (
         f"Only {own:,} of the {total:,} links with a target URL in the exports point to "
-        f"{site}; {where}. Check --site, and that the exports are this site's: anchors are "
-        "read as branded or exact-match against --site."
+        f"{site}; {_most_linked(domains.drop(site, errors='ignore'))}. Check --site, and that "
+        "the exports are this site's: anchors are read as branded or exact-match against "
+        "--site."
+    )
+
+
+def _domains_linking_elsewhere(links: pd.DataFrame, site: str | None,
+                               targets: tuple[pd.Series, np.ndarray] | None) -> str | None:
+    """A warning naming the referring domains every link of which has a target URL on
+    another site than ``site``: an export mixing two sites' backlinks, the other under
+    half of them. Their decisions stand (disavowing a domain that does not link to the
+    site is harmless), but they are not the site's backlinks."""
+    if site is None or targets is None:
+        return None
+    counts, target_domains = targets
+    site = host_info(site).domain
+    # 0: no usable target (unknown), 1: on the site, 2: elsewhere; one value per target.
+    kind = np.where(target_domains == "", 0, np.where(target_domains == site, 1, 2))
+    if not (kind == 2).any():
+        return None  # the usual case, answered from the distinct targets alone
+    codes = counts.index.get_indexer(links[s.TARGET_URL])  # -1: no target
+    row_kind = np.where(codes >= 0, kind[codes], 0)
+    domain_codes, names = pd.factorize(links[s.DOMAIN])
+    named = domain_codes >= 0
+
+    def any_of(which: int) -> np.ndarray:
+        return np.bincount(domain_codes[named & (row_kind == which)], minlength=len(names)) > 0
+
+    only_elsewhere = any_of(2) & ~any_of(1) & ~any_of(0)
+    if not only_elsewhere.any():
+        return None
+    rows = named & only_elsewhere[np.maximum(domain_codes, 0)]
+    n_domains = int(only_elsewhere.sum())
+    to_sites = _by_site(np.bincount(codes[rows], minlength=len(counts)), target_domains)
+    return (
+        f"{n_domains:,} referring domain{'s' if n_domains != 1 else ''} in the exports link "
+        f"only to other sites than {site}: of their {int(rows.sum()):,} links, none points "
+        f"to {site}, and {_most_linked(to_sites)}. The exports "
+        "seem to mix another site's backlinks with this site's (a project or batch export, "
+        "or two exports in one sheet); those domains are decided like the others (disavowing "
+        "a domain that does not link to you does no harm), but they are not your backlinks: "
+        "export this site's backlinks alone to audit only them."
     )
 
 

@@ -609,3 +609,32 @@ def test_a_tie_of_other_sites_names_no_arbitrary_one(targets, named):
     links = pd.DataFrame({s.TARGET_URL: pd.Series([f"https://{t}/" for t in targets],
                                                   dtype="str")})
     assert named in _targets_elsewhere(links, "brightsmile.co.uk")
+
+
+def test_domains_linking_only_to_another_site_under_the_half_line_are_warned_about():
+    # 40% of the links went to a competitor: its spam domains were disavowed as the site's
+    # backlinks with no word, as the targets-elsewhere warning waits for half.
+    from disavow.features import SiteProfile
+    from disavow.pipeline import _profile_warnings
+
+    site, other = "alderfinchplumbing.co.uk", "competitorplumbers.co.uk"
+    links = _links_of({"two_sites.csv": (
+        [(d, f"https://www.{other}/") for d in ("spam1.xyz", "spam2.top") for _ in range(2)]
+        + [(d, f"https://www.{site}/") for d in ("a.co.uk", "b.co.uk") for _ in range(3)]
+        # a domain linking to both sites links to this one: not named
+        + [("both.com", f"https://www.{site}/"), ("both.com", f"https://{other}/x")])})
+    warnings = _profile_warnings(links, SiteProfile(site=site))
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        f"2 referring domains in the exports link only to other sites than {site}: of their 4 "
+        f"links, none points to {site}, and 4 point to {other}.")
+
+
+def test_domains_whose_target_is_unknown_are_not_said_to_link_elsewhere():
+    from disavow.features import SiteProfile
+    from disavow.pipeline import _profile_warnings
+
+    site = "alderfinchplumbing.co.uk"
+    links = _links_of({"mixed.csv": [("a.com", f"https://www.{site}/")] * 3
+                       + [("gsc.com", None), ("gsc.com", "https://other.com/")]})
+    assert _profile_warnings(links, SiteProfile(site=site)) == []
