@@ -2,15 +2,19 @@
 
 Each reason names the column, value or pattern behind it ("38 links, all with
 the exact-match anchor 'emergency plumber'"). Reasons describe the evidence the
-model saw; the model weighs it. Risk evidence comes first for domains that are
-disavowed or reviewed, reassuring evidence first for domains that are kept.
+model saw; the model weighs it. They are rules over its inputs, in a fixed order
+of kinds, not a ranking of the model's weights. Evidence for the decision comes
+first (risk for domains disavowed or reviewed, reassurance for kept ones), then
+at most one piece against it, marked "outweighed". Evidence resting on a signal
+no tree of the scoring model splits on is not given: it cannot have moved the
+score (the pipeline passes those features as ``unweighed``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -112,8 +116,16 @@ def _one_anchor_reason(share: float, n_links: float, n_known: float, anchor: obj
     return f"all {int(n_known)} links {_ANCHOR_KNOWN} use the anchor {_quote(anchor)}"
 
 
-def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
-    """Reasons for one referring domain, strongest evidence first.
+def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]],
+                   unweighed: Collection[str] = ()) -> list[str]:
+    """Reasons for one referring domain: the policy's first, then the evidence that
+    argues for its decision, then at most what argues against it, marked as outweighed.
+
+    Evidence comes in a fixed order of kinds, not ranked by the model's weights.
+    ``unweighed`` names features no tree of the model splits on
+    (:meth:`disavow.model.ScoringModel.weighed_features`): evidence resting on them
+    cannot have moved the score and is not given (the caller blanks their values,
+    and the name rules that read the name itself skip them).
 
     ``row`` holds the domain's features plus ``domain``, ``decision``, ``why``,
     ``top_exact_anchor`` (its most common exact-match anchor), ``top_exact_anchor_links``,
@@ -126,18 +138,29 @@ def domain_reasons(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
                     " are toxic on their own, so the whole domain is listed")
     listed = _list_reasons(why, _num(row, "n_links"), _num(row, "allowed_links"),
                            _num(row, "denied_links"), row.get("allowed_by"), row.get("denied_by"))
-    risks = _risk_evidence(row, tld_share)
+    risks = _risk_evidence(row, tld_share, unweighed)
     comfort = _reassuring_evidence(row)
     decision = row.get(s.DECISION)
     if not risks and not override and why not in _BY_LIST and decision in _FLAGGED:
         risks = [_weak_evidence(row, tld_share)]
-    ordered = risks + comfort if decision != s.Decision.KEEP else comfort + risks
+    ordered = _for_and_against(risks, comfort, decision)
     if not ordered:
         ordered = ["no strong evidence either way"]
     if row.get("domain_only"):
         ordered.append("known from a domain-level export only: judged on the domain name alone")
     reasons = ([override] if override else []) + listed + ordered
     return reasons[:MAX_REASONS]
+
+
+OUTWEIGHED = "outweighed: "
+
+
+def _for_and_against(risks: list[str], comfort: list[str], decision: object) -> list[str]:
+    """The evidence for the decision, then at most one piece against it, marked as
+    outweighed: a kept domain's risk reason must not read as a case for disavowing."""
+    keep = decision == s.Decision.KEEP
+    for_it, against = (comfort, risks) if keep else (risks, comfort)
+    return for_it + [OUTWEIGHED + against[0]] if against else list(for_it)
 
 
 # Decisions the list entries below a domain made (decide.follow_list_entries): their
@@ -172,7 +195,8 @@ def _list_reasons(why: object, n_links: float, allowed: float, denied: float,
     return out
 
 
-def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> list[str]:
+def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]],
+                   unweighed: Collection[str] = ()) -> list[str]:
     out: list[str] = []
     domain = str(row.get(s.DOMAIN, ""))
     name = domain.split(".")[0]
@@ -194,7 +218,7 @@ def _risk_evidence(row: dict[str, Any], tld_share: dict[str, list[float]]) -> li
         out.append(_share_of_links(money, n_links, anchored, _ANCHOR_KNOWN, "use",
                                    "money (exact- or partial-match) anchors"))
     model_tld = str(row["model_tld"]) if "model_tld" in row else None
-    out.extend(_name_evidence(name, str(row.get("tld", "")), model_tld, tld_share))
+    out.extend(_name_evidence(name, str(row.get("tld", "")), model_tld, tld_share, unweighed))
     family = _num(row, "name_family_size")
     if _ok(family) and family >= 2:
         out.append(f"one of {int(family) + 1} referring domains built from the same name pattern")
@@ -329,14 +353,15 @@ def join_reasons(reasons: list[str]) -> str:
     return SEPARATOR.join(r.replace(SEPARATOR, " / ") for r in reasons)
 
 
-def reasons_column(frame: pd.DataFrame, fn, *args) -> pd.Series:
+def reasons_column(frame: pd.DataFrame, fn, *args, **kwargs) -> pd.Series:
     """Apply a reasons function to each row of ``frame``."""
-    if fn is link_reasons and not args:
+    if fn is link_reasons and not args and not kwargs:
         return link_reasons_column(frame)
     if fn is domain_reasons and len(args) == 1 and frame.columns.is_unique:
-        return domain_reasons_column(frame, args[0])
+        return domain_reasons_column(frame, args[0], **kwargs)
     records = _lazy_records(frame)
-    return pd.Series([join_reasons(fn(r, *args)) for r in records], index=frame.index, dtype=object)
+    return pd.Series([join_reasons(fn(r, *args, **kwargs)) for r in records], index=frame.index,
+                     dtype=object)
 
 
 # The model's domain-name topics, with the words a reason may name them on.
@@ -349,17 +374,34 @@ _NO_TLD_SHARE = frozenset({"cctld", "ip"})
 
 
 def _name_evidence(name: str, tld: str, model_tld: str | None,
-                   tld_share: dict[str, list[float]]) -> list[str]:
-    """What the domain name and its TLD say (``model_tld``: the model's TLD group, if known)."""
+                   tld_share: dict[str, list[float]],
+                   unweighed: Collection[str] = ()) -> list[str]:
+    """What the domain name and its TLD say (``model_tld``: the model's TLD group, if known).
+
+    A topic word the model counts that does not mean the topic to a person
+    ('wholesale', 'outlet' for replica goods) is named as the model's, not as what
+    the site is about: it moves the score, so it must be shown.
+    """
     out = []
     selling = sorted(set(_NAME_LINK_SELLING.findall(name)))
-    if selling:
+    if selling and "name_link_selling" not in unweighed:
         words = ", ".join(_quote(w.strip("-0123456789")) for w in selling)
         out.append(f"the domain name advertises link selling ({words})")
-    topics = [cat for cat, pattern in _REASON_TOPIC_PATTERNS.items()
-              if cat != "seo_services" and pattern.search(name)]
+    topics, counted = [], []
+    if "name_risky_topics" not in unweighed:
+        for cat, pattern in _NAME_TOPIC_PATTERNS.items():
+            found = pattern.search(name) if cat != "seo_services" else None
+            if found is None:
+                continue
+            if _REASON_TOPIC_PATTERNS[cat].search(name):
+                topics.append(cat)
+            else:
+                counted.append((found.group().strip("-0123456789"), cat))
     if topics:
         out.append(f"the domain name is about {', '.join(t.replace('_', ' ') for t in topics)}")
+    for word, cat in counted:
+        out.append(f"the domain name contains {_quote(word)}, a word the model counts towards "
+                   f"the {cat.replace('_', ' ')} topic")
     share = (None if model_tld in _NO_TLD_SHARE
              else tld_share.get(tld if model_tld is None else model_tld))
     if share and share[0] >= 0.6 and share[1] >= 20:
@@ -437,7 +479,8 @@ def _repeated_anchor_reason(anchor: object, n_domains: float) -> str:
     return f"its money anchor is repeated across {int(n_domains)} referring domains"
 
 
-def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]) -> pd.Series:
+def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]],
+                          unweighed: Collection[str] = ()) -> pd.Series:
     """``join_reasons(domain_reasons(row, tld_share))`` for every row, built column-wise.
 
     Each piece of evidence is tested on whole columns, and its text written only
@@ -488,7 +531,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
     model_tlds = ([str(m) for m in values("model_tld")] if "model_tld" in columns.names
                   else [None] * n)
     for i, name in enumerate(names):
-        risks[i].extend(_name_evidence(name, tlds[i], model_tlds[i], tld_share))
+        risks[i].extend(_name_evidence(name, tlds[i], model_tlds[i], tld_share, unweighed))
     family, family_array = number("name_family_size")
     add(risks, family_array >= 2, lambda i: f"one of {int(family[i]) + 1} referring domains "
         "built from the same name pattern")
@@ -577,7 +620,7 @@ def domain_reasons_column(frame: pd.DataFrame, tld_share: dict[str, list[float]]
                                 denied_by[i]) if on_list[i] else [])
         if not risks[i] and not override and why not in _BY_LIST and decision in _FLAGGED:
             risks[i] = [_weak_evidence(_Row(columns, i), tld_share)]
-        ordered = risks[i] + comfort[i] if decision != s.Decision.KEEP else comfort[i] + risks[i]
+        ordered = _for_and_against(risks[i], comfort[i], decision)
         if not ordered:
             ordered = ["no strong evidence either way"]
         if domain_only:
@@ -695,17 +738,21 @@ LINK_REASON_FEATURES = ("anchor_type", "anchor_risky_topics", "title_risky_topic
                         "external_links", *_LINK_FLAGS)
 
 
-def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Series:
+def link_reasons_column(links: pd.DataFrame, features: pd.DataFrame | None = None,
+                        unweighed: Collection[str] = ()) -> pd.Series:
     """``join_reasons(link_reasons(row))`` for every row, built column-wise.
 
     Each reason ``link_reasons`` can give is worked out once per distinct value
     it quotes (an anchor, a title, a count of outbound links), for the rows that
     have it, then the first ``MAX_REASONS`` reasons of each row are joined in
     ``link_reasons``' order. Each column is taken from ``links``, else from
-    ``features`` (the link's signals), as if the two were joined.
+    ``features`` (the link's signals), as if the two were joined; one named in
+    ``unweighed`` (no tree of the link model splits on it) gives no reason.
     """
 
     def column(key: str) -> pd.Series:
+        if key in unweighed:  # a signal the model does not weigh is no reason
+            return pd.Series(np.nan, index=links.index, dtype=float)
         for frame in (links, features):
             if frame is not None and key in frame:
                 return frame[key]

@@ -138,6 +138,20 @@ class ScoringModel:
     def feature_columns(self, level: str) -> list[str]:
         return list(self.metadata["features"][level])
 
+    def weighed_features(self, level: str) -> frozenset[str] | None:
+        """The features some tree of ``level``'s model splits on (a categorical one
+        counts as weighed); None when its trees cannot be read.
+
+        A feature no tree splits on cannot move a score: the explanations do not give
+        it as a reason.
+        """
+        columns = self.feature_columns(level)
+        parts = _calibrated_boosters(self.estimators[level], columns)
+        cuts = None if parts is None else _split_thresholds(columns, parts)
+        if cuts is None:
+            return None
+        return frozenset(c for c, cut in cuts.items() if cut is _CATEGORICAL or len(cut))
+
     def prepare(self, features: pd.DataFrame, level: str) -> pd.DataFrame:
         """Order columns as trained and fix categorical levels."""
         return prepare_matrix(features, self.feature_columns(level), self.metadata["categories"])

@@ -198,14 +198,61 @@ def score_exports(
         domains["repeated_anchor"] = _repeated_anchor(links, anchor_domains, link_domains,
                                                       len(domains))
         tld_share = model.metadata.get("tld_toxic_share", {})
-        domains[s.REASONS] = reasons_column(
-            domains.reset_index(), domain_reasons, tld_share).to_numpy()
-        links[s.REASONS] = link_reasons_column(links, link_feats).to_numpy()
+        domains[s.REASONS] = _domain_reasons(domains, model, tld_share)
+        links[s.REASONS] = link_reasons_column(
+            links, link_feats, unweighed=_unweighed_features(model, ("link",))).to_numpy()
     warnings = _profile_warnings(usable, profile)
     return ScoredProfile(
         links=links, domains=domains, skipped=skipped, reports=result.reports, profile=profile,
         model=model, policy=policy, warnings=warnings,
     )
+
+
+def _domain_reasons(domains: pd.DataFrame, model: Any, tld_share: dict[str, Any]) -> np.ndarray:
+    """Each domain's reasons, from the evidence the model that scored it weighs.
+
+    Evidence on a signal no tree of that model splits on did not move the score:
+    its values are blanked, and it gives no reason. Domains known by name only are
+    scored by the domain-only model, the others by the domain model.
+    """
+    explained = domains.reset_index()
+    only = (explained["domain_only"].fillna(False).astype(bool).to_numpy()
+            if "domain_only" in explained else np.zeros(len(explained), dtype=bool))
+    out = np.empty(len(explained), dtype=object)
+    for level, rows in (("domain", ~only), ("domain_only", only)):
+        if not rows.any():
+            continue
+        part = explained[rows]
+        unweighed = _unweighed_features(model, (level,))
+        blank = [c for c in sorted(unweighed) if c in part]
+        if blank:
+            part = part.copy()
+            part[blank] = np.nan
+        out[rows] = reasons_column(part, domain_reasons, tld_share,
+                                   unweighed=unweighed).to_numpy()
+    return out
+
+
+def _unweighed_features(model: Any, levels: Sequence[str]) -> frozenset[str]:
+    """Features of ``levels``' models that none of their trees splits on (empty when
+    the trees cannot be read: then every piece of evidence may be given).
+
+    The bare-IP reason rests on the TLD group too ('ip'), which the trees may weigh
+    where the IP flag itself is not: it stays while the TLD is weighed.
+    """
+    features: set[str] = set()
+    weighed: set[str] = set()
+    for level in levels:
+        if level not in model.estimators:
+            continue
+        used = model.weighed_features(level)
+        if used is None:
+            return frozenset()
+        features.update(model.feature_columns(level))
+        weighed.update(used)
+    if "tld" in weighed:
+        weighed.add("name_is_ip")
+    return frozenset(features - weighed)
 
 
 def _describe_domains(

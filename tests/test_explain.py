@@ -46,6 +46,30 @@ def test_a_domain_name_is_about_replica_only_for_a_word_that_means_it():
     reasons = domain_reasons_column(domains, {}).tolist()
     assert [("the domain name is about replica" in r) for r in reasons] == [
         False, False, False, True, True]
+    # The model still counts 'wholesale': the word that moved the score is named as the
+    # model's (the site's own supplier was sent to review with no reason naming it).
+    assert reasons[0].startswith("the domain name contains 'wholesale', a word the model "
+                                 "counts towards the replica topic")
+
+
+def test_evidence_against_the_decision_comes_last_and_says_it_was_outweighed():
+    domains = pd.DataFrame({
+        s.DOMAIN: ["cheap-links.xyz", "forum.example"], s.DECISION: ["disavow", "keep"],
+        "share_nofollow": [1.0, np.nan], "n_links": [3.0, 2.0], "follow_links": [3.0, 2.0],
+        "ahrefs_log_traffic": [np.nan, 4.0]})
+    reasons = domain_reasons_column(domains, {"xyz": [0.9, 500]}).tolist()
+    assert reasons[0].endswith(" | outweighed: nofollow: all its links pass nothing")
+    assert reasons[1].startswith("real audience: about 9,999 organic visits")
+    assert " | outweighed: TLD .xyz" not in reasons[1]
+    assert [" | ".join(domain_reasons(r, {"xyz": [0.9, 500]}))
+            for r in domains.to_dict("records")] == reasons
+
+
+def test_a_signal_the_model_does_not_weigh_gives_no_reason():
+    domains = pd.DataFrame({s.DOMAIN: ["seo-links-hub.xyz"], s.DECISION: ["disavow"]})
+    assert "link selling" in domain_reasons_column(domains, {})[0]
+    assert "link selling" not in domain_reasons_column(
+        domains, {}, unweighed=frozenset({"name_link_selling"}))[0]
 
 
 def test_a_page_naming_the_site_is_not_said_to_be_on_its_topic():
@@ -120,5 +144,6 @@ def test_anchor_and_nofollow_shares_say_they_are_of_the_links_that_give_them():
                           "brand name or the URL as anchor")
     assert reasons[3] == ("no single strong signal: the score adds up many weak ones, among "
                           "them all 3 links with a known anchor use the anchor 'vet leeds' | "
-                          "nofollow: the 1 link whose follow state is known passes nothing")
+                          "outweighed: nofollow: the 1 link whose follow state is known passes "
+                          "nothing")
     assert [" | ".join(domain_reasons(r, {})) for r in domains.to_dict("records")] == reasons

@@ -11,6 +11,7 @@ import pytest
 from disavow import schema as s
 from disavow.disavow_file import read_disavow_file, validate
 from disavow.errors import DisavowError, OutputError
+from disavow.explain import domain_reasons_column
 from disavow.model import load_model
 from disavow.pipeline import OUTPUT_FILES, audit, score_exports
 
@@ -422,8 +423,29 @@ def test_the_sitewide_reason_counts_only_the_links_flagged_sitewide(tmp_path, mo
     scored = score_exports([semrush, plain], site="example.com", model=model)
     domain = scored.domains.loc["supplier.example"]
     assert domain[s.N_LINKS] == 8 and domain["sitewide_links"] == 3
+    # As the rule says it (the shipped model's trees do not split on sitewide links,
+    # so with it the reason is not given: see the test below).
+    flagged = scored.domains.loc[["supplier.example"]].assign(decision="review").reset_index()
     assert ("sitewide links: 3 of its 8 links are flagged sitewide (footers or sidebars)"
-            in domain[s.REASONS])
+            in domain_reasons_column(flagged, {})[0])
+
+
+def test_evidence_the_model_does_not_weigh_is_no_reason(tmp_path, model):
+    # The reasons named signals no tree splits on (the score was the same without them):
+    # sitewide links, link-selling words in the name; on links, nofollow.
+    unweighed = model.feature_columns("domain")
+    weighed = model.weighed_features("domain")
+    assert weighed is not None and {"share_sitewide", "name_link_selling"} <= (
+        set(unweighed) - weighed)
+    assert "nofollow" not in model.weighed_features("link")
+    export = tmp_path / "links.csv"
+    export.write_text("Source url,Target url,Anchor,Nofollow,Sitewide\n" + "".join(
+        f"https://seo-links-hub.example/p{i},https://example.com/,boiler repair,true,true\n"
+        for i in range(4)))
+    scored = score_exports([export], site="example.com", model=model)
+    reasons = scored.domains.loc["seo-links-hub.example", s.REASONS]
+    assert "sitewide" not in reasons and "link selling" not in reasons
+    assert not scored.links[s.REASONS].str.contains("nofollow").any()
 
 
 def test_a_site_given_with_www_is_no_other_site():
