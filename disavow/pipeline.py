@@ -170,7 +170,7 @@ def score_exports(
     progress("scoring")
     domains = feats.domains.copy()
     domains[s.SCORE] = model.score(feats.domains, "domain")
-    is_link = usable[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
+    is_link = _link_rows(usable)
     every_row = bool(is_link.all())
     links = usable.copy(deep=False) if every_row else usable[is_link].copy()
     link_feats = feats.link_features if every_row else feats.link_features.rows(is_link)
@@ -468,9 +468,15 @@ def _from_the_site(links: pd.DataFrame, site: str | None) -> np.ndarray | None:
     own = links[s.DOMAIN].to_numpy() == host_info(site).domain
     if not own.any():
         return None
-    if s.ROW_KIND in links:
-        own &= links[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
+    own &= _link_rows(links)
     return own if own.any() else None
+
+
+def _link_rows(links: pd.DataFrame) -> np.ndarray:
+    """Which rows are links (a row without a kind is one), not domain rows."""
+    if s.ROW_KIND not in links:
+        return np.ones(len(links), dtype=bool)
+    return links[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy()
 
 
 def _own_pages_warnings(links: pd.DataFrame, own: np.ndarray | None,
@@ -480,8 +486,7 @@ def _own_pages_warnings(links: pd.DataFrame, own: np.ndarray | None,
     backlinks gives "1 referring domain, keep" and looks like a success."""
     if own is None or site is None:
         return []
-    is_link = links[s.ROW_KIND].fillna(s.RowKind.LINK).eq(s.RowKind.LINK).to_numpy() \
-        if s.ROW_KIND in links else np.ones(len(links), dtype=bool)
+    is_link = _link_rows(links)
     counts = pd.DataFrame({"file": links[s.SOURCE_FILE].astype(str).to_numpy()[is_link],
                            "own": own[is_link]}).groupby("file", sort=False)["own"].agg(
                                ["sum", "size"])
